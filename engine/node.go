@@ -1,0 +1,421 @@
+package engine
+
+import "math/bits"
+
+// Phase is where a proposer stands in its current ballot.
+type Phase uint8
+
+// Proposer phases.
+const (
+	// PhaseIdle: no value to propose (a fresh or restarted proposer).
+	PhaseIdle Phase = iota
+	// PhasePreparing: prepare sent for Ballot, counting promises (phase 1).
+	PhasePreparing
+	// PhaseAccepting: a quorum promised; accept(Ballot, Proposed) sent (phase 2).
+	PhaseAccepting
+	// PhaseBackoff: a nack showed a higher ballot; the proposer abandoned
+	// Ballot and waits for its timer to try again.
+	PhaseBackoff
+	// PhaseDone: the node (a server) has learned the chosen value.
+	PhaseDone
+)
+
+var phaseNames = [...]string{"idle", "preparing", "accepting", "backoff", "done"}
+
+// String names the phase.
+func (p Phase) String() string {
+	if int(p) < len(phaseNames) {
+		return phaseNames[p]
+	}
+	return "unknown"
+}
+
+// Promise is one promise a proposer has counted for its current ballot.
+type Promise struct {
+	From       NodeID
+	VoteBallot Ballot
+	VoteValue  Value
+}
+
+// Proposer is the proposer role's state.
+type Proposer struct {
+	// RoundUsed is the highest round this proposer has used; durable, so a
+	// restarted proposer never issues the same ballot twice
+	// (Reference: Paxos Made Simple §2.5).
+	RoundUsed int32
+
+	// The rest is volatile: a restart forgets it.
+
+	Phase Phase
+	// Ballot is the current ballot (zero when idle).
+	Ballot Ballot
+	// Own is the value this proposer's client asked for ("" when idle).
+	Own Value
+	// Proposed is the value sent in phase 2 of Ballot.
+	Proposed Value
+	// AdoptedFrom is the ballot of the vote whose value was adopted as
+	// Proposed (zero when the proposer proposes its own value).
+	AdoptedFrom Ballot
+	// Promises holds the promises counted for Ballot, in arrival order.
+	Promises []Promise
+	// Count is the number of promises counted for Ballot: distinct
+	// acceptors (promise messages with count_duplicates).
+	Count int
+}
+
+// Acceptor is the acceptor role's state. All three fields are durable
+// (Reference: Paxos Made Simple §2.2, §2.5: "an acceptor must remember this
+// information even if it fails and then restarts").
+type Acceptor struct {
+	// Promised is the highest ballot this acceptor has promised (TLA+
+	// maxBal); it never decreases.
+	Promised Ballot
+	// VoteBallot and VoteValue are the acceptor's latest vote (TLA+
+	// maxVBal, maxVal); VoteBallot <= Promised.
+	VoteBallot Ballot
+	VoteValue  Value
+}
+
+// Heard is one Accepted message a learner has recorded.
+type Heard struct {
+	From   NodeID
+	Ballot Ballot
+	Value  Value
+}
+
+// Learner is the learner role's state; all volatile, since a learner can
+// always learn again (paxos.md §1.5).
+type Learner struct {
+	// Heard lists each (acceptor, ballot) Accepted once, in arrival order.
+	Heard []Heard
+	// Learned is the value learned ("" while none); LearnedBallot is the
+	// ballot it was learned at.
+	Learned       Value
+	LearnedBallot Ballot
+}
+
+// Node is the state of one node; which roles it uses is in Config.
+type Node struct {
+	ID NodeID
+	Up bool
+	// RoundSeen is the highest ballot round seen in any message received;
+	// volatile.
+	RoundSeen int32
+	P         Proposer
+	A         Acceptor
+	L         Learner
+}
+
+// NewNodes returns the initial state of every node of c, all up.
+func NewNodes(c *Config) []Node {
+	ns := make([]Node, len(c.Nodes))
+	for i := range ns {
+		ns[i] = Node{ID: NodeID(i), Up: true}
+	}
+	return ns
+}
+
+// Clone returns a deep copy of n.
+func (n *Node) Clone() Node {
+	c := *n
+	if n.P.Promises != nil {
+		c.P.Promises = append([]Promise(nil), n.P.Promises...)
+	}
+	if n.L.Heard != nil {
+		c.L.Heard = append([]Heard(nil), n.L.Heard...)
+	}
+	return c
+}
+
+func (n *Node) see(b Ballot) {
+	if b.Round > n.RoundSeen {
+		n.RoundSeen = b.Round
+	}
+}
+
+// Propose handles a client's request that proposer n get v chosen: n starts
+// phase 1 with a ballot higher than any it has used or seen, with v as its
+// own value. n must be up and a proposer.
+func (n *Node) Propose(c *Config, v Value, out *Out) {
+	n.P.Own = v
+	n.startBallot(c, 0, out)
+}
+
+// CanRetry reports whether proposer n has a value to retry with.
+func (n *Node) CanRetry() bool { return n.Up && n.P.Own != "" }
+
+// Timeout fires n's retry timer: n starts phase 1 again with a higher
+// ballot. The caller checks CanRetry first.
+func (n *Node) Timeout(c *Config, out *Out) {
+	n.startBallot(c, 1, out)
+}
+
+// startBallot begins phase 1: pick ballot (max(used, seen)+1).index, persist
+// the round, send Prepare to every acceptor.
+// Reference: Paxos Made Simple §2.2 (phase 1a), §2.5 (distinct ballots).
+func (n *Node) startBallot(c *Config, reason int, out *Out) {
+	p := &n.P
+	round := max(p.RoundUsed, n.RoundSeen) + 1
+	if round > MaxRound {
+		round = MaxRound
+	}
+	p.RoundUsed = round
+	idx := c.Nodes[n.ID].Index
+	if c.Bugs.Has(BugBallotReuse) {
+		idx = 0
+	}
+	p.Ballot = Ballot{Round: round, Index: idx}
+	p.Phase = PhasePreparing
+	p.Promises = p.Promises[:0]
+	p.Count = 0
+	p.Proposed = ""
+	p.AdoptedFrom = Ballot{}
+	out.note(Note{Kind: NoteStartBallot, Node: n.ID, B: p.Ballot, V: p.Own, N: reason})
+	for _, a := range c.Acceptors {
+		out.send(Message{Type: MsgPrepare, From: n.ID, To: a, Ballot: p.Ballot})
+	}
+	out.Timer = TimerArm
+}
+
+// Crash stops n and forgets its volatile state: what remains is exactly what
+// a restart comes back with.
+func (n *Node) Crash(c *Config) {
+	n.Up = false
+	n.RoundSeen = 0
+	n.P = Proposer{RoundUsed: n.P.RoundUsed}
+	n.L = Learner{}
+	switch {
+	case c.Bugs.Has(BugVolatileAcceptor):
+		n.A = Acceptor{}
+	case c.Bugs.Has(BugPromiseNotDurable):
+		// Only the vote is on disk; the promise read back is the vote's
+		// ballot, the most the acceptor can tell from its vote.
+		n.A.Promised = n.A.VoteBallot
+	}
+}
+
+// Restart brings n back up with its durable state.
+func (n *Node) Restart() { n.Up = true }
+
+// Step handles one message delivered to n, which must be up.
+func (n *Node) Step(c *Config, m *Message, out *Out) {
+	n.see(m.Ballot)
+	switch m.Type {
+	case MsgPrepare:
+		n.handlePrepare(c, m, out)
+	case MsgPromise:
+		n.see(m.VoteBallot)
+		n.handlePromise(c, m, out)
+	case MsgNack:
+		n.see(m.Promised)
+		n.handleNack(c, m, out)
+	case MsgAccept:
+		n.handleAccept(c, m, out)
+	case MsgAccepted:
+		n.handleAccepted(c, m, out)
+	}
+}
+
+// handlePrepare is phase 1b: promise n if n > promised, reporting the vote.
+// Reference: Paxos Made Simple §2.2 (phase 1b); TLA+ Phase1b: m.bal > maxBal.
+func (n *Node) handlePrepare(c *Config, m *Message, out *Out) {
+	a := &n.A
+	ok := a.Promised.Less(m.Ballot)
+	if !ok && m.Ballot == a.Promised && c.Bugs.Has(BugBallotReuse) {
+		// ballot_reuse pairs plain rounds with acceptors that answer
+		// Prepare(n) when n >= promised.
+		ok = true
+		out.note(Note{Kind: NoteBugActs, Bug: BugBallotReuse, Node: n.ID, Peer: m.From, B: m.Ballot})
+	}
+	switch {
+	case ok:
+		a.Promised = m.Ballot
+		kind := NotePromiseNone
+		if !a.VoteBallot.IsZero() {
+			kind = NotePromiseVote
+		}
+		out.note(Note{Kind: kind, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.VoteBallot, V: a.VoteValue})
+		out.send(Message{Type: MsgPromise, From: n.ID, To: m.From, Ballot: m.Ballot, VoteBallot: a.VoteBallot, VoteValue: a.VoteValue})
+	case m.Ballot == a.Promised:
+		out.note(Note{Kind: NotePrepareAgain, Node: n.ID, Peer: m.From, B: m.Ballot})
+	default:
+		out.note(Note{Kind: NoteRejectPrepare, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.Promised})
+		out.send(Message{Type: MsgNack, From: n.ID, To: m.From, Ballot: m.Ballot, Promised: a.Promised, Rejects: MsgPrepare})
+	}
+}
+
+// handlePromise counts promises for the current ballot; on a quorum it picks
+// the value (the highest-numbered vote reported, else its own) and sends
+// Accept to every acceptor.
+// Reference: Paxos Made Simple §2.2 (phase 2a, P2c).
+func (n *Node) handlePromise(c *Config, m *Message, out *Out) {
+	p := &n.P
+	if p.Phase != PhasePreparing || m.Ballot != p.Ballot {
+		out.note(Note{Kind: NotePromiseStale, Node: n.ID, Peer: m.From, B: m.Ballot, B2: p.Ballot})
+		return
+	}
+	for _, pr := range p.Promises {
+		if pr.From == m.From {
+			if !c.Bugs.Has(BugCountDuplicates) {
+				out.note(Note{Kind: NotePromiseDup, Node: n.ID, Peer: m.From, B: m.Ballot})
+				return
+			}
+			out.note(Note{Kind: NoteBugActs, Bug: BugCountDuplicates, Node: n.ID, Peer: m.From, B: m.Ballot})
+			break
+		}
+	}
+	p.Promises = append(p.Promises, Promise{From: m.From, VoteBallot: m.VoteBallot, VoteValue: m.VoteValue})
+	p.Count++
+	out.note(Note{Kind: NotePromiseCount, Node: n.ID, Peer: m.From, B: m.Ballot, N: p.Count, Q: c.Quorum})
+	if p.Count < c.Quorum {
+		return
+	}
+	if c.Bugs.Has(BugHalfQuorum) && p.Count <= len(c.Acceptors)/2 {
+		out.note(Note{Kind: NoteBugActs, Bug: BugHalfQuorum, Node: n.ID, B: m.Ballot, N: p.Count})
+	}
+	v, from := n.chooseValue(c, out)
+	p.Phase = PhaseAccepting
+	p.Proposed = v
+	p.AdoptedFrom = from
+	if from.IsZero() {
+		out.note(Note{Kind: NoteProposeOwn, Node: n.ID, B: p.Ballot, V: v, Q: c.Quorum})
+	} else {
+		out.note(Note{Kind: NoteProposeAdopt, Node: n.ID, B: p.Ballot, V: v, B2: from, Q: c.Quorum})
+	}
+	for _, a := range c.Acceptors {
+		out.send(Message{Type: MsgAccept, From: n.ID, To: a, Ballot: p.Ballot, Value: v})
+	}
+}
+
+// chooseValue applies P2c: the value of the highest-numbered vote among the
+// promises, or the proposer's own value when none reports a vote.
+func (n *Node) chooseValue(c *Config, out *Out) (Value, Ballot) {
+	p := &n.P
+	var hi, lo Ballot
+	var hiV, loV Value
+	for _, pr := range p.Promises {
+		if pr.VoteBallot.IsZero() {
+			continue
+		}
+		if hi.Less(pr.VoteBallot) {
+			hi, hiV = pr.VoteBallot, pr.VoteValue
+		}
+		if lo.IsZero() || pr.VoteBallot.Less(lo) {
+			lo, loV = pr.VoteBallot, pr.VoteValue
+		}
+	}
+	switch {
+	case c.Bugs.Has(BugNoAdopt):
+		if !hi.IsZero() {
+			out.note(Note{Kind: NoteBugActs, Bug: BugNoAdopt, Node: n.ID, B: p.Ballot, B2: hi, V: hiV, V2: p.Own})
+		}
+		return p.Own, Ballot{}
+	case c.Bugs.Has(BugAdoptLowest):
+		if lo != hi {
+			out.note(Note{Kind: NoteBugActs, Bug: BugAdoptLowest, Node: n.ID, B: lo, B2: hi, V: loV, V2: hiV})
+		}
+		if !lo.IsZero() {
+			return loV, lo
+		}
+	case !hi.IsZero():
+		return hiV, hi
+	}
+	return p.Own, Ballot{}
+}
+
+// handleNack abandons the current ballot when an acceptor has promised a
+// higher one; the proposer tries again when its timer fires.
+// Reference: Paxos Made Simple §2.2 ("abandon its proposal").
+func (n *Node) handleNack(_ *Config, m *Message, out *Out) {
+	p := &n.P
+	if (p.Phase == PhasePreparing || p.Phase == PhaseAccepting) && m.Ballot == p.Ballot && p.Ballot.Less(m.Promised) {
+		p.Phase = PhaseBackoff
+		out.note(Note{Kind: NoteAbandon, Node: n.ID, Peer: m.From, B: m.Ballot, B2: m.Promised})
+		return
+	}
+	out.note(Note{Kind: NoteNackIgnored, Node: n.ID, Peer: m.From, B: m.Ballot, B2: m.Promised})
+}
+
+// handleAccept is phase 2b: accept (n, v) unless a higher ballot was
+// promised, raising promised to n.
+// Reference: Paxos Made Simple §2.2 (phase 2b, P1a); TLA+ Phase2b sets
+// maxBal' = m.bal.
+func (n *Node) handleAccept(c *Config, m *Message, out *Out) {
+	a := &n.A
+	if m.Ballot.Less(a.Promised) {
+		if !c.Bugs.Has(BugAcceptLower) {
+			out.note(Note{Kind: NoteRejectAccept, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.Promised})
+			out.send(Message{Type: MsgNack, From: n.ID, To: m.From, Ballot: m.Ballot, Promised: a.Promised, Rejects: MsgAccept})
+			return
+		}
+		out.note(Note{Kind: NoteBugActs, Bug: BugAcceptLower, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.Promised})
+	}
+	if a.Promised.Less(m.Ballot) {
+		if c.Bugs.Has(BugNoRaiseOnAccept) {
+			out.note(Note{Kind: NoteBugActs, Bug: BugNoRaiseOnAccept, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.Promised})
+		} else {
+			a.Promised = m.Ballot
+		}
+	}
+	a.VoteBallot = m.Ballot
+	a.VoteValue = m.Value
+	out.Votes = append(out.Votes, Vote{Acceptor: n.ID, Ballot: m.Ballot, Value: m.Value})
+	out.note(Note{Kind: NoteAccept, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
+	for _, l := range c.Learners {
+		out.send(Message{Type: MsgAccepted, From: n.ID, To: l, Ballot: m.Ballot, Value: m.Value})
+	}
+}
+
+// handleAccepted records a vote and learns v once a quorum of distinct
+// acceptors voted for it in one ballot.
+// Reference: Paxos Made Simple §2.3.
+func (n *Node) handleAccepted(c *Config, m *Message, out *Out) {
+	l := &n.L
+	for _, h := range l.Heard {
+		if h.From == m.From && h.Ballot == m.Ballot {
+			out.note(Note{Kind: NoteHeardDup, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
+			return
+		}
+	}
+	l.Heard = append(l.Heard, Heard{From: m.From, Ballot: m.Ballot, Value: m.Value})
+	if l.Learned != "" {
+		out.note(Note{Kind: NoteHeardLate, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
+		return
+	}
+	var same, byValue uint64 // acceptors (bit per NodeID) with this ballot / this value
+	for _, h := range l.Heard {
+		if h.Value != m.Value {
+			continue
+		}
+		byValue |= 1 << uint(h.From)
+		if h.Ballot == m.Ballot {
+			same |= 1 << uint(h.From)
+		}
+	}
+	count := popcount(same)
+	if c.Bugs.Has(BugLearnerCrossBallot) {
+		cross := popcount(byValue)
+		if cross >= c.Quorum && count < c.Quorum {
+			out.note(Note{Kind: NoteBugActs, Bug: BugLearnerCrossBallot, Node: n.ID, B: m.Ballot, V: m.Value, N: cross, Q: count})
+		}
+		count = cross
+	}
+	out.note(Note{Kind: NoteHeard, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value, N: count, Q: c.Quorum})
+	if count < c.Quorum {
+		return
+	}
+	if c.Bugs.Has(BugHalfQuorum) && count <= len(c.Acceptors)/2 {
+		out.note(Note{Kind: NoteBugActs, Bug: BugHalfQuorum, Node: n.ID, B: m.Ballot, N: count})
+	}
+	l.Learned = m.Value
+	l.LearnedBallot = m.Ballot
+	out.note(Note{Kind: NoteLearned, Node: n.ID, B: m.Ballot, V: m.Value})
+	if c.Nodes[n.ID].Roles.Has(RoleProposer) && n.P.Phase != PhaseIdle {
+		// A server that has learned the outcome stops retrying.
+		n.P.Phase = PhaseDone
+		out.Timer = TimerStop
+		out.note(Note{Kind: NoteStopRetrying, Node: n.ID, V: m.Value})
+	}
+}
+
+func popcount(x uint64) int { return bits.OnesCount64(x) }

@@ -1,0 +1,350 @@
+// Package sim is the deterministic world around the Paxos nodes of package
+// engine: the in-flight message multiset, faults (drop, duplicate,
+// partition, crash, restart), logical time and retry timers, the seeded
+// scheduler, the god's-eye history of votes with the safety invariants
+// checked after every step, the script language and the branching history.
+//
+// A simulation is a pure function of its cluster line and its list of
+// actions: the same script always gives the same states and the same trace.
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/paxviz/paxviz/engine"
+)
+
+// Cluster is the parsed cluster line: the shape of a cluster, its bug
+// switches, its seed and its proposers' retry timeout.
+type Cluster struct {
+	Proposers, Acceptors, Learners int
+	// Servers > 0 means a cluster of servers s1..sN, each proposer, acceptor
+	// and learner; Proposers, Acceptors and Learners are then zero.
+	Servers      int
+	Seed         uint64
+	Bugs         engine.BugSet
+	TimeoutTicks int
+}
+
+// Defaults of the cluster line.
+const (
+	DefaultSeed         = 1
+	DefaultTimeoutTicks = 10
+	// MaxTimeoutTicks bounds timeout=.
+	MaxTimeoutTicks = 1000
+)
+
+// String renders c as a canonical cluster line.
+func (c Cluster) String() string {
+	var sb strings.Builder
+	sb.WriteString("cluster ")
+	if c.Servers > 0 {
+		fmt.Fprintf(&sb, "servers=%d", c.Servers)
+	} else {
+		fmt.Fprintf(&sb, "proposers=%d acceptors=%d learners=%d", c.Proposers, c.Acceptors, c.Learners)
+	}
+	fmt.Fprintf(&sb, " seed=%d", c.Seed)
+	if c.Bugs != 0 {
+		sb.WriteString(" bugs=" + c.Bugs.String())
+	}
+	if c.TimeoutTicks != DefaultTimeoutTicks {
+		fmt.Fprintf(&sb, " timeout=%d", c.TimeoutTicks)
+	}
+	return sb.String()
+}
+
+// Validate checks the counts and the timeout.
+func (c Cluster) Validate() error {
+	inRange := func(what string, n, lo int) error {
+		if n < lo || n > engine.MaxNodesPerKind {
+			return fmt.Errorf("%s=%d: must be %d..%d", what, n, lo, engine.MaxNodesPerKind)
+		}
+		return nil
+	}
+	if c.Servers > 0 {
+		if c.Proposers != 0 || c.Acceptors != 0 || c.Learners != 0 {
+			return errors.New("servers= cannot be combined with proposers=, acceptors= or learners=")
+		}
+		if err := inRange("servers", c.Servers, 1); err != nil {
+			return err
+		}
+	} else {
+		if err := inRange("proposers", c.Proposers, 1); err != nil {
+			return err
+		}
+		if err := inRange("acceptors", c.Acceptors, 1); err != nil {
+			return err
+		}
+		if err := inRange("learners", c.Learners, 0); err != nil {
+			return err
+		}
+	}
+	if c.TimeoutTicks < 1 || c.TimeoutTicks > MaxTimeoutTicks {
+		return fmt.Errorf("timeout=%d: must be 1..%d", c.TimeoutTicks, MaxTimeoutTicks)
+	}
+	return nil
+}
+
+// EngineConfig builds the engine's view of the cluster.
+func (c Cluster) EngineConfig() *engine.Config {
+	if c.Servers > 0 {
+		return engine.NewServersConfig(c.Servers, c.Bugs)
+	}
+	return engine.NewConfig(c.Proposers, c.Acceptors, c.Learners, c.Bugs)
+}
+
+// Limits that keep every script finite and small.
+const (
+	// MaxInFlight bounds the in-flight multiset; beyond it the network
+	// loses messages (a fault Paxos tolerates).
+	MaxInFlight = 10000
+	// MaxTick bounds one tick command.
+	MaxTick = 1000
+	// MaxRun bounds the events of one run command.
+	MaxRun = 1_000_000
+	// DefaultRunMax is run's max= when none is given.
+	DefaultRunMax = 1000
+)
+
+// Invariant names (script.md).
+const (
+	InvAgreement        = "agreement"
+	InvValidity         = "validity"
+	InvLearnedChosen    = "learned-chosen"
+	InvPromiseMonotonic = "promise-monotonic"
+)
+
+// Invariants lists every invariant the simulator checks, in report order.
+var Invariants = []string{InvAgreement, InvValidity, InvLearnedChosen, InvPromiseMonotonic}
+
+// Violation is the first break of one invariant.
+type Violation struct {
+	Invariant string
+	Step      int
+	// Node is the learner or acceptor concerned (-1 for agreement and
+	// validity).
+	Node engine.NodeID
+	// Values and Ballots are the values and ballots involved, e.g. the two
+	// chosen values and the ballots they were chosen at.
+	Values  []engine.Value
+	Ballots []engine.Ballot
+}
+
+// Chosen is one value chosen god's-eye: accepted by a quorum of acceptors
+// in one ballot.
+type Chosen struct {
+	Value  engine.Value
+	Ballot engine.Ballot
+	Step   int
+	// Acceptors holds a bit per NodeID of the quorum that chose it.
+	Acceptors uint64
+}
+
+// Tally is the set of acceptors that ever voted (Ballot, Value).
+type Tally struct {
+	Ballot engine.Ballot
+	Value  engine.Value
+	Mask   uint64
+}
+
+// Fate is what became of a message when it was sent.
+type Fate uint8
+
+// Fates of a sent message.
+const (
+	FateInFlight Fate = iota // in the network, deliverable
+	FateLocal                // a server's message to itself, handled at once
+	FateBlocked              // crossed the partition: lost
+	FateLost                 // the network was full: lost
+)
+
+var fateNames = [...]string{"inflight", "local", "blocked", "lost"}
+
+func (f Fate) String() string { return fateNames[f] }
+
+// Sent is one message an event sent.
+type Sent struct {
+	Msg  engine.Message
+	Fate Fate
+}
+
+// Event is one step of a simulation, recorded when Sim.Trace is set.
+type Event struct {
+	Step int
+	// Act is the event in atomic script form (deliver #4, tick 1, crash a2).
+	Act Action
+	// Msg is the message delivered, dropped or duplicated (ID 0 otherwise).
+	Msg engine.Message
+	// Notes narrate the event, in order.
+	Notes []engine.Note
+	// Sent lists the messages the event sent, in id order.
+	Sent []Sent
+	// Removed lists in-flight messages the event removed besides Msg
+	// (those a partition cut).
+	Removed []engine.Message
+}
+
+// Sim is one simulated cluster. It is not safe for concurrent use; Clone
+// gives an independent copy.
+type Sim struct {
+	cl   Cluster
+	cfg  *engine.Config
+	node []engine.Node
+	// inflight is the multiset of messages in the network, in id order.
+	inflight []engine.Message
+	nextID   int
+	now      int
+	// deadline is each node's retry-timer deadline in ticks (-1: stopped).
+	deadline []int
+	// group is each node's partition group; all equal when healed.
+	group []int8
+	rng   rand.PCG
+	step  int
+
+	// God's-eye history.
+	proposed    []engine.Value
+	tallies     []Tally // append-only in order of first vote
+	votes       int
+	chosen      []Chosen
+	maxPromised []engine.Ballot
+	violations  []Violation
+	violated    uint8 // bit per Invariants index
+
+	out  engine.Out
+	work []engine.Message // servers: messages to self awaiting handling
+
+	// Trace, when set, receives every event.
+	Trace func(*Event)
+	ev    *Event
+}
+
+// New returns the initial state of cluster cl, which must be valid.
+func New(cl Cluster) *Sim {
+	cfg := cl.EngineConfig()
+	s := &Sim{
+		cl:          cl,
+		cfg:         cfg,
+		node:        engine.NewNodes(cfg),
+		nextID:      1,
+		deadline:    make([]int, len(cfg.Nodes)),
+		group:       make([]int8, len(cfg.Nodes)),
+		maxPromised: make([]engine.Ballot, len(cfg.Nodes)),
+		rng:         *rand.NewPCG(cl.Seed, cl.Seed^0x9e3779b97f4a7c15),
+	}
+	for i := range s.deadline {
+		s.deadline[i] = -1
+	}
+	return s
+}
+
+// Clone returns a deep copy of s (without its Trace hook).
+func (s *Sim) Clone() *Sim {
+	c := *s
+	c.node = make([]engine.Node, len(s.node))
+	for i := range s.node {
+		c.node[i] = s.node[i].Clone()
+	}
+	c.inflight = append([]engine.Message(nil), s.inflight...)
+	c.deadline = append([]int(nil), s.deadline...)
+	c.group = append([]int8(nil), s.group...)
+	c.proposed = append([]engine.Value(nil), s.proposed...)
+	c.tallies = append([]Tally(nil), s.tallies...)
+	c.chosen = append([]Chosen(nil), s.chosen...)
+	c.maxPromised = append([]engine.Ballot(nil), s.maxPromised...)
+	c.violations = make([]Violation, len(s.violations))
+	for i, v := range s.violations {
+		v.Values = append([]engine.Value(nil), v.Values...)
+		v.Ballots = append([]engine.Ballot(nil), v.Ballots...)
+		c.violations[i] = v
+	}
+	c.out = engine.Out{}
+	c.work = nil
+	c.Trace = nil
+	c.ev = nil
+	return &c
+}
+
+// Accessors for front ends. Slices returned are the simulator's own: do
+// not modify them.
+
+// Cluster returns the cluster line.
+func (s *Sim) Cluster() Cluster { return s.cl }
+
+// Config returns the engine configuration.
+func (s *Sim) Config() *engine.Config { return s.cfg }
+
+// Nodes returns every node's state, indexed by NodeID.
+func (s *Sim) Nodes() []engine.Node { return s.node }
+
+// InFlight returns the in-flight messages in id order.
+func (s *Sim) InFlight() []engine.Message { return s.inflight }
+
+// Step returns the number of events so far.
+func (s *Sim) Step() int { return s.step }
+
+// Now returns logical time in ticks.
+func (s *Sim) Now() int { return s.now }
+
+// Deadline returns node id's retry-timer deadline, or -1 when stopped.
+func (s *Sim) Deadline(id engine.NodeID) int { return s.deadline[id] }
+
+// Group returns node id's partition group (all 0 when healed).
+func (s *Sim) Group(id engine.NodeID) int { return int(s.group[id]) }
+
+// Partitioned reports whether the network is partitioned.
+func (s *Sim) Partitioned() bool {
+	for _, g := range s.group {
+		if g != s.group[0] {
+			return true
+		}
+	}
+	return false
+}
+
+// ChosenValues returns the values chosen so far, in the order chosen.
+func (s *Sim) ChosenValues() []Chosen { return s.chosen }
+
+// IsChosen reports whether v has been chosen.
+func (s *Sim) IsChosen(v engine.Value) bool {
+	for _, c := range s.chosen {
+		if c.Value == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Violations returns the first break of each invariant broken so far.
+func (s *Sim) Violations() []Violation { return s.violations }
+
+// Tallies returns the god's-eye history of votes: for each (ballot, value)
+// ever voted, the acceptors that voted it, in order of first vote.
+func (s *Sim) Tallies() []Tally { return s.tallies }
+
+// Name returns node id's name.
+func (s *Sim) Name(id engine.NodeID) string { return s.cfg.Name(id) }
+
+// Describe renders a message in script syntax.
+func (s *Sim) Describe(m *engine.Message) string { return s.cfg.Describe(m) }
+
+// NextID returns the id the next message sent will get.
+func (s *Sim) NextID() int { return s.nextID }
+
+// TimersArmed reports whether any retry timer is running.
+func (s *Sim) TimersArmed() bool {
+	for _, d := range s.deadline {
+		if d >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Enabled reports whether the scheduler has anything to do.
+func (s *Sim) Enabled() bool { return len(s.inflight) > 0 || s.TimersArmed() }
+
+func itoa(n int) string { return strconv.Itoa(n) }
