@@ -83,6 +83,9 @@ type Heard struct {
 	Value  Value
 }
 
+// MaxHeard bounds the votes a learner remembers before it learns.
+const MaxHeard = 64
+
 // Learner is the learner role's state; all volatile, since a learner can
 // always learn again (paxos.md §1.5).
 type Learner struct {
@@ -251,7 +254,11 @@ func (n *Node) handlePrepare(c *Config, m *Message, out *Out) {
 func (n *Node) handlePromise(c *Config, m *Message, out *Out) {
 	p := &n.P
 	if p.Phase != PhasePreparing || m.Ballot != p.Ballot {
-		out.note(Note{Kind: NotePromiseStale, Node: n.ID, Peer: m.From, B: m.Ballot, B2: p.Ballot})
+		kind := NotePromiseStale
+		if m.Ballot == p.Ballot && p.Phase == PhaseAccepting {
+			kind = NotePromiseLate
+		}
+		out.note(Note{Kind: kind, Node: n.ID, Peer: m.From, B: m.Ballot, B2: p.Ballot})
 		return
 	}
 	for _, pr := range p.Promises {
@@ -372,16 +379,28 @@ func (n *Node) handleAccept(c *Config, m *Message, out *Out) {
 func (n *Node) handleAccepted(c *Config, m *Message, out *Out) {
 	l := &n.L
 	for _, h := range l.Heard {
-		if h.From == m.From && h.Ballot == m.Ballot {
+		if h.From == m.From && h.Ballot == m.Ballot && l.Learned == "" {
 			out.note(Note{Kind: NoteHeardDup, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
 			return
 		}
 	}
-	l.Heard = append(l.Heard, Heard{From: m.From, Ballot: m.Ballot, Value: m.Value})
 	if l.Learned != "" {
+		// Once it has learned, a learner has nothing more to count.
 		out.note(Note{Kind: NoteHeardLate, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
 		return
 	}
+	if len(l.Heard) >= MaxHeard {
+		// Forget the lowest ballot heard. Forgetting a vote can only delay
+		// learning, never make a learner learn a value that is not chosen.
+		low := 0
+		for i, h := range l.Heard {
+			if h.Ballot.Less(l.Heard[low].Ballot) {
+				low = i
+			}
+		}
+		l.Heard = append(l.Heard[:low], l.Heard[low+1:]...)
+	}
+	l.Heard = append(l.Heard, Heard{From: m.From, Ballot: m.Ballot, Value: m.Value})
 	var same, byValue uint64 // acceptors (bit per NodeID) with this ballot / this value
 	for _, h := range l.Heard {
 		if h.Value != m.Value {

@@ -28,6 +28,7 @@ const (
 	NoteHeardLate     // learner Node hears (B, V) from Peer after learning
 	NoteLearned       // learner Node learns V (ballot B)
 	NoteBugActs       // bug Bug changes what Node does here (details in B, B2, V, V2)
+	NotePromiseLate   // Node already has its quorum for B (or moved past it): Peer's promise is not needed
 
 	// Notes emitted by the simulator around the nodes.
 
@@ -53,6 +54,7 @@ var noteNames = [...]string{
 	"propose_own", "propose_adopt", "abandon", "nack_ignored", "stop_retrying",
 	"prepare_again", "promise_none", "promise_vote", "reject_prepare", "accept",
 	"reject_accept", "heard", "heard_dup", "heard_late", "learned", "bug",
+	"promise_late",
 	"lost", "dropped", "duplicated", "blocked", "crash", "restart",
 	"partition", "heal", "tick", "timer", "timer_idle", "chosen", "violation",
 	"network_full",

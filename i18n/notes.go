@@ -9,6 +9,7 @@ func init() {
 		"note.promise_count":      {"{node} counts {peer}'s promise for {b}: {n} of {q}", "{node} 计入 {peer} 对 {b} 的承诺：{n}/{q}"},
 		"note.promise_dup":        {"{node} has already counted {peer}'s promise for {b}; a copy does not count again", "{node} 已计入 {peer} 对 {b} 的承诺；副本不再重复计数"},
 		"note.promise_stale":      {"{node} ignores {peer}'s promise for {b}: it is not collecting promises for {b} now", "{node} 忽略 {peer} 对 {b} 的承诺：它现在没有在为 {b} 收集承诺"},
+		"note.promise_late":       {"{node} no longer needs {peer}'s promise for {b}: it already had a quorum", "{node} 不再需要 {peer} 对 {b} 的承诺：它已经凑齐了多数派"},
 		"note.propose_own":        {"{node} has a quorum of promises for {b} and none reports a vote, so it may propose its own value {v}", "{node} 已获得 {b} 的多数派承诺，且没有任何接受者报告过投票，因此可以提出自己的值 {v}"},
 		"note.propose_adopt":      {"{node} has a quorum of promises for {b}; it must propose {v}, the value of the highest-numbered vote reported ({b2})", "{node} 已获得 {b} 的多数派承诺；它必须提出所报告的编号最高的投票（{b2}）中的值 {v}"},
 		"note.abandon":            {"{node} abandons {b}: {peer} has promised the higher ballot {b2}; it will retry when its timer fires", "{node} 放弃 {b}：{peer} 已承诺更高的编号 {b2}；计时器到期时它会重试"},

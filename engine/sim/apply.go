@@ -251,6 +251,9 @@ func (s *Sim) end() {
 		s.ev = nil
 		s.Trace(ev)
 	}
+	if s.OnStep != nil {
+		s.OnStep()
+	}
 }
 
 func (s *Sim) note(n engine.Note) {
@@ -289,13 +292,11 @@ func (s *Sim) send(m engine.Message) {
 	switch {
 	case s.group[m.From] != s.group[m.To]:
 		fate = FateBlocked
-		s.note(engine.Note{Kind: engine.NoteBlocked, Node: m.From, Peer: m.To, N: m.ID})
 	case m.From == m.To:
 		fate = FateLocal
 		s.work = append(s.work, m)
 	case len(s.inflight) >= MaxInFlight:
 		fate = FateLost
-		s.note(engine.Note{Kind: engine.NoteNetworkFull, Node: m.From, Peer: m.To, N: m.ID})
 	default:
 		s.inflight = append(s.inflight, m)
 	}
@@ -549,6 +550,10 @@ func (s *Sim) recordVote(v engine.Vote) {
 		}
 	}
 	if ti < 0 {
+		if len(s.tallies) >= max(maxTallies, s.pruneAt) {
+			s.pruneTallies()
+			s.pruneAt = 2 * len(s.tallies)
+		}
 		s.tallies = append(s.tallies, Tally{Ballot: v.Ballot, Value: v.Value})
 		ti = len(s.tallies) - 1
 	}
@@ -648,4 +653,42 @@ func (s *Sim) crashBugNotes(id engine.NodeID) {
 			s.note(engine.Note{Kind: engine.NoteBugActs, Bug: engine.BugPromiseNotDurable, Node: id, B: a.Promised, B2: a.VoteBallot})
 		}
 	}
+}
+
+// maxTallies is how many (ballot, value) tallies the god's-eye history
+// keeps before it forgets dead ones.
+const maxTallies = 64
+
+// pruneTallies forgets tallies that no longer matter: those that can never
+// gain a vote (no accept of their ballot is in flight and no proposer is
+// still collecting promises for it) and those that reached a quorum for a
+// value already recorded as chosen at another ballot. What is chosen, and
+// every invariant, is unaffected: the first quorum of each chosen value
+// stays, and so does every tally that could still reach a quorum.
+func (s *Sim) pruneTallies() {
+	live := func(b engine.Ballot) bool {
+		for i := range s.inflight {
+			if m := &s.inflight[i]; m.Type == engine.MsgAccept && m.Ballot == b {
+				return true
+			}
+		}
+		for _, p := range s.cfg.Proposers {
+			if n := &s.node[p]; n.P.Phase == engine.PhasePreparing && n.P.Ballot == b {
+				return true
+			}
+		}
+		return false
+	}
+	kept := s.tallies[:0]
+	for _, t := range s.tallies {
+		first := false
+		for _, c := range s.chosen {
+			first = first || c.Ballot == t.Ballot && c.Value == t.Value
+		}
+		if first || bits.OnesCount64(t.Mask) < s.cfg.Quorum && live(t.Ballot) {
+			kept = append(kept, t)
+		}
+	}
+	clear(s.tallies[len(kept):])
+	s.tallies = kept
 }

@@ -213,6 +213,7 @@ type Sim struct {
 	maxPromised []engine.Ballot
 	violations  []Violation
 	violated    uint8 // bit per Invariants index
+	pruneAt     int   // tally count that triggers the next pruneTallies
 
 	out  engine.Out
 	work []engine.Message // servers: messages to self awaiting handling
@@ -220,6 +221,9 @@ type Sim struct {
 	// Trace, when set, receives every event.
 	Trace func(*Event)
 	ev    *Event
+	// OnStep, when set, is called after every event, with the state
+	// consistent (History uses it to take snapshots).
+	OnStep func()
 }
 
 // New returns the initial state of cluster cl, which must be valid.
@@ -264,6 +268,7 @@ func (s *Sim) Clone() *Sim {
 	c.out = engine.Out{}
 	c.work = nil
 	c.Trace = nil
+	c.OnStep = nil
 	c.ev = nil
 	return &c
 }
