@@ -78,12 +78,12 @@ func TestRuntimeErrors(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	for src, want := range map[string]int{
-		"cluster proposers=1 acceptors=3\nexpect chosen none":                                   0,
-		"cluster proposers=1 acceptors=3\nexpect chosen X":                                      1,
-		"cluster proposers=1 acceptors=3\nexpect violation":                                     1,
-		"cluster proposers=1 acceptors=3\ndrop #1":                                              2,
-		"cluster proposers=2 acceptors=4 bugs=half_quorum\n" + halfQuorumBody:                   1, // breaks, but no expect violation
-		"cluster proposers=2 acceptors=4 bugs=half_quorum\n" + halfQuorumBody + "expect safe\n": 1,
+		"cluster proposers=1 acceptors=3\nexpect chosen none":                                                  0,
+		"cluster proposers=1 acceptors=3\nexpect chosen X":                                                     1,
+		"cluster proposers=1 acceptors=3\nexpect violation":                                                    1,
+		"cluster proposers=1 acceptors=3\ndrop #1":                                                             2,
+		"cluster proposers=2 acceptors=4 bugs=half_quorum\n" + halfQuorumBody:                                  1, // breaks, but no expect violation
+		"cluster proposers=2 acceptors=4 bugs=half_quorum\n" + halfQuorumBody + "expect safe\n":                1,
 		"cluster proposers=2 acceptors=4 bugs=half_quorum\n" + halfQuorumBody + "expect violation agreement\n": 0,
 	} {
 		res := Exec(mustParse(t, src), nil)
