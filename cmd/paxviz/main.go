@@ -3,6 +3,8 @@
 //
 //	paxviz [serve] [--addr 127.0.0.1:8080]   serve the web app
 //	paxviz run [--json] FILE|-               run a script, print its trace
+//	paxviz check engine|spec [flags]         exhaustive model checking
+//	paxviz lesson check FILE...              validate lesson files
 package main
 
 import (
@@ -20,6 +22,8 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   paxviz [serve] [--addr ADDR]        serve the web app (default 127.0.0.1:8080)
   paxviz run [--json] FILE|-          run a script and print its trace
+  paxviz check engine|spec [FLAGS]    model-check the engine or Lamport's Paxos.tla
+  paxviz lesson check FILE...         validate lesson files
   paxviz help                         this text
 `)
 }
@@ -33,6 +37,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRun(args[1:], stdin, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, args[1:], stdout, stderr)
+	case "lesson":
+		return cmdLesson(args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		usage(stdout)
 		return 0
