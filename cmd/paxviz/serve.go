@@ -2,13 +2,82 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/paxviz/paxviz/web"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	_ = ctx
-	_ = args
-	fmt.Fprintln(stderr, "paxviz: the web app is not built yet; try paxviz run FILE")
-	return 2
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	dev := fs.Bool("dev", false, "serve static files from ./static on disk (edit and reload)")
+	lessonsDir := fs.String("lessons", "", "also read lessons from this directory, re-read when they change")
+	maxSessions := fs.Int("max-sessions", web.DefaultMaxSessions, "cap on live sessions")
+	idle := fs.Duration("idle", web.DefaultIdleTimeout, "expire sessions idle this long")
+	origins := fs.String("origins", "", "extra comma-separated host patterns allowed to open websockets")
+	verbose := fs.Bool("v", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	opts := web.Options{MaxSessions: *maxSessions, IdleTimeout: *idle, Logger: logger}
+	if *dev {
+		opts.StaticDir = "static"
+	}
+	if *origins != "" {
+		opts.Origins = strings.Split(*origins, ",")
+	}
+	src, err := lessonSource(*lessonsDir)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxviz: %v\n", err)
+		return 2
+	}
+	opts.Lessons = src
+	srv := web.NewServer(opts)
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxviz: %v\n", err)
+		return 1
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "paxviz: serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(stderr, "paxviz: %v\n", err)
+			return 1
+		}
+	case <-ctx.Done():
+		fmt.Fprintln(stdout, "paxviz: shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Close() // ends sessions, which closes their websockets
+		if err := hs.Shutdown(sctx); err != nil {
+			hs.Close()
+		}
+	}
+	return 0
 }

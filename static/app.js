@@ -1,0 +1,459 @@
+// The sandbox (and lesson) page: draws every state the session sends over
+// the websocket and sends clicks and keys back as script lines.
+import { t, el, lang, commonKeys, isTyping, toggleHelp } from "./common.js";
+import { Diagram, Lamport } from "./diagram.js";
+
+const $ = (id) => document.getElementById(id);
+let view = JSON.parse($("initial").textContent);
+const sessionId = view.session;
+let prevView = null;
+let selected = null; // selected in-flight message id
+let ws = null, wsOpen = false, retries = 0;
+const listeners = []; // other modules (the lesson panel) that want each view
+
+// ---- websocket ------------------------------------------------------------
+
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  ws = new WebSocket(`${proto}//${location.host}/ws/${sessionId}`);
+  ws.onopen = () => { wsOpen = true; retries = 0; setConn("connected"); };
+  ws.onclose = () => {
+    wsOpen = false;
+    setConn("reconnecting");
+    retries++;
+    setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));
+  };
+  ws.onmessage = (ev) => {
+    const f = JSON.parse(ev.data);
+    if (f.type === "state") onView(f);
+    else if (f.type === "error") showError(f.message, f.cmd);
+    else if (f.type === "log") onLog(f);
+  };
+}
+
+function setConn(s) {
+  const c = $("conn");
+  c.textContent = t("ui." + s);
+  c.className = "conn " + s;
+  document.body.dataset.conn = s;
+}
+
+export function send(cmd) {
+  if (!wsOpen) { showError(t("ui.offline")); return false; }
+  ws.send(JSON.stringify({ cmd }));
+  return true;
+}
+
+let errTimer = null;
+function showError(msg, cmd) {
+  const e = $("error");
+  e.textContent = cmd ? `${cmd}: ${msg}` : msg;
+  e.classList.add("show");
+  clearTimeout(errTimer);
+  errTimer = setTimeout(() => e.classList.remove("show"), 6000);
+}
+
+// ---- rendering --------------------------------------------------------------
+
+const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
+  nodeCard: (nd, v) => nodeCard(nd, v),
+  select: (id, focus) => select(id, focus),
+  selected: () => selected,
+});
+const lamport = new Lamport($("lamport"), (s) => send("goto " + s));
+
+function onView(v) {
+  if (v.seq <= (view.seq || 0) && prevView) return; // stale
+  prevView = view;
+  view = v;
+  render(true);
+  for (const f of listeners) f(v);
+}
+
+export function onEachView(f) { listeners.push(f); }
+export function currentView() { return view; }
+
+function render(animate) {
+  const v = view;
+  $("cluster-line").replaceChildren(v.state.cluster, v.state.bugs.length ? el("span", { class: "bugs-on" }, " " + t("ui.bugs_on", { bugs: v.state.bugs.join(", ") })) : "");
+  document.body.classList.toggle("violated", v.state.violations.length > 0);
+  if (selected !== null && !v.state.inflight.some((m) => m.id === selected)) selected = null;
+  diagram.draw(v, prevView, animate && v.last.length > 0);
+  renderChosen(v);
+  renderInvariants(v);
+  renderInflight(v);
+  renderControls(v);
+  renderBranches(v);
+  renderPartitionBar(v);
+  syncLog(v);
+  announce(v);
+}
+
+function nodeByName(v, name) { return v.state.nodes.find((n) => n.name === name); }
+
+function ctlButton(ctl, label, cmd, extra) {
+  return el("button", { type: "button", class: "ctl", "data-ctl": ctl, onclick: () => send(cmd), ...(extra || {}) }, label);
+}
+
+function nodeCard(nd, v) {
+  const groups = new Set(v.state.nodes.map((n) => n.group));
+  const card = el("article", {
+    class: `node role-${nd.role} ${nd.up ? "up" : "down"}` + (groups.size > 1 ? ` g${nd.group % 4}` : ""),
+    dataset: { node: nd.name }, tabindex: "0", "aria-label": `${nd.name} ${t("role." + nd.role)} ${nd.up ? t("ui.up") : t("ui.down")}`,
+  });
+  const head = el("header", {},
+    el("strong", { class: "name" }, nd.name),
+    el("span", { class: "role" }, t("role." + nd.role)),
+    groups.size > 1 ? el("span", { class: "group-badge" }, t("ui.group") + " " + "ABCDEFGHI"[nd.group] ) : null,
+    el("span", { class: "status" }, nd.up ? t("ui.up") : t("ui.down")));
+  card.append(head);
+  const rows = el("dl", {});
+  const row = (k, val, cls) => { rows.append(el("dt", {}, k), el("dd", { class: cls || "" }, val)); };
+  if (nd.proposer) {
+    const p = nd.proposer;
+    row(t("ui.phase"), t("phase." + p.phase) + (p.ballot ? " · " + p.ballot : ""), "phase-" + p.phase);
+    if (p.own) row(t("ui.own_value"), p.own);
+    if (p.phase === "preparing") row(t("ui.promises"), `${p.count}/${p.quorum}` + (p.promises.length ? " (" + p.promises.join(", ") + ")" : ""));
+    if (p.proposed && p.phase !== "preparing") row(t("ui.proposes"), p.adopted_from ? t("ui.adopted", { v: p.proposed, b: p.adopted_from }) : t("ui.own", { v: p.proposed }));
+    if (nd.timer >= 0) row(t("ui.timer"), t("ui.timer_at", { d: nd.timer, now: v.now }));
+    if (p.round_used && p.phase === "idle") row(t("ui.round_used"), String(p.round_used));
+  }
+  if (nd.acceptor) {
+    const a = nd.acceptor;
+    row(t("ui.promised"), a.promised || t("ui.nothing"));
+    row(t("ui.accepted"), a.accepted_ballot ? `(${a.accepted_ballot}, ${a.accepted_value})` : t("ui.nothing"));
+  }
+  if (nd.learner) {
+    const l = nd.learner;
+    row(t("ui.learned"), l.learned ? `${l.learned} (${l.learned_ballot})` : t("ui.not_learned"), l.learned ? "learned" : "");
+    if (!l.learned && l.heard.length) row(t("ui.heard"), l.heard.map((h) => `${h.from}:(${h.ballot},${h.value})`).join(" "));
+  }
+  card.append(rows);
+  const ctls = el("div", { class: "ctls" });
+  if (nd.up) {
+    if (nd.proposer) {
+      ctls.append(el("button", { type: "button", class: "ctl", "data-ctl": "propose", onclick: () => openPropose(card, nd) }, t("ui.propose")));
+      if (nd.proposer.own) ctls.append(ctlButton("timeout", t("ui.timeout"), "timeout " + nd.name));
+    }
+    ctls.append(ctlButton("crash", t("ui.crash"), "crash " + nd.name, { class: "ctl danger" }));
+  } else {
+    ctls.append(ctlButton("restart", t("ui.restart"), "restart " + nd.name));
+  }
+  card.append(ctls);
+  return card;
+}
+
+const VALUES = ["X", "Y", "Z", "W", "V", "U", "T", "S", "R"];
+function openPropose(card, nd) {
+  const idx = Math.max(0, parseInt(nd.name.slice(1), 10) - 1);
+  const input = el("input", { type: "text", value: VALUES[idx % VALUES.length], size: "6", "aria-label": t("ui.propose_value"), pattern: "[A-Za-z0-9_:.-]{1,64}" });
+  const form = el("form", { class: "propose-form", onsubmit: (e) => { e.preventDefault(); send(`propose ${nd.name} ${input.value.trim()}`); } },
+    input, el("button", { type: "submit" }, t("ui.ok")), el("button", { type: "button", onclick: () => form.remove() }, t("ui.cancel")));
+  card.querySelector(".ctls").replaceWith(form);
+  input.focus();
+  input.select();
+}
+
+function renderChosen(v) {
+  const box = $("chosen");
+  box.replaceChildren();
+  const learned = v.state.nodes.filter((n) => n.learner && n.learner.learned);
+  if (!v.state.chosen.length) {
+    box.className = "chosen none";
+    box.append(el("span", { class: "label" }, t("ui.godseye")), el("span", {}, t("ui.chosen_none")));
+  } else {
+    box.className = "chosen" + (v.state.chosen.length > 1 ? " many" : "");
+    box.append(el("span", { class: "label" }, t("ui.godseye")));
+    for (const c of v.state.chosen_detail) {
+      const knowers = learned.filter((n) => n.learner.learned === c.value).map((n) => n.name);
+      box.append(el("span", { class: "chosen-value" }, t("ui.chosen", { v: c.value, b: c.ballot, acc: c.acceptors.join(", "), step: c.step })),
+        el("span", { class: "knowers" }, knowers.length ? t("ui.known_by", { who: knowers.join(", ") }) : t("ui.known_by_none")));
+    }
+  }
+  const odd = learned.filter((n) => !v.state.chosen.includes(n.learner.learned));
+  for (const n of odd) box.append(el("span", { class: "wrong-learn" }, t("ui.learned_unchosen", { node: n.name, v: n.learner.learned })));
+}
+
+function renderInvariants(v) {
+  const box = $("invariants");
+  box.replaceChildren(el("h2", {}, t("ui.invariants")));
+  const ul = el("ul", {});
+  for (const inv of v.invariants) {
+    const li = el("li", { class: inv.ok ? "ok" : "broken", dataset: { inv: inv.name } },
+      el("span", { class: "mark", "aria-hidden": "true" }, inv.ok ? "✓" : "✗"),
+      el("span", { class: "inv-name" }, t("inv." + inv.name)));
+    if (!inv.ok) {
+      li.append(el("span", { class: "inv-detail" }, t("viol." + inv.name, inv.args)),
+        el("button", { type: "button", class: "link", onclick: () => send("goto " + inv.step) }, t("ui.go_step", { n: inv.step })));
+    }
+    ul.append(li);
+  }
+  box.append(ul);
+}
+
+function renderInflight(v) {
+  const list = $("msg-list");
+  list.replaceChildren();
+  $("inflight-count").textContent = `(${v.state.inflight.length})`;
+  if (!v.state.inflight.length) list.append(el("li", { class: "empty" }, t("ui.none_inflight")));
+  for (const m of v.state.inflight) {
+    const li = el("li", {
+      class: "msg t-" + m.type + (m.id === selected ? " selected" : ""), tabindex: "0", dataset: { msg: m.id },
+      "aria-label": `#${m.id} ${m.text}`, onfocus: () => select(m.id, false), onclick: (e) => { if (e.target === li) select(m.id, false); },
+    },
+    el("span", { class: "msg-id" }, "#" + m.id),
+    el("span", { class: "msg-type" }, t("msg." + m.type)),
+    el("span", { class: "msg-text" }, m.text.replace(/^\S+ /, "")),
+    el("span", { class: "msg-btns" },
+      el("button", { type: "button", class: "deliver", onclick: () => send("deliver #" + m.id), "aria-label": t("ui.deliver") + " #" + m.id }, t("ui.deliver")),
+      el("button", { type: "button", class: "drop", onclick: () => send("drop #" + m.id), "aria-label": t("ui.drop") + " #" + m.id }, t("ui.drop")),
+      el("button", { type: "button", class: "dup", onclick: () => send("dup #" + m.id), "aria-label": t("ui.dup") + " #" + m.id }, t("ui.dup"))));
+    list.append(li);
+  }
+}
+
+function select(id, focus) {
+  selected = id;
+  for (const li of document.querySelectorAll("#msg-list li.msg")) li.classList.toggle("selected", Number(li.dataset.msg) === id);
+  for (const c of document.querySelectorAll(".chip")) c.classList.toggle("selected", Number(c.dataset.msg) === id);
+  if (focus) document.querySelector(`#msg-list li[data-msg="${id}"]`)?.focus();
+}
+
+function renderControls(v) {
+  const tl = $("timeline");
+  tl.max = String(v.end);
+  if (!timelineDragging) tl.value = String(v.step);
+  $("step-out").textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now });
+  $("btn-play").textContent = v.playing ? t("ui.pause") : t("ui.play");
+  $("btn-play").setAttribute("aria-pressed", v.playing ? "true" : "false");
+  $("btn-undo").disabled = v.step === 0;
+  $("btn-redo").disabled = v.step >= v.end;
+  $("btn-step").disabled = !v.enabled;
+  document.body.classList.toggle("playing", v.playing);
+  document.body.classList.toggle("past", v.step < v.end);
+}
+
+function renderBranches(v) {
+  const box = $("branches");
+  box.replaceChildren();
+  if (v.branches.length < 2) return;
+  box.append(el("h3", {}, t("ui.branches")));
+  const ul = el("ul", {});
+  v.branches.forEach((b, i) => {
+    const label = b.current ? t("ui.current_branch", { end: b.end }) : t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });
+    ul.append(el("li", { class: b.current ? "current" : "" }, el("span", {}, `${i + 1}. ${label}`),
+      b.current ? null : el("button", { type: "button", onclick: () => send("branch " + b.id), dataset: { branch: b.id } }, t("ui.switch"))));
+  });
+  box.append(ul);
+}
+
+// ---- partition tool ----------------------------------------------------------
+
+let partitionDraft = null; // node name -> group index
+function renderPartitionBar(v) {
+  const bar = $("partition-bar");
+  bar.replaceChildren();
+  if (!partitionDraft) {
+    bar.append(el("button", { type: "button", id: "btn-partition", onclick: () => { partitionDraft = Object.fromEntries(v.state.nodes.map((n) => [n.name, 0])); renderPartitionBar(view); bar.querySelector("button.pnode")?.focus(); } }, t("ui.partition")));
+    if (v.state.partitioned) bar.append(el("button", { type: "button", id: "btn-heal", onclick: () => send("heal") }, t("ui.heal")), el("span", { class: "hint" }, t("ui.partitioned")));
+    return;
+  }
+  bar.append(el("span", { class: "hint" }, t("ui.partition_hint")));
+  for (const n of v.state.nodes) {
+    const g = partitionDraft[n.name] || 0;
+    bar.append(el("button", { type: "button", class: `pnode g${g}`, "aria-label": `${n.name}: ${t("ui.group")} ${"ABC"[g]}`,
+      onclick: () => { partitionDraft[n.name] = (g + 1) % 3; renderPartitionBar(view); bar.querySelector(`[data-p="${n.name}"]`)?.focus(); }, dataset: { p: n.name } },
+      `${n.name} · ${"ABC"[g]}`));
+  }
+  bar.append(el("button", { type: "button", id: "btn-apply-partition", class: "primary", onclick: () => {
+    const groups = [[], [], []];
+    for (const [name, g] of Object.entries(partitionDraft)) groups[g].push(name);
+    const used = groups.filter((g) => g.length);
+    partitionDraft = null;
+    if (used.length < 2) { renderPartitionBar(view); showError(t("ui.partition_one")); return; }
+    send("partition " + used.map((g) => g.join(" ")).join(" | "));
+  } }, t("ui.apply")), el("button", { type: "button", onclick: () => { partitionDraft = null; renderPartitionBar(view); } }, t("ui.cancel")));
+}
+
+// ---- the event log and the space-time diagram --------------------------------
+
+const log = { branch: null, lines: new Map(), pending: false };
+function syncLog(v) {
+  const extended = prevView && log.branch !== null && prevView.step === prevView.end && v.step === v.end &&
+    v.last.length && v.last[0].step === prevView.end + 1;
+  if (log.branch !== v.branch && !extended) log.lines.clear();
+  log.branch = v.branch;
+  for (const s of [...log.lines.keys()]) if (s > v.end) log.lines.delete(s);
+  if (extended || (v.last.length && v.step === v.end)) {
+    for (const ev of v.last) {
+      log.lines.set(ev.step, {
+        s: ev.step, a: ev.act, k: ev.kind, kind: ev.kind, m: ev.msg ? ev.msg.text : undefined, id: ev.msg ? ev.msg.id : undefined,
+        n: ev.node, f: ev.msg ? ev.msg.from : undefined, notes: ev.notes.filter((x) => !x.key.startsWith("viol.")),
+        sent: ev.sent.map((s) => [s.msg.id, s.msg.from, s.msg.to, s.fate]),
+      });
+    }
+  }
+  requestLog(v);
+  drawLog(v);
+}
+
+function requestLog(v) {
+  if (log.pending || !wsOpen) return;
+  const lo = Math.max(1, v.step - 200), hi = Math.min(v.end, v.step + 100);
+  let from = -1;
+  for (let s = lo; s <= hi; s++) if (!log.lines.has(s)) { from = s; break; }
+  if (from < 0) return;
+  log.pending = true;
+  send(`log ${from - 1} ${Math.min(hi, from + 499)}`);
+}
+
+function onLog(f) {
+  log.pending = false;
+  if (f.branch !== view.branch) { requestLog(view); return; }
+  for (const l of f.lines) { l.kind = l.k; log.lines.set(l.s, l); }
+  drawLog(view);
+  requestLog(view);
+}
+
+function noteText(n) { return t(n.key, n.args); }
+
+function drawLog(v) {
+  const ol = $("log-list");
+  ol.replaceChildren();
+  const lo = Math.max(1, v.step - 150), hi = Math.min(v.end, v.step + 60);
+  if (lo > 1) ol.append(el("li", { class: "more" }, t("ui.log_earlier", { n: lo - 1 })));
+  for (let s = lo; s <= hi; s++) {
+    const l = log.lines.get(s);
+    const li = el("li", { class: (s === v.step ? "cur" : "") + (s > v.step ? " future" : ""), dataset: { step: s } });
+    const btn = el("button", { type: "button", class: "log-line", onclick: () => send("goto " + s), "aria-label": t("ui.step_n", { n: s }) + (l ? ": " + l.a : "") },
+      el("span", { class: "log-step" }, String(s)), el("code", {}, l ? l.a : "…"), l && l.m ? el("span", { class: "log-msg" }, "# " + l.m) : null);
+    li.append(btn);
+    if (l && l.notes && l.notes.length) li.append(el("div", { class: "log-notes" }, l.notes.map(noteText).join(" · ")));
+    ol.append(li);
+  }
+  if (!v.end) ol.append(el("li", { class: "empty" }, t("ui.log_empty")));
+  const cur = ol.querySelector("li.cur");
+  if (cur) ol.scrollTop = cur.offsetTop - ol.clientHeight / 2;
+  lamport.draw(v.state.nodes, [...log.lines.entries()].sort((a, b) => a[0] - b[0]), v.step, v.end);
+}
+
+// ---- live region -------------------------------------------------------------
+
+function announce(v) {
+  const live = $("live");
+  if (!v.last.length) { live.textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now }); return; }
+  const ev = v.last[v.last.length - 1];
+  const notes = ev.notes.map(noteText);
+  live.textContent = `${t("ui.step_n", { n: ev.step })}: ${ev.act}. ${notes.join(". ")}`;
+}
+
+// ---- controls ----------------------------------------------------------------
+
+function playCmd() {
+  const x = Number($("speed").value);
+  const ms = Math.round(2000 * Math.pow(50 / 2000, x / 100));
+  const drop = Math.min(100, Math.max(0, Number($("drop-rate").value) || 0));
+  const dup = Math.min(100, Math.max(0, Number($("dup-rate").value) || 0));
+  return `play ms=${ms} drop=${drop}% dup=${dup}% stop=${$("stop-chosen").checked ? "chosen" : "never"}`;
+}
+function togglePlay() { send(view.playing ? "pause" : playCmd()); }
+function step() {
+  const drop = Number($("drop-rate").value) || 0, dup = Number($("dup-rate").value) || 0;
+  send(`run max=1` + (drop ? ` drop=${drop}%` : "") + (dup ? ` dup=${dup}%` : ""));
+}
+
+$("btn-step").addEventListener("click", step);
+$("btn-play").addEventListener("click", togglePlay);
+$("btn-undo").addEventListener("click", () => send("undo"));
+$("btn-redo").addEventListener("click", () => send("redo"));
+for (const id of ["speed", "drop-rate", "dup-rate", "stop-chosen"]) $(id).addEventListener("change", () => { if (view.playing) send(playCmd()); });
+
+let timelineDragging = false, timelineTimer = null;
+$("timeline").addEventListener("input", (e) => {
+  timelineDragging = true;
+  clearTimeout(timelineTimer);
+  timelineTimer = setTimeout(() => { send("goto " + e.target.value); timelineDragging = false; }, 60);
+});
+
+$("command-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const input = $("command");
+  const line = input.value.trim();
+  if (line && send(line)) input.value = "";
+});
+
+$("btn-link").addEventListener("click", async () => {
+  const r = await fetch(`/s/${sessionId}/link`);
+  const j = await r.json();
+  const url = location.origin + j.permalink;
+  let copied = false;
+  try { await navigator.clipboard.writeText(url); copied = true; } catch { copied = false; }
+  const box = el("div", { class: "link-box", role: "dialog", "aria-label": t("ui.copy_link") },
+    el("p", {}, copied ? t("ui.copied") : t("ui.copy_this")),
+    el("input", { type: "text", value: url, readonly: true, id: "permalink", size: "60" }),
+    el("button", { type: "button", onclick: () => box.remove() }, t("ui.close")));
+  document.querySelector(".controls").append(box);
+  box.querySelector("input").select();
+});
+
+$("import-file").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (!file) return;
+  const body = new FormData();
+  body.append("script", await file.text());
+  const r = await fetch("/sandbox", { method: "POST", body });
+  if (r.redirected && r.ok) { location.href = r.url; return; }
+  const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+  showError(t("ui.import_failed") + " " + (doc.querySelector("[role=alert]")?.textContent || r.status));
+});
+
+// ---- keyboard ------------------------------------------------------------------
+
+function moveSelection(delta) {
+  const msgs = view.state.inflight;
+  if (!msgs.length) return;
+  let i = msgs.findIndex((m) => m.id === selected);
+  i = i < 0 ? (delta > 0 ? 0 : msgs.length - 1) : Math.min(msgs.length - 1, Math.max(0, i + delta));
+  select(msgs[i].id, true);
+}
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    if (partitionDraft) { partitionDraft = null; renderPartitionBar(view); }
+    document.querySelector(".link-box")?.remove();
+    document.querySelector(".propose-form") && render(false);
+    if (isTyping(e)) e.target.blur();
+    return;
+  }
+  if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.target.tagName === "BUTTON" && (e.key === "Enter" || e.key === " ")) return;
+  if (commonKeys(e)) { e.preventDefault(); return; }
+  let handled = true;
+  switch (e.key) {
+    case "n": step(); break;
+    case "p": case " ": togglePlay(); break;
+    case "ArrowLeft": send("undo"); break;
+    case "ArrowRight": send("redo"); break;
+    case "Home": send("goto 0"); break;
+    case "End": send("goto " + view.end); break;
+    case "j": case "ArrowDown": moveSelection(1); break;
+    case "k": case "ArrowUp": moveSelection(-1); break;
+    case "d": case "Enter": if (selected !== null) send("deliver #" + selected); else handled = false; break;
+    case "x": if (selected !== null) send("drop #" + selected); break;
+    case "c": if (selected !== null) send("dup #" + selected); break;
+    case ":": $("command").focus(); break;
+    default:
+      if (/^[1-9]$/.test(e.key)) {
+        const card = document.querySelectorAll(".node")[Number(e.key) - 1];
+        if (card) card.focus(); else handled = false;
+      } else handled = false;
+  }
+  if (handled) e.preventDefault();
+});
+
+// Keep the selection visible after re-render.
+onEachView(() => { if (selected !== null) select(selected, false); });
+
+render(false);
+connect();
+window.paxviz = { send, currentView, onEachView };

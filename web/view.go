@@ -1,0 +1,231 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/paxviz/paxviz/engine"
+	"github.com/paxviz/paxviz/engine/sim"
+)
+
+// NoteView is one note, translated by the browser from its key and args.
+type NoteView struct {
+	Key  string            `json:"key"`
+	Args map[string]string `json:"args"`
+}
+
+// SentView is one message an event sent, with what became of it.
+type SentView struct {
+	Msg  sim.MessageJSON `json:"msg"`
+	Fate string          `json:"fate"`
+}
+
+// EventView is one event of the last action, for animation and the live
+// region.
+type EventView struct {
+	Step    int               `json:"step"`
+	Act     string            `json:"act"`
+	Kind    string            `json:"kind"`
+	Node    string            `json:"node,omitempty"`
+	Msg     *sim.MessageJSON  `json:"msg,omitempty"`
+	Notes   []NoteView        `json:"notes"`
+	Sent    []SentView        `json:"sent"`
+	Removed []sim.MessageJSON `json:"removed"`
+}
+
+// View is the JSON a session sends to its subscribers for every new state:
+// everything the page draws; the browser never re-derives protocol state.
+type View struct {
+	Type        string          `json:"type"`
+	Seq         uint64          `json:"seq"`
+	Session     string          `json:"session"`
+	Step        int             `json:"step"`
+	End         int             `json:"end"`
+	Branch      int             `json:"branch"`
+	Branches    []sim.Branch    `json:"branches"`
+	Playing     bool            `json:"playing"`
+	PlayMillis  int             `json:"play_ms"`
+	Drop        int             `json:"drop_pm"`
+	Dup         int             `json:"dup_pm"`
+	StopChosen  bool            `json:"stop_chosen"`
+	Enabled     bool            `json:"enabled"`
+	Now         int             `json:"now"`
+	LastAct     string          `json:"last_act"`
+	Last        []EventView     `json:"last"`
+	State       sim.StateJSON   `json:"state"`
+	Invariants  []InvariantView `json:"invariants"`
+	Subscribers int             `json:"subscribers"`
+	Lesson      *LessonView     `json:"lesson,omitempty"`
+}
+
+// InvariantView is one invariant's status.
+type InvariantView struct {
+	Name string            `json:"name"`
+	OK   bool              `json:"ok"`
+	Step int               `json:"step,omitempty"`
+	Args map[string]string `json:"args,omitempty"`
+}
+
+func (s *Session) buildView() View {
+	st := s.h.State()
+	v := View{
+		Type: "state", Seq: s.seq, Session: s.ID, Step: s.h.Step(), End: s.h.End(),
+		Playing: s.playing, PlayMillis: s.playMillis, Drop: s.dropPM, Dup: s.dupPM, StopChosen: s.stopChosen,
+		Enabled: st.Enabled(), Now: st.Now(), LastAct: s.lastAct,
+		State: st.State(), Last: []EventView{}, Subscribers: len(s.subs),
+	}
+	for _, b := range s.h.Branches() {
+		if b.Current {
+			v.Branch = b.Tip
+		}
+		v.Branches = append(v.Branches, b)
+	}
+	for i := range s.last {
+		v.Last = append(v.Last, eventView(st, &s.last[i]))
+	}
+	for _, name := range sim.Invariants {
+		iv := InvariantView{Name: name, OK: true}
+		for i, viol := range st.Violations() {
+			if viol.Invariant == name {
+				iv.OK, iv.Step, iv.Args = false, viol.Step, sim.ViolationArgs(st.Config(), &st.Violations()[i])
+			}
+		}
+		v.Invariants = append(v.Invariants, iv)
+	}
+	if s.lesson != nil {
+		v.Lesson = s.lessonView()
+	}
+	return v
+}
+
+func eventView(st *sim.Sim, ev *sim.Event) EventView {
+	c := st.Config()
+	e := EventView{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Notes: []NoteView{}, Sent: []SentView{}, Removed: []sim.MessageJSON{}}
+	switch ev.Act.Kind {
+	case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
+		e.Node = c.Name(ev.Act.Node)
+	}
+	if ev.Msg.ID > 0 {
+		m := st.MessageState(&ev.Msg)
+		e.Msg = &m
+		if ev.Act.Kind == sim.ActDeliver {
+			e.Node = c.Name(ev.Msg.To)
+		}
+	}
+	for i := range ev.Notes {
+		n := &ev.Notes[i]
+		nv := NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)}
+		if n.Kind == engine.NoteViolation {
+			for j, viol := range st.Violations() {
+				if viol.Invariant == string(n.V) {
+					nv = NoteView{Key: "viol." + viol.Invariant, Args: sim.ViolationArgs(c, &st.Violations()[j])}
+				}
+			}
+		}
+		e.Notes = append(e.Notes, nv)
+	}
+	for i := range ev.Sent {
+		e.Sent = append(e.Sent, SentView{Msg: st.MessageState(&ev.Sent[i].Msg), Fate: ev.Sent[i].Fate.String()})
+	}
+	for i := range ev.Removed {
+		e.Removed = append(e.Removed, st.MessageState(&ev.Removed[i]))
+	}
+	return e
+}
+
+// LogLine is one event of the event log and the space-time diagram, in
+// compact form.
+type LogLine struct {
+	Step  int        `json:"s"`
+	Act   string     `json:"a"`
+	Kind  string     `json:"k"`
+	Msg   string     `json:"m,omitempty"` // the message delivered/dropped/duplicated
+	ID    int        `json:"id,omitempty"`
+	From  string     `json:"f,omitempty"`
+	Node  string     `json:"n,omitempty"` // where the event happened
+	Sent  [][]any    `json:"sent,omitempty"`
+	Notes []NoteView `json:"notes,omitempty"`
+}
+
+// logFrame answers a client's "log FROM TO".
+type logFrame struct {
+	Type   string    `json:"type"`
+	Branch int       `json:"branch"`
+	From   int       `json:"from"`
+	Lines  []LogLine `json:"lines"`
+	Seq    uint64    `json:"seq"`
+}
+
+func (s *Session) sendLog(sub *subscriber, args []string) error {
+	if sub == nil {
+		return errors.New("log: no client")
+	}
+	if len(args) != 2 {
+		return errors.New("usage: log FROM TO")
+	}
+	from, err1 := strconv.Atoi(args[0])
+	to, err2 := strconv.Atoi(args[1])
+	if err1 != nil || err2 != nil || from < 0 || to < from {
+		return errors.New("log: FROM and TO must be steps, FROM <= TO")
+	}
+	to = min(to, s.h.End())
+	from = min(from, to)
+	if to-from > maxLogRange {
+		return fmt.Errorf("log: at most %d steps at once", maxLogRange)
+	}
+	evs, err := s.h.Events(from, to)
+	if err != nil {
+		return err
+	}
+	st := s.h.State()
+	c := st.Config()
+	f := logFrame{Type: "log", From: from, Lines: []LogLine{}, Seq: s.seq}
+	for _, b := range s.h.Branches() {
+		if b.Current {
+			f.Branch = b.Tip
+		}
+	}
+	for i := range evs {
+		ev := &evs[i]
+		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String()}
+		switch ev.Act.Kind {
+		case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
+			l.Node = c.Name(ev.Act.Node)
+		}
+		if ev.Msg.ID > 0 {
+			m := ev.Msg
+			l.ID = m.ID
+			l.From = c.Name(m.From)
+			if ev.Act.Kind == sim.ActDeliver {
+				l.Node = c.Name(m.To)
+			} else {
+				l.Node = c.Name(m.From)
+			}
+			m.ID = 0
+			l.Msg = c.Describe(&m)
+		}
+		for _, sent := range ev.Sent {
+			l.Sent = append(l.Sent, []any{sent.Msg.ID, c.Name(sent.Msg.From), c.Name(sent.Msg.To), sent.Fate.String()})
+		}
+		for j := range ev.Notes {
+			n := &ev.Notes[j]
+			if n.Kind == engine.NoteViolation {
+				continue
+			}
+			l.Notes = append(l.Notes, NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)})
+		}
+		f.Lines = append(f.Lines, l)
+	}
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	select {
+	case sub.ch <- b:
+	default:
+		sub.closeSlow()
+	}
+	return nil
+}
