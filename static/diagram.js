@@ -116,8 +116,9 @@ export class Diagram {
       line.setAttribute("marker-end", "url(#arrow)");
       this.svg.append(line);
       const shown = msgs.slice(0, 4);
+      const frac = (i) => Math.min(0.78, Math.max(0.3, 0.55 + (i - (shown.length - 1) / 2) * 0.1));
       shown.forEach((m, i) => {
-        const p = this.edgePoint(from, to, 0.38 + i * 0.1, 14);
+        const p = this.edgePoint(from, to, frac(i), 14);
         const chip = el("button", {
           type: "button", class: "chip t-" + m.type + (this.hooks.selected() === m.id ? " selected" : ""),
           "aria-label": `#${m.id} ${t("msg." + m.type)} ${m.from}→${m.to} ${m.ballot}${m.value ? " " + m.value : ""}`,
@@ -130,7 +131,7 @@ export class Diagram {
         this.chips.set(m.id, chip);
       });
       if (msgs.length > shown.length) {
-        const p = this.edgePoint(from, to, 0.38 + shown.length * 0.1, 14);
+        const p = this.edgePoint(from, to, Math.min(0.85, frac(shown.length)), 14);
         const more = el("button", { type: "button", class: "chip more", tabindex: "-1", onclick: () => this.hooks.select(msgs[shown.length].id, true) }, `+${msgs.length - shown.length}`);
         more.style.left = p.x + "px";
         more.style.top = p.y + "px";
@@ -168,8 +169,8 @@ export class Diagram {
   }
 
   flight(from, to, type, lost) {
-    const a = this.edgePoint(from, to, 0.05, 6);
-    const b = this.edgePoint(from, to, lost ? 0.5 : 0.95, 6);
+    const a = this.edgePoint(from, to, 0.2, 6);
+    const b = this.edgePoint(from, to, lost ? 0.5 : 0.8, 6);
     if (!a || !b) return;
     const dot = el("span", { class: "flight t-" + type + (lost ? " lost" : ""), "aria-hidden": "true" });
     dot.style.left = a.x + "px";

@@ -175,12 +175,18 @@ func langOf(r *http.Request) i18n.Lang {
 	return i18n.EN
 }
 
-// meta builds a page's Meta and remembers an explicit ?lang= choice.
-func (s *Server) meta(w http.ResponseWriter, r *http.Request, page, titleKey string) Meta {
+// rememberLang keeps an explicit ?lang= choice in a cookie.
+func rememberLang(w http.ResponseWriter, r *http.Request) i18n.Lang {
 	lang := langOf(r)
 	if r.URL.Query().Get("lang") != "" {
 		http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
 	}
+	return lang
+}
+
+// meta builds a page's Meta and remembers an explicit ?lang= choice.
+func (s *Server) meta(w http.ResponseWriter, r *http.Request, page, titleKey string) Meta {
+	lang := rememberLang(w, r)
 	return Meta{Lang: lang, Page: page, Title: i18n.T(lang, titleKey) + " · paxviz", Big: r.URL.Query().Get("big") == "1"}
 }
 
@@ -243,6 +249,7 @@ func (s *Server) handleSandboxGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) openScript(w http.ResponseWriter, r *http.Request, src string) {
+	rememberLang(w, r)
 	if len(src) > maxScriptBytes {
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(langOf(r), "err.too_large"))
 		return

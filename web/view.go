@@ -74,7 +74,7 @@ func (s *Session) buildView() View {
 		Type: "state", Seq: s.seq, Session: s.ID, Step: s.h.Step(), End: s.h.End(),
 		Playing: s.playing, PlayMillis: s.playMillis, Drop: s.dropPM, Dup: s.dupPM, StopChosen: s.stopChosen,
 		Enabled: st.Enabled(), Now: st.Now(), LastAct: s.lastAct,
-		State: st.State(), Last: []EventView{}, Subscribers: len(s.subs),
+		State: st.State(), Last: []EventView{}, Subscribers: len(s.subs), Branches: []sim.Branch{},
 	}
 	for _, b := range s.h.Branches() {
 		if b.Current {
