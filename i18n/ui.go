@@ -95,6 +95,9 @@ func init() {
 		"ui.partitioned":      {"The network is partitioned: messages between groups are lost.", "网络已分区：组之间的消息会丢失。"},
 		"ui.heal":             {"Heal", "恢复网络"},
 		"ui.apply":            {"Apply", "应用"},
+		"ui.fate_blocked":     {"#{id} {from}->{to} lost at the partition", "#{id} {from}->{to} 在分区处丢失"},
+		"ui.fate_lost":        {"#{id} {from}->{to} lost: the network is full", "#{id} {from}->{to} 丢失：网络已满"},
+		"ui.fate_local":       {"#{id} {from}->{to} handled at once (to itself)", "#{id} {from}->{to} 立即处理（发给自己）"},
 		"ui.lesson":           {"Lesson", "课程"},
 
 		"home.title":        {"Learn Paxos by driving it", "动手驱动，学会 Paxos"},

@@ -328,7 +328,8 @@ function drawLog(v) {
     const btn = el("button", { type: "button", class: "log-line", onclick: () => send("goto " + s), "aria-label": t("ui.step_n", { n: s }) + (l ? ": " + l.a : "") },
       el("span", { class: "log-step" }, String(s)), el("code", {}, l ? l.a : "…"), l && l.m ? el("span", { class: "log-msg" }, "# " + l.m) : null);
     li.append(btn);
-    if (l && l.notes && l.notes.length) li.append(el("div", { class: "log-notes" }, l.notes.map(noteText).join(" · ")));
+    const extra = l ? (l.sent || []).filter((x) => x[3] !== "inflight").map((x) => t("ui.fate_" + x[3], { id: x[0], from: x[1], to: x[2] })) : [];
+    if (l && ((l.notes && l.notes.length) || extra.length)) li.append(el("div", { class: "log-notes" }, [...(l.notes || []).map(noteText), ...extra].join(" · ")));
     ol.append(li);
   }
   if (!v.end) ol.append(el("li", { class: "empty" }, t("ui.log_empty")));
@@ -455,5 +456,6 @@ document.addEventListener("keydown", (e) => {
 onEachView(() => { if (selected !== null) select(selected, false); });
 
 render(false);
+window.paxvizFirstDraw = performance.now();
 connect();
 window.paxviz = { send, currentView, onEachView };

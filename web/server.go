@@ -86,6 +86,7 @@ func NewServer(opts Options) *Server {
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout, opts.Lessons)
+	s.reg.log = opts.Logger
 	s.mux = s.routes()
 	return s
 }

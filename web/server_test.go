@@ -266,3 +266,6 @@ func TestTranslationKeys(t *testing.T) {
 		t.Errorf("keys without Chinese: %v", m)
 	}
 }
+
+// newServerForBench serves srv on an httptest server (benchmarks).
+func newServerForBench(srv *Server) *httptest.Server { return httptest.NewServer(srv.Handler()) }

@@ -7,9 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paxviz/paxviz/engine/sim"
@@ -37,7 +40,9 @@ const (
 type subscriber struct {
 	ch        chan []byte
 	closeSlow func()
-	lang      string
+	// writing is when the current write to the socket began (unix ns),
+	// 0 when none is under way.
+	writing atomic.Int64
 }
 
 // request is one thing asked of a session's goroutine.
@@ -59,9 +64,10 @@ type Session struct {
 	ID      string
 	Created time.Time
 
-	reg  *Registry
-	reqs chan request
-	done chan struct{}
+	reg    *Registry
+	reqs   chan request
+	done   chan struct{}
+	cancel context.CancelFunc
 
 	// Owned by the session goroutine.
 	h          *sim.History
@@ -97,12 +103,14 @@ type Registry struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	lessons  LessonSource
+	log      *slog.Logger
 }
 
 // NewRegistry returns an empty registry; Close stops every session.
 func NewRegistry(maxSessions int, idle time.Duration, lessons LessonSource) *Registry {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel, lessons: lessons}
+	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel, lessons: lessons,
+		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 // Close stops every session and waits for their goroutines.
@@ -176,7 +184,9 @@ func (r *Registry) Create(src string, setup func(*Session) error) (*Session, err
 	r.wg.Add(1)
 	r.mu.Unlock()
 	s.publish()
-	go s.loop(r.ctx)
+	ctx, cancel := context.WithCancel(r.ctx)
+	s.cancel = cancel
+	go s.loop(ctx)
 	return s, nil
 }
 
@@ -184,6 +194,13 @@ func (r *Registry) remove(s *Session) {
 	r.mu.Lock()
 	delete(r.sessions, s.ID)
 	r.mu.Unlock()
+}
+
+// Close ends the session: its subscribers are disconnected and it leaves
+// the registry.
+func (s *Session) Close() {
+	s.cancel()
+	<-s.done
 }
 
 // View returns the latest rendered view (JSON).
@@ -285,6 +302,8 @@ func (s *Session) loop(ctx context.Context) {
 	defer s.reg.remove(s)
 	idle := time.NewTicker(max(s.reg.IdleTimeout/4, 10*time.Millisecond))
 	defer idle.Stop()
+	watchdog := time.NewTicker(writeTimeout / 2)
+	defer watchdog.Stop()
 	var play *time.Ticker
 	var playC <-chan time.Time
 	setPlay := func() {
@@ -305,12 +324,7 @@ func (s *Session) loop(ctx context.Context) {
 			return
 		case req := <-s.reqs:
 			s.lastActive = time.Now()
-			var err error
-			if req.fn != nil {
-				req.fn(s)
-			} else {
-				err = s.handle(req.sub, req.line)
-			}
+			err := s.safely(req)
 			if req.reply != nil {
 				req.reply <- result{err: err}
 			}
@@ -320,6 +334,13 @@ func (s *Session) loop(ctx context.Context) {
 		case <-playC:
 			s.lastActive = time.Now()
 			s.playStep()
+		case now := <-watchdog.C:
+			for sub := range s.subs {
+				if w := sub.writing.Load(); w != 0 && now.UnixNano()-w > int64(writeTimeout) {
+					delete(s.subs, sub)
+					sub.closeSlow()
+				}
+			}
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
 				s.mu.Lock()
@@ -332,6 +353,22 @@ func (s *Session) loop(ctx context.Context) {
 			setPlay()
 		}
 	}
+}
+
+// safely runs one request; a panic (a bug) becomes an error for that
+// request instead of taking the server down.
+func (s *Session) safely(req request) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("internal error: %v", p)
+			s.reg.log.Error("session panic", "session", s.ID, "line", req.line, "panic", p)
+		}
+	}()
+	if req.fn != nil {
+		req.fn(s)
+		return nil
+	}
+	return s.handle(req.sub, req.line)
 }
 
 func (s *Session) closeSubs() {

@@ -72,12 +72,17 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	defer sess.unsubscribe(sub)
 	go func() {
 		defer cancel()
+		// A write has no timer of its own (one per frame per subscriber
+		// costs a lot at a thousand subscribers): a client that stops
+		// reading fills its buffer and the session cancels ctx, which
+		// aborts the blocked write; the session's watchdog also closes a
+		// connection whose write has been stuck for writeTimeout.
 		for {
 			select {
 			case b := <-sub.ch:
-				wctx, wcancel := context.WithTimeout(ctx, writeTimeout)
-				err := c.Write(wctx, websocket.MessageText, b)
-				wcancel()
+				sub.writing.Store(time.Now().UnixNano())
+				err := c.Write(ctx, websocket.MessageText, b)
+				sub.writing.Store(0)
 				if err != nil {
 					return
 				}

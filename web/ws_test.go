@@ -192,3 +192,37 @@ func TestPlay(t *testing.T) {
 	}
 	t.Fatal("play never chose a value")
 }
+
+// FuzzSessionLine: nothing a client sends can crash a session; a failed
+// line leaves the state unchanged.
+func FuzzSessionLine(f *testing.F) {
+	for _, s := range []string{"propose p1 X", "deliver #1", "goto 3", "branch 2", "play ms=30 drop=5%", "log 0 9", "partition p1 | *",
+		"run max=5 until=chosen", "undo", "lesson next", "expect safe", "dup *", "tick 1000", "goto -1", "log 5 1"} {
+		f.Add(s)
+	}
+	reg := NewRegistry(10, time.Hour, nil)
+	defer reg.Close()
+	f.Fuzz(func(t *testing.T, line string) {
+		s, err := reg.Create("cluster proposers=2 acceptors=3\npropose p1 X\n", nil)
+		if err != nil {
+			t.Skip()
+		}
+		defer func() { s.playing = false }()
+		before := s.h.Script()
+		beforeStep := s.h.Step()
+		sub := &subscriber{ch: make(chan []byte, 1024), closeSlow: func() {}}
+		if err := s.call(context.Background(), func(s *Session) {
+			if err := s.safely(request{sub: sub, line: line}); err != nil {
+				if s.h.Script() != before || s.h.Step() != beforeStep {
+					t.Errorf("%q failed (%v) but changed the state", line, err)
+				}
+				if strings.HasPrefix(err.Error(), "internal error") {
+					t.Errorf("%q: %v", line, err)
+				}
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	})
+}
