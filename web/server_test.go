@@ -223,7 +223,7 @@ func TestSessionCapAndExpiry(t *testing.T) {
 // TestTranslationKeys: every key the pages and scripts use exists in both
 // languages.
 func TestTranslationKeys(t *testing.T) {
-	keyRE := regexp.MustCompile(`(?:\bT|\bt)\("((?:ui|home|err|ex|keys|role|phase|msg|inv|viol|note|bug|lesson|gallery)\.[a-z0-9_.-]+[a-z0-9_])"`)
+	keyRE := regexp.MustCompile(`(?:\bT|\bt)\("((?:ui|home|err|ex|keys|role|phase|msg|inv|viol|note|bug|lesson|gallery)\.[a-z0-9_.-]+[a-z0-9])"`)
 	files, _ := filepath.Glob("*.templ")
 	more, _ := filepath.Glob("*.go")
 	js, _ := filepath.Glob("../static/*.js")
