@@ -148,19 +148,23 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 		blocks(blockActions, rs.Actions, ts.Actions, rs.ActionsLine, ts.ActionsLine)
 		rg, tg := rs.Goal, ts.Goal
 		switch {
-		case (rg == nil) != (tg == nil):
-			d.errorf(ts.Line, "step %d: %s, but the step in %s %s", k+1, hasWord(tg != nil, "has a ### Goal"), at(rs.Line), hasWord(rg != nil, "has one"))
+		case rg != nil && tg == nil:
+			d.errorf(ts.Line, "step %d has no ### Goal, but the step in %s has one", k+1, at(rs.Line))
+		case rg == nil && tg != nil:
+			d.errorf(tg.Line, "step %d has a ### Goal, but the step in %s has none", k+1, at(rs.Line))
 		case rg != nil:
 			blocks(blockGoal, rg.Expects, tg.Expects, rg.ExpectsLine, tg.ExpectsLine)
 			blocks(blockSolution, rg.Solution, tg.Solution, rg.SolutionLine, tg.SolutionLine)
 		}
 		rq, tq := rs.Question, ts.Question
 		switch {
-		case (rq == nil) != (tq == nil):
-			d.errorf(ts.Line, "step %d: %s, but the step in %s %s", k+1, hasWord(tq != nil, "has a question"), at(rs.Line), hasWord(rq != nil, "has one"))
+		case rq != nil && tq == nil:
+			d.errorf(ts.Line, "step %d has no question, but the step in %s has a ### %s", k+1, at(rs.Line), kindHeading(rq.Kind))
+		case rq == nil && tq != nil:
+			d.errorf(tq.Line, "step %d has a question, but the step in %s has none", k+1, at(rs.Line))
 		case rq != nil:
 			if rq.Kind != tq.Kind {
-				d.errorf(tq.Line, "step %d: a %s question, but %s has a %s", k+1, tq.Kind, at(rq.Line), rq.Kind)
+				d.errorf(tq.Line, "step %d has a ### %s, but the step in %s has a ### %s", k+1, kindHeading(tq.Kind), at(rq.Line), kindHeading(rq.Kind))
 			}
 			if len(rq.Choices) != len(tq.Choices) {
 				d.errorf(tq.Line, "step %d: %d choices, but %s has %d", k+1, len(tq.Choices), at(rq.Line), len(rq.Choices))
@@ -173,11 +177,11 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 	return d.diags
 }
 
-func hasWord(has bool, what string) string {
-	if has {
-		return what
+func kindHeading(k QuestionKind) string {
+	if k == Predict {
+		return "Predict"
 	}
-	return "has none"
+	return "Question"
 }
 
 func choiceName(i int) string {

@@ -49,7 +49,9 @@ func RenderInline(src string) string {
 	return h
 }
 
-// safeLinks neutralizes unsafe link and image addresses.
+// safeLinks neutralizes unsafe link and image addresses. It judges each
+// address in the form the HTML renderer writes it (entities resolved,
+// percent-encoded), which is what the browser reads.
 type safeLinks struct{}
 
 func (safeLinks) Transform(doc *ast.Document, reader text.Reader, pc gmparser.Context) {
@@ -61,15 +63,15 @@ func (safeLinks) Transform(doc *ast.Document, reader text.Reader, pc gmparser.Co
 		}
 		switch n := n.(type) {
 		case *ast.Link:
-			if !safeURL(n.Destination) {
+			if !safeURL(util.URLEscape(n.Destination, true)) {
 				n.Destination = nil
 			}
 		case *ast.Image:
-			if !safeURL(n.Destination) {
+			if !safeURL(util.URLEscape(n.Destination, true)) {
 				n.Destination = nil
 			}
 		case *ast.AutoLink:
-			if !safeURL(n.URL(source)) {
+			if !safeURL(util.URLEscape(n.URL(source), false)) {
 				autolinks = append(autolinks, n)
 			}
 		}
