@@ -102,11 +102,9 @@ func TestEmbeddedLessonsReplayInHistory(t *testing.T) {
 		for _, lang := range set.Langs(id) {
 			l := set.Lesson(id, lang)
 			for k := range l.Steps {
-				h := sim.NewHistory(l.Cluster)
-				for _, a := range l.EntryActions(k) {
-					if _, err := h.Do(&a, nil); err != nil {
-						t.Fatalf("%s step %d: %s: %v", l.File, k+1, a.Format(h.Config()), err)
-					}
+				h, err := l.EntryHistory(k)
+				if err != nil {
+					t.Fatalf("%s step %d: %v", l.File, k+1, err)
 				}
 				want, _ := l.Entry(k)
 				if h.State().Summary() != want.Summary() {

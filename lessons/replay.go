@@ -72,6 +72,22 @@ func (l *Lesson) End(k int) (*sim.Sim, error) {
 	return l.replay(l.EndActions(k))
 }
 
+// EntryHistory returns a new session history (the branching record the web
+// session keeps) whose current branch is the canonical path to step k's
+// entry, positioned at its end.
+func (l *Lesson) EntryHistory(k int) (*sim.History, error) {
+	if k < 0 || k >= len(l.Steps) {
+		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
+	}
+	h := sim.NewHistory(l.Cluster)
+	for _, a := range l.EntryActions(k) {
+		if _, err := h.Do(&a, nil); err != nil {
+			return nil, fmt.Errorf("lessons: %s: replaying %q: %v", l.File, a.Format(h.Config()), err)
+		}
+	}
+	return h, nil
+}
+
 func (l *Lesson) replay(acts []sim.Action) (*sim.Sim, error) {
 	s := sim.New(l.Cluster)
 	for i := range acts {
