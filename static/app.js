@@ -2,6 +2,7 @@
 // the websocket and sends clicks and keys back as script lines.
 import { t, el, lang, commonKeys, isTyping, toggleHelp } from "./common.js";
 import { Diagram, Lamport } from "./diagram.js";
+import { startLesson } from "./lesson.js";
 
 const $ = (id) => document.getElementById(id);
 let view = JSON.parse($("initial").textContent);
@@ -10,13 +11,15 @@ let prevView = null;
 let selected = null; // selected in-flight message id
 let ws = null, wsOpen = false, retries = 0;
 const listeners = []; // other modules (the lesson panel) that want each view
+const onConnect = [];
+function whenConnected(f) { if (wsOpen) f(); else onConnect.push(f); }
 
 // ---- websocket ------------------------------------------------------------
 
 function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   ws = new WebSocket(`${proto}//${location.host}/ws/${sessionId}`);
-  ws.onopen = () => { wsOpen = true; retries = 0; setConn("connected"); };
+  ws.onopen = () => { wsOpen = true; retries = 0; setConn("connected"); for (const f of onConnect.splice(0)) f(); };
   ws.onclose = () => {
     wsOpen = false;
     setConn("reconnecting");
@@ -456,6 +459,8 @@ document.addEventListener("keydown", (e) => {
 onEachView(() => { if (selected !== null) select(selected, false); });
 
 render(false);
+const lessonContent = document.getElementById("lesson-content");
+if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, currentView, onEachView, whenConnected });
 window.paxvizFirstDraw = performance.now();
 connect();
 window.paxviz = { send, currentView, onEachView };

@@ -35,15 +35,31 @@ export class Diagram {
     } else {
       const cols = { proposer: [], acceptor: [], learner: [] };
       for (const nd of nodes) cols[nd.role].push(nd);
-      const rows = Math.max(cols.proposer.length, cols.acceptor.length, cols.learner.length, 1);
+      const cardW = Math.max(...[...this.cards.values()].map((c) => c.offsetWidth || 200), 160);
       const gap = cardH + 28;
-      h = rows * gap + 20;
-      const xs = cols.learner.length ? [0.13, 0.5, 0.87] : [0.2, 0.72, 0.95];
-      ["proposer", "acceptor", "learner"].forEach((role, ci) => {
-        const list = cols[role];
-        const off = (h - list.length * gap) / 2;
-        list.forEach((nd, i) => pos.set(nd.name, { x: xs[ci] * w, y: off + gap * i + gap / 2 }));
-      });
+      const place = (list, xf, top, count) => {
+        const off = top + (count * gap - list.length * gap) / 2;
+        list.forEach((nd, i) => pos.set(nd.name, { x: xf * w, y: off + gap * i + gap / 2 }));
+      };
+      if (w >= 3 * cardW + 80 || !cols.learner.length) {
+        // Three columns: proposers → acceptors → learners.
+        const rows = Math.max(cols.proposer.length, cols.acceptor.length, cols.learner.length, 1);
+        h = rows * gap + 20;
+        const half = cardW / 2 / w + 0.01;
+        const xs = cols.learner.length ? [half, 0.5, 1 - half] : [Math.max(half, 0.2), Math.min(1 - half, 0.72)];
+        place(cols.proposer, xs[0], 10, rows);
+        place(cols.acceptor, xs[1], 10, rows);
+        if (cols.learner.length) place(cols.learner, xs[2], 10, rows);
+      } else {
+        // Narrow: proposers above learners on the left, acceptors right.
+        const left = cols.proposer.length + cols.learner.length;
+        const rows = Math.max(left, cols.acceptor.length, 1);
+        h = rows * gap + 20;
+        const half = cardW / 2 / w + 0.01;
+        const off = 10 + (rows - left) * gap / 2;
+        [...cols.proposer, ...cols.learner].forEach((nd, i) => pos.set(nd.name, { x: half * w, y: off + gap * i + gap / 2 }));
+        place(cols.acceptor, Math.max(1 - half, half + cardW / w + 0.05), 10, rows);
+      }
     }
     this.root.style.height = h + "px";
     this.svg.setAttribute("viewBox", `0 0 ${w} ${h}`);

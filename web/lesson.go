@@ -1,27 +1,348 @@
 package web
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 
-// LessonSource lists and loads lessons (the lessons package provides it).
-type LessonSource interface{}
+	"github.com/go-chi/chi/v5"
 
-// lessonRun is a session's lesson state (see the lesson player).
-type lessonRun struct{}
+	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/i18n"
+	"github.com/paxviz/paxviz/lessons"
+)
 
-// LessonView is the lesson part of a view.
-type LessonView struct{}
-
-func (s *Session) lessonView() *LessonView { return nil }
-
-func (s *Session) lessonVerb(args []string) error {
-	return errors.New("lesson: this session is not a lesson")
+// LessonSource gives the current lessons (lessons.Source re-reads a
+// --lessons directory when its files change).
+type LessonSource interface {
+	Lessons() (*lessons.Set, lessons.Diagnostics)
 }
 
-// afterChange runs after every state change (lesson goals are checked here).
-func (s *Session) afterChange() {}
+// lessonRun is a lesson session's place in its lesson.
+type lessonRun struct {
+	lesson   *lessons.Lesson
+	step     int
+	answer   int // chosen answer of the step's question, -1 none
+	revealed bool
+	met      bool
+	checks   []lessons.GoalCheck
+	solved   bool // the learner asked to be shown the solution
+	maxStep  int  // furthest step entered
+}
 
-func (s *Server) lessonRoutes(r interface{}) {}
+// LessonView is the lesson part of a view: where the learner is and what
+// the goal and question say about the current state.
+type LessonView struct {
+	ID       string             `json:"id"`
+	Step     int                `json:"step"`
+	Steps    int                `json:"steps"`
+	HasGoal  bool               `json:"has_goal"`
+	Met      bool               `json:"met"`
+	Checks   []LessonCheckView  `json:"checks"`
+	Answer   int                `json:"answer"`
+	Correct  bool               `json:"correct"`
+	Revealed bool               `json:"revealed"`
+	Solved   bool               `json:"solved"`
+	MaxStep  int                `json:"max_step"`
+}
 
-func (s *Server) lessonItems(lang interface{}) []LessonItem { return nil }
+// LessonCheckView is one expect line of a goal and whether it holds.
+type LessonCheckView struct {
+	Text string `json:"text"`
+	OK   bool   `json:"ok"`
+	Got  string `json:"got"`
+}
 
-func (s *Server) lessonPage(sess *Session, lang interface{}) *LessonPage { return nil }
+func (s *Session) lessonView() *LessonView {
+	l := s.lesson
+	lv := &LessonView{ID: l.lesson.ID, Step: l.step, Steps: len(l.lesson.Steps), Answer: l.answer, Revealed: l.revealed,
+		Met: l.met, Solved: l.solved, MaxStep: l.maxStep, Checks: []LessonCheckView{}}
+	st := &l.lesson.Steps[l.step]
+	lv.HasGoal = st.Goal != nil
+	for _, c := range l.checks {
+		lv.Checks = append(lv.Checks, LessonCheckView{Text: c.Text, OK: c.OK, Got: c.Got})
+	}
+	if q := st.Question; q != nil && l.answer >= 0 {
+		lv.Correct = q.IsCorrect(l.answer)
+	}
+	return lv
+}
+
+// afterChange runs after every state change: the goal is checked against
+// the state the learner now sees.
+func (s *Session) afterChange() {
+	if s.lesson == nil {
+		return
+	}
+	st := &s.lesson.lesson.Steps[s.lesson.step]
+	if st.Goal == nil {
+		s.lesson.met, s.lesson.checks = false, nil
+		return
+	}
+	s.lesson.met, s.lesson.checks = st.GoalMet(s.h.State())
+}
+
+// enterStep puts the session in step k's entry state on the canonical path:
+// a fresh history replaying the lesson up to there.
+func (s *Session) enterStep(k int) error {
+	l := s.lesson
+	if k < 0 || k >= len(l.lesson.Steps) {
+		return fmt.Errorf("lesson: no step %d (the lesson has steps 1..%d)", k+1, len(l.lesson.Steps))
+	}
+	h := sim.NewHistory(l.lesson.Cluster)
+	for _, a := range l.lesson.EntryActions(k) {
+		a := a
+		if _, err := h.Do(&a, nil); err != nil && !errors.Is(err, sim.ErrNothing) {
+			return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
+		}
+	}
+	s.h = h
+	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
+	l.maxStep = max(l.maxStep, k)
+	s.playing = false
+	s.last, s.lastAct = nil, ""
+	s.afterChange()
+	return nil
+}
+
+// lessonVerb handles "lesson next|prev|goto K|reset|answer I|reveal|solve".
+func (s *Session) lessonVerb(args []string) error {
+	if s.lesson == nil {
+		return errors.New("lesson: this session is not a lesson")
+	}
+	if len(args) == 0 {
+		return errors.New("usage: lesson next|prev|goto STEP|reset|answer CHOICE|reveal|solve")
+	}
+	l := s.lesson
+	st := &l.lesson.Steps[l.step]
+	var err error
+	switch args[0] {
+	case "next":
+		if l.step+1 >= len(l.lesson.Steps) {
+			return errors.New("lesson: this is the last step")
+		}
+		err = s.enterStep(l.step + 1)
+	case "prev":
+		if l.step == 0 {
+			return errors.New("lesson: this is the first step")
+		}
+		err = s.enterStep(l.step - 1)
+	case "reset":
+		err = s.enterStep(l.step)
+	case "goto":
+		if len(args) != 2 {
+			return errors.New("usage: lesson goto STEP (1-based)")
+		}
+		n, perr := strconv.Atoi(args[1])
+		if perr != nil {
+			return fmt.Errorf("lesson goto: %q is not a step number", args[1])
+		}
+		err = s.enterStep(n - 1)
+	case "answer":
+		q := st.Question
+		if q == nil || len(q.Choices) == 0 {
+			return errors.New("lesson: this step asks no question")
+		}
+		if len(args) != 2 {
+			return errors.New("usage: lesson answer CHOICE (1-based)")
+		}
+		n, perr := strconv.Atoi(args[1])
+		if perr != nil || n < 1 || n > len(q.Choices) {
+			return fmt.Errorf("lesson answer: choose 1..%d", len(q.Choices))
+		}
+		l.answer = n - 1
+		if q.Kind == lessons.Predict && !l.revealed {
+			err = s.reveal()
+		}
+	case "reveal":
+		q := st.Question
+		if q == nil || q.Kind != lessons.Predict {
+			return errors.New("lesson: there is nothing to reveal in this step")
+		}
+		if l.revealed {
+			return errors.New("lesson: already revealed")
+		}
+		err = s.reveal()
+	case "solve":
+		if st.Goal == nil {
+			return errors.New("lesson: this step has no goal")
+		}
+		if err = s.enterStep(l.step); err == nil {
+			err = s.runStmts(st.Goal.Solution)
+			l.solved = true
+		}
+	default:
+		return fmt.Errorf("lesson: unknown verb %q (next, prev, goto, reset, answer, reveal, solve)", args[0])
+	}
+	if err != nil {
+		return err
+	}
+	s.afterChange()
+	s.publish()
+	return nil
+}
+
+// reveal runs a prediction's reveal actions from the step's entry state, so
+// that every learner sees the same outcome.
+func (s *Session) reveal() error {
+	l := s.lesson
+	q := l.lesson.Steps[l.step].Question
+	answer := l.answer
+	if err := s.enterStep(l.step); err != nil {
+		return err
+	}
+	l.answer = answer
+	if err := s.runStmts(q.Reveal); err != nil {
+		return err
+	}
+	l.revealed = true
+	return nil
+}
+
+// runStmts performs a lesson's actions through the history, keeping their
+// events for the animation.
+func (s *Session) runStmts(stmts []sim.Stmt) error {
+	var evs []sim.Event
+	var acts []string
+	for _, a := range lessons.Actions(stmts) {
+		a := a
+		if _, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) }); err != nil && !errors.Is(err, sim.ErrNothing) {
+			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
+		}
+		acts = append(acts, a.Format(s.h.Config()))
+	}
+	s.last, s.lastAct = evs, strings.Join(acts, "; ")
+	return nil
+}
+
+// Lesson pages.
+
+func (s *Server) lessonSet() *lessons.Set {
+	if s.opts.Lessons == nil {
+		return nil
+	}
+	set, _ := s.opts.Lessons.Lessons()
+	return set
+}
+
+func (s *Server) lessonItems(lang i18n.Lang) []LessonItem {
+	set := s.lessonSet()
+	if set == nil {
+		return nil
+	}
+	var items []LessonItem
+	for _, sum := range set.List(lang) {
+		items = append(items, LessonItem{ID: sum.ID, Title: sum.Title, Summary: sum.Summary, Steps: sum.Steps,
+			Minutes: sum.Minutes, Translated: sum.Lang == lang})
+	}
+	return items
+}
+
+func (s *Server) lessonDiagnostics() []string {
+	if s.opts.Lessons == nil {
+		return nil
+	}
+	_, diags := s.opts.Lessons.Lessons()
+	var out []string
+	for _, d := range diags {
+		out = append(out, d.Error())
+	}
+	return out
+}
+
+func (s *Server) lessonRoutes(r chi.Router) {
+	r.Get("/lessons", func(w http.ResponseWriter, req *http.Request) { http.Redirect(w, req, "/#lessons-h", http.StatusSeeOther) })
+	r.Get("/lessons/{id}", s.handleLesson)
+	r.Get("/s/{id}/fork", s.handleFork)
+}
+
+// handleLesson starts a fresh lesson session from the current lesson file
+// (so an instructor's edit shows on reload) at ?step=N (1-based).
+func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
+	m := s.meta(w, r, "lesson", "ui.lesson")
+	set := s.lessonSet()
+	var l *lessons.Lesson
+	if set != nil {
+		l = set.Lesson(chi.URLParam(r, "id"), m.Lang)
+	}
+	if l == nil {
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(m.Lang, "err.no_lesson"))
+		return
+	}
+	step := 0
+	if v := r.URL.Query().Get("step"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > len(l.Steps) {
+			s.errorPage(w, r, http.StatusBadRequest, fmt.Sprintf(i18n.T(m.Lang, "err.bad_step"), len(l.Steps)))
+			return
+		}
+		step = n - 1
+	}
+	sess, err := s.reg.Create(l.ClusterLine+"\n", func(sess *Session) error {
+		sess.lesson = &lessonRun{lesson: l, answer: -1}
+		return sess.enterStep(step)
+	})
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, ErrTooManySessions) {
+			status = http.StatusServiceUnavailable
+		}
+		s.errorPage(w, r, status, err.Error())
+		return
+	}
+	d := SandboxData{Meta: m, Session: sess.ID, Initial: sess.View(), Lesson: lessonPage(l, m.Lang, r.URL.Query().Get("step") != "")}
+	d.Meta.Title = l.Title + " · paxviz"
+	s.render(w, r, http.StatusOK, Sandbox(d))
+}
+
+// handleFork continues in a new sandbox from a session's current state.
+func (s *Server) handleFork(w http.ResponseWriter, r *http.Request) {
+	sess := s.session(w, r)
+	if sess == nil {
+		return
+	}
+	s.openScript(w, r, sess.Script())
+}
+
+// lessonPage is the lesson content the page embeds: every step's text,
+// rendered to safe HTML in the page's language.
+func lessonPage(l *lessons.Lesson, lang i18n.Lang, explicitStep bool) *LessonPage {
+	p := &LessonPage{ID: l.ID, Title: l.Title, Lang: string(l.Lang), Translated: l.Lang == lang, ExplicitStep: explicitStep}
+	p.Summary = l.Summary
+	p.Sources = l.Sources
+	for _, st := range l.Steps {
+		sp := LessonStepContent{Title: st.Title, HTML: lessons.Render(st.Narrative)}
+		if g := st.Goal; g != nil {
+			sp.Goal = &LessonGoalContent{HTML: lessons.Render(g.Text), Hint: lessons.Render(g.Hint)}
+		}
+		if q := st.Question; q != nil {
+			qc := &LessonQuestionContent{Kind: string(q.Kind), HTML: lessons.Render(q.Prompt), Explanation: lessons.Render(q.Explanation), HasReveal: len(q.Reveal) > 0}
+			for _, c := range q.Choices {
+				qc.Choices = append(qc.Choices, lessons.RenderInline(c.Text))
+			}
+			sp.Question = qc
+		}
+		p.Steps = append(p.Steps, sp)
+	}
+	return p
+}
+
+// lessonPage for an existing session (the /s/{id} page of a lesson).
+func (s *Server) lessonPage(sess *Session, lang i18n.Lang) *LessonPage {
+	var l *lessons.Lesson
+	if err := sess.call(ctxBackground(), func(sess *Session) {
+		if sess.lesson != nil {
+			l = sess.lesson.lesson
+		}
+	}); err != nil || l == nil {
+		return nil
+	}
+	if set := s.lessonSet(); set != nil {
+		if fresh := set.Lesson(l.ID, lang); fresh != nil && len(fresh.Steps) == len(l.Steps) {
+			l = fresh
+		}
+	}
+	return lessonPage(l, lang, true)
+}

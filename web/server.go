@@ -231,6 +231,7 @@ func (s *Server) homeData(m Meta) HomeData {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})
 	}
 	d.Lessons = s.lessonItems(m.Lang)
+	d.LessonErrors = s.lessonDiagnostics()
 	return d
 }
 

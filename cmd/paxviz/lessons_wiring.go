@@ -1,9 +1,20 @@
 package main
 
-import "github.com/paxviz/paxviz/web"
+import (
+	"fmt"
+	"os"
 
-// lessonSource builds the lesson source: the embedded lessons, plus dir.
+	"github.com/paxviz/paxviz/lessons"
+	"github.com/paxviz/paxviz/web"
+)
+
+// lessonSource builds the lesson source: the embedded lessons, plus dir
+// (re-read when its files change) when given.
 func lessonSource(dir string) (web.LessonSource, error) {
-	_ = dir
-	return nil, nil
+	if dir != "" {
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("--lessons %s: not a directory", dir)
+		}
+	}
+	return lessons.NewSource(dir), nil
 }

@@ -1,0 +1,162 @@
+// The lesson panel: narrative beside the live cluster, Next/Back, the goal
+// with live feedback, a hint, the question and its reveal, progress kept in
+// this browser, and an instructor (projector) mode.
+import { t, el, isTyping } from "./common.js";
+
+export function startLesson(content, api) {
+  const $ = (id) => document.getElementById(id);
+  const key = "paxviz.lesson." + content.id;
+  let hintShown = -1;
+  let shownStep = -1;
+
+  const progress = () => { try { return JSON.parse(localStorage.getItem(key) || "null") || {}; } catch { return {}; } };
+  function save(v) {
+    const p = progress();
+    p.total = content.steps.length;
+    p.step = v.lesson.step;
+    p.max = Math.max(p.max || 0, v.lesson.step);
+    p.met = p.met || {};
+    if (v.lesson.met) p.met[v.lesson.step] = true;
+    if (v.lesson.step === content.steps.length - 1) p.done = true;
+    localStorage.setItem(key, JSON.stringify(p));
+  }
+
+  function html(container, markup) {
+    // Lesson HTML is rendered safe by the server (no raw HTML from lesson
+    // files, only http(s)/mailto links); it is trusted here.
+    const tpl = document.createElement("template");
+    tpl.innerHTML = markup;
+    container.replaceChildren(tpl.content);
+  }
+
+  function render(v) {
+    const lv = v.lesson;
+    if (!lv) return;
+    const st = content.steps[lv.step];
+    const newStep = shownStep !== lv.step;
+    $("lesson-pos").textContent = t("lesson.pos", { n: lv.step + 1, total: content.steps.length });
+    $("lesson-prev").disabled = lv.step === 0;
+    $("lesson-next").disabled = lv.step >= content.steps.length - 1;
+    if (newStep) {
+      $("lesson-step-title").textContent = st.title;
+      html($("lesson-body"), st.html);
+      hintShown = -1;
+      shownStep = lv.step;
+      $("lesson").scrollTop = 0;
+    }
+    renderGoal(v, st);
+    renderQuestion(v, st);
+    renderEnd(v);
+    save(v);
+  }
+
+  function renderGoal(v, st) {
+    const box = $("lesson-goal");
+    box.replaceChildren();
+    if (!st.goal) return;
+    const lv = v.lesson;
+    const wrap = el("section", { class: "lesson-goal" + (lv.met ? " met" : ""), "aria-label": t("lesson.goal") });
+    wrap.append(el("h3", {}, t("lesson.goal")));
+    const text = el("div", { class: "goal-text" });
+    html(text, st.goal.html);
+    wrap.append(text);
+    wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
+    const ul = el("ul", { class: "goal-checks" });
+    for (const c of lv.checks) ul.append(el("li", { class: c.ok ? "ok" : "open" }, (c.ok ? "✓ " : "○ ") + c.text + (c.ok ? "" : " — " + c.got)));
+    wrap.append(ul);
+    const btns = el("div", { class: "lesson-nav" });
+    if (st.goal.hint) btns.append(el("button", { type: "button", id: "lesson-hint", onclick: () => { hintShown = lv.step; renderGoal(api.currentView(), st); } }, t("lesson.hint")));
+    btns.append(el("button", { type: "button", id: "lesson-solve", onclick: () => api.send("lesson solve") }, t("lesson.solve")));
+    wrap.append(btns);
+    if (hintShown === lv.step && st.goal.hint) {
+      const h = el("div", { class: "goal-hint" });
+      html(h, st.goal.hint);
+      wrap.append(h);
+    }
+    if (lv.solved) wrap.append(el("p", { class: "hint" }, t("lesson.solved")));
+    box.append(wrap);
+  }
+
+  function renderQuestion(v, st) {
+    const box = $("lesson-question");
+    box.replaceChildren();
+    const q = st.question;
+    if (!q) return;
+    const lv = v.lesson;
+    const answered = lv.answer >= 0 || lv.revealed;
+    const wrap = el("section", { class: "lesson-question", "aria-label": q.kind === "predict" ? t("lesson.predict") : t("lesson.question") });
+    wrap.append(el("h3", {}, q.kind === "predict" ? t("lesson.predict") : t("lesson.question")));
+    const prompt = el("div", {});
+    html(prompt, q.html);
+    wrap.append(prompt);
+    (q.choices || []).forEach((c, i) => {
+      let cls = "choice";
+      if (answered && lv.answer === i) cls += lv.correct ? " right" : " wrong";
+      const b = el("button", { type: "button", class: cls, dataset: { choice: i + 1 }, "aria-pressed": lv.answer === i ? "true" : "false",
+        onclick: () => api.send("lesson answer " + (i + 1)) }, `${"ABCDEFGHIJ"[i]}. `);
+      const span = el("span", {});
+      html(span, c);
+      b.append(span);
+      wrap.append(b);
+    });
+    if (q.kind === "predict" && !lv.revealed) {
+      wrap.append(el("button", { type: "button", id: "lesson-reveal", onclick: () => api.send("lesson reveal") }, t("lesson.reveal")));
+    }
+    if (answered) {
+      if (lv.answer >= 0 && (q.choices || []).length) wrap.append(el("p", { class: "verdict " + (lv.correct ? "right" : "wrong"), role: "status" }, lv.correct ? t("lesson.right") : t("lesson.wrong")));
+      const ex = el("div", { class: "explanation" });
+      html(ex, q.explanation);
+      wrap.append(el("h4", {}, t("lesson.explanation")), ex);
+    }
+    box.append(wrap);
+  }
+
+  function renderEnd(v) {
+    const box = $("lesson-end");
+    box.replaceChildren();
+    if (v.lesson.step !== content.steps.length - 1) return;
+    box.append(el("p", { class: "lesson-done" }, t("lesson.done")),
+      el("a", { class: "button primary", id: "lesson-sandbox", href: `/s/${v.session}/fork` }, t("lesson.to_sandbox")),
+      " ", el("a", { href: "/" }, t("lesson.more")));
+  }
+
+  function setBig(on) {
+    document.body.classList.toggle("big", on);
+    $("lesson-big").setAttribute("aria-pressed", on ? "true" : "false");
+    localStorage.setItem("paxviz.instructor", on ? "1" : "0");
+  }
+
+  $("lesson-next").addEventListener("click", () => api.send("lesson next"));
+  $("lesson-prev").addEventListener("click", () => api.send("lesson prev"));
+  $("lesson-reset").addEventListener("click", () => api.send("lesson reset"));
+  $("lesson-big").addEventListener("click", () => setBig(!document.body.classList.contains("big")));
+  if (localStorage.getItem("paxviz.instructor") === "1" || new URL(location.href).searchParams.get("big") === "1") setBig(true);
+
+  document.addEventListener("keydown", (e) => {
+    if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const v = api.currentView();
+    let handled = true;
+    switch (e.key) {
+      case "g": case "PageDown": api.send("lesson next"); break;
+      case "b": case "PageUp": api.send("lesson prev"); break;
+      case "r": {
+        const q = content.steps[v.lesson.step].question;
+        if (q && q.kind === "predict" && !v.lesson.revealed) api.send("lesson reveal"); else handled = false;
+        break;
+      }
+      case "i": setBig(!document.body.classList.contains("big")); break;
+      case "h": document.getElementById("lesson-hint")?.click(); break;
+      default: handled = false;
+    }
+    if (handled) { e.preventDefault(); e.stopImmediatePropagation(); }
+  }, true);
+
+  // Resume where this browser left off, unless the link names a step.
+  const p = progress();
+  const v0 = api.currentView();
+  if (!content.explicit_step && p.step > 0 && p.step < content.steps.length && v0.lesson.step === 0) {
+    api.whenConnected(() => api.send("lesson goto " + (p.step + 1)));
+  }
+  api.onEachView(render);
+  render(v0);
+}
