@@ -171,6 +171,7 @@ func TestCheckErrors(t *testing.T) {
 		{"unclosed front matter", edit(t, good, "---\n\n## Prepare", "\n## Prepare"), "=---", "front matter is not closed"},
 		{"unknown key", edit(t, good, "minutes: 3", "minute: 3"), "minute: 3", `unknown key "minute"`},
 		{"duplicate key", edit(t, good, "minutes: 3", "minutes: 3\nminutes: 4"), "minutes: 4", "given twice (first at line 5)"},
+		{"control character", edit(t, good, "title: A small lesson", "title: A small\x00lesson"), "title:", "title: contains a control character"},
 		{"not key value", edit(t, good, "minutes: 3", "minutes 3"), "minutes 3", "not a key: value line"},
 		{"missing title", edit(t, good, "title: A small lesson\n", ""), "=---", "missing title"},
 		{"empty summary", edit(t, good, "summary: Deliver, predict, answer.", "summary:"), "=summary:", "summary: is empty"},

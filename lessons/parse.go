@@ -128,6 +128,10 @@ func (p *parser) frontMatter(lines []string) int {
 			continue
 		}
 		l.lines[key] = ln
+		if strings.IndexFunc(val, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0 {
+			p.errorf(ln, "front matter: %s: contains a control character", key)
+			continue
+		}
 		switch key {
 		case "title":
 			l.Title = val

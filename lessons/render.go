@@ -15,11 +15,13 @@ import (
 // md renders lesson Markdown. Raw HTML is never passed through (goldmark
 // replaces it with an "omitted" comment, since html.WithUnsafe is not set),
 // and safeLinks empties every link or image address whose scheme is not
-// http, https or mailto. The east-asian line-break option keeps a Chinese
-// paragraph wrapped over several lines from gaining spaces.
+// http, https or mailto. The east-asian line-break option (CSS3 draft
+// style: a break next to a wide character, punctuation included, is
+// dropped) keeps a Chinese paragraph wrapped over several lines from gaining
+// spaces.
 var md = goldmark.New(
 	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify,
-		extension.NewCJK(extension.WithEastAsianLineBreaks())),
+		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft))),
 	goldmark.WithParserOptions(gmparser.WithASTTransformers(util.Prioritized(safeLinks{}, 1000))),
 )
 

@@ -109,6 +109,9 @@ func TestRenderMarkdown(t *testing.T) {
 		{"See https://example.org now", `<a href="https://example.org">https://example.org</a>`},
 		// A Chinese paragraph wrapped over two lines gains no space.
 		{"第一行\n第二行", "<p>第一行第二行</p>\n"},
+		{"是**共识**：\n在所有", "<p>是<strong>共识</strong>：在所有</p>\n"},
+		{"证明，\n在 Paxos", "<p>证明，在 Paxos</p>\n"},
+		{"English\nlines", "<p>English\nlines</p>\n"},
 		{"a < b & c", "<p>a &lt; b &amp; c</p>\n"},
 	} {
 		if got := Render(c.src); !strings.Contains(got, c.want) {
