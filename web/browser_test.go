@@ -322,6 +322,20 @@ func TestBrowserSandbox(t *testing.T) {
 		t.Fatalf("export: %d\n%s", resp.StatusCode, body)
 	}
 
+	// Import: upload the exported script as a file; a new session replays it.
+	file := filepath.Join(t.TempDir(), "session.pxs")
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oldSession := b.evalString(viewJS + ".session")
+	b.do("upload", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{file}))
+	b.wait("imported session", viewJS+`.session !== "`+oldSession+`" && document.body.dataset.conn === "connected"`)
+	if got := b.evalString(`(() => { const v = window.paxviz.currentView(); return v.step + "/" + v.end; })()`); got == "0/0" {
+		t.Errorf("imported session is empty")
+	}
+	b.nav("/s/" + oldSession + "/")
+	b.wait("back to the old session", `document.body.dataset.conn === "connected"`)
+
 	// Open the exported script as a link: same state.
 	want := b.evalString(`JSON.stringify(window.paxviz.currentView().state)`)
 	b.nav("/sandbox?script=" + url.QueryEscape(body))
