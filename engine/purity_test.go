@@ -62,6 +62,7 @@ func TestEnginePurity(t *testing.T) {
 // and does no I/O of its own (it writes traces to an io.Writer it is given).
 func TestSimPurity(t *testing.T) {
 	checkPurity(t, "sim", map[string]bool{
+		"bytes": true, "cmp": true, "encoding/binary": true, "slices": true,
 		"errors": true, "fmt": true, "io": true, "math/bits": true, "math/rand/v2": true,
 		"sort": true, "strconv": true, "strings": true,
 		"github.com/paxviz/paxviz/engine": true, "github.com/paxviz/paxviz/i18n": true,

@@ -51,6 +51,16 @@ func init() {
 		"note.bug.half_quorum":          {"BUG half_quorum: {node} treats {n} of the acceptors as a quorum; that is not a majority", "缺陷 half_quorum：{node} 把 {n} 个接受者当作法定人数，这不是多数派"},
 		"note.bug.count_duplicates":     {"BUG count_duplicates: {node} counts {peer}'s promise for {b} a second time", "缺陷 count_duplicates：{node} 把 {peer} 对 {b} 的承诺又计了一次"},
 
+		"got.chosen":        {"chosen is {v}", "已选定：{v}"},
+		"got.learned":       {"{node} has learned {v}", "{node} 已学到 {v}"},
+		"got.promised":      {"{node} has promised {b}", "{node} 已承诺 {b}"},
+		"got.accepted_none": {"{node} has accepted nothing", "{node} 尚未接受任何提案"},
+		"got.accepted":      {"{node} has accepted ({b}, {v})", "{node} 已接受（{b}, {v}）"},
+		"got.inflight":      {"{n} in flight", "在途 {n} 条"},
+		"got.violated":      {"violated: {v}", "被破坏的不变式：{v}"},
+		"got.phase":         {"{node} is {phase}", "{node} 处于 {phase}"},
+		"got.unknown":       {"unknown expectation", "未知的期望"},
+
 		"inv.agreement":         {"agreement: at most one value is chosen", "一致性：至多一个值被选定"},
 		"inv.validity":          {"validity: only a proposed value is chosen", "有效性：只有被提出过的值才能被选定"},
 		"inv.learned-chosen":    {"learned-chosen: a learner only learns a chosen value", "学到即选定：学习者只会学到已被选定的值"},

@@ -62,7 +62,7 @@ export function startLesson(content, api) {
     wrap.append(text);
     wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
     const ul = el("ul", { class: "goal-checks" });
-    for (const c of lv.checks) ul.append(el("li", { class: c.ok ? "ok" : "open" }, (c.ok ? "✓ " : "○ ") + c.text + (c.ok ? "" : " — " + c.got)));
+    for (const c of lv.checks) ul.append(el("li", { class: c.ok ? "ok" : "open" }, (c.ok ? "✓ " : "○ ") + c.text + (c.ok ? "" : " — " + t(c.key, c.args))));
     wrap.append(ul);
     const btns = el("div", { class: "lesson-nav" });
     if (st.goal.hint) btns.append(el("button", { type: "button", id: "lesson-hint", onclick: () => { hintShown = lv.step; renderGoal(api.currentView(), st); } }, t("lesson.hint")));

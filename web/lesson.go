@@ -27,7 +27,7 @@ type lessonRun struct {
 	answer   int // chosen answer of the step's question, -1 none
 	revealed bool
 	met      bool
-	checks   []lessons.GoalCheck
+	checks   []LessonCheckView
 	solved   bool // the learner asked to be shown the solution
 	maxStep  int  // furthest step entered
 }
@@ -48,11 +48,13 @@ type LessonView struct {
 	MaxStep  int                `json:"max_step"`
 }
 
-// LessonCheckView is one expect line of a goal and whether it holds.
+// LessonCheckView is one expect line of a goal and whether it holds; Key
+// and Args say (translatably) what the state is instead.
 type LessonCheckView struct {
-	Text string `json:"text"`
-	OK   bool   `json:"ok"`
-	Got  string `json:"got"`
+	Text string            `json:"text"`
+	OK   bool              `json:"ok"`
+	Key  string            `json:"key"`
+	Args map[string]string `json:"args"`
 }
 
 func (s *Session) lessonView() *LessonView {
@@ -61,9 +63,7 @@ func (s *Session) lessonView() *LessonView {
 		Met: l.met, Solved: l.solved, MaxStep: l.maxStep, Checks: []LessonCheckView{}}
 	st := &l.lesson.Steps[l.step]
 	lv.HasGoal = st.Goal != nil
-	for _, c := range l.checks {
-		lv.Checks = append(lv.Checks, LessonCheckView{Text: c.Text, OK: c.OK, Got: c.Got})
-	}
+	lv.Checks = append(lv.Checks, l.checks...)
 	if q := st.Question; q != nil && l.answer >= 0 {
 		lv.Correct = q.IsCorrect(l.answer)
 	}
@@ -81,7 +81,15 @@ func (s *Session) afterChange() {
 		s.lesson.met, s.lesson.checks = false, nil
 		return
 	}
-	s.lesson.met, s.lesson.checks = st.GoalMet(s.h.State())
+	s.lesson.met, s.lesson.checks = true, nil
+	for _, e := range st.Goal.Expects {
+		if e.Expect == nil {
+			continue
+		}
+		ok, key, args := s.h.State().EvalDetail(e.Expect)
+		s.lesson.met = s.lesson.met && ok
+		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args})
+	}
 }
 
 // enterStep puts the session in step k's entry state on the canonical path:

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/paxviz/paxviz/engine"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // Error is a script error located at file:line.
@@ -810,14 +811,35 @@ func (e *Expect) Format(c *engine.Config) string {
 	return "expect ?"
 }
 
-// Eval reports whether e holds in s; when it does not, got says what the
-// state is instead.
+// Eval reports whether e holds in s; when it does not, got says (in
+// English) what the state is instead.
 func (s *Sim) Eval(e *Expect) (ok bool, got string) {
+	ok, key, args := s.EvalDetail(e)
+	return ok, i18n.Format(i18n.EN, key, args)
+}
+
+// EvalDetail is Eval with the state described by a translation key and
+// its arguments, so that every front end can say it in its own language.
+func (s *Sim) EvalDetail(e *Expect) (ok bool, key string, args map[string]string) {
 	val := func(v engine.Value) string {
 		if v == "" {
 			return "none"
 		}
 		return string(v)
+	}
+	violated := func() string {
+		var names []string
+		for _, v := range s.violations {
+			names = append(names, v.Invariant)
+		}
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, ", ")
+	}
+	name := ""
+	if e.Node >= 0 && int(e.Node) < len(s.cfg.Nodes) {
+		name = s.cfg.Name(e.Node)
 	}
 	switch e.Kind {
 	case ExpChosen:
@@ -833,44 +855,33 @@ func (s *Sim) Eval(e *Expect) (ok bool, got string) {
 		if len(vs) == 0 {
 			vs = []string{"none"}
 		}
-		return ok, "chosen is " + strings.Join(vs, ", ")
+		return ok, "got.chosen", map[string]string{"v": strings.Join(vs, ", ")}
 	case ExpLearned:
 		l := s.node[e.Node].L.Learned
-		return l == e.Value, s.cfg.Name(e.Node) + " has learned " + val(l)
+		return l == e.Value, "got.learned", map[string]string{"node": name, "v": val(l)}
 	case ExpPromised:
 		p := s.node[e.Node].A.Promised
-		return p == e.Ballot, s.cfg.Name(e.Node) + " has promised " + p.String()
+		return p == e.Ballot, "got.promised", map[string]string{"node": name, "b": p.String()}
 	case ExpAccepted:
 		a := s.node[e.Node].A
 		ok = a.VoteBallot == e.Ballot && (e.Ballot.IsZero() || a.VoteValue == e.Value)
 		if a.VoteBallot.IsZero() {
-			return ok, s.cfg.Name(e.Node) + " has accepted nothing"
+			return ok, "got.accepted_none", map[string]string{"node": name}
 		}
-		return ok, fmt.Sprintf("%s has accepted (%s, %s)", s.cfg.Name(e.Node), a.VoteBallot, a.VoteValue)
+		return ok, "got.accepted", map[string]string{"node": name, "b": a.VoteBallot.String(), "v": string(a.VoteValue)}
 	case ExpInFlight:
 		n := len(s.inflight)
 		if e.Sel != nil {
 			n = s.countMatches(e.Sel)
 		}
-		return n == e.N, fmt.Sprintf("%d in flight", n)
+		return n == e.N, "got.inflight", map[string]string{"n": strconv.Itoa(n)}
 	case ExpSafe:
-		var names []string
-		for _, v := range s.violations {
-			names = append(names, v.Invariant)
-		}
-		return len(names) == 0, "violated: " + strings.Join(names, ", ")
+		return len(s.violations) == 0, "got.violated", map[string]string{"v": violated()}
 	case ExpViolation:
-		var names []string
-		for _, v := range s.violations {
-			names = append(names, v.Invariant)
-		}
-		if len(names) == 0 {
-			names = []string{"none"}
-		}
-		return s.Violated(e.Name), "violated: " + strings.Join(names, ", ")
+		return s.Violated(e.Name), "got.violated", map[string]string{"v": violated()}
 	case ExpPhase:
 		ph := s.node[e.Node].P.Phase.String()
-		return ph == e.Name, s.cfg.Name(e.Node) + " is " + ph
+		return ph == e.Name, "got.phase", map[string]string{"node": name, "phase": ph}
 	}
-	return false, "unknown expectation"
+	return false, "got.unknown", nil
 }
