@@ -125,7 +125,7 @@ func (b *browser) wait(what, cond string) {
 		if err == nil {
 			return
 		}
-		navigating := strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Not attached") || strings.Contains(err.Error(), "Execution context was destroyed")
+		navigating := strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Not attached") || strings.Contains(err.Error(), "Execution context was destroyed") || strings.Contains(err.Error(), "Cannot find context")
 		if !navigating || time.Now().After(deadline) {
 			b.shot("failed-wait-" + strings.ReplaceAll(what, " ", "-"))
 			b.t.Fatalf("wait for %s: %v", what, err)
