@@ -62,7 +62,27 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
   nodeCard: (nd, v) => nodeCard(nd, v),
   select: (id, focus) => select(id, focus),
   selected: () => selected,
+  chipMenu: (m, chip) => chipMenu(m, chip),
 });
+
+// chipMenu opens Deliver / Drop / Duplicate beside a message chip in the
+// diagram (click, touch or keyboard; Escape closes it).
+function chipMenu(m, chip) {
+  closeChipMenu();
+  select(m.id, false);
+  const act = (verb) => { closeChipMenu(); send(`${verb} #${m.id}`); };
+  const menu = el("div", { class: "chip-menu", role: "menu", "aria-label": `#${m.id} ${m.text}`, id: "chip-menu" },
+    el("div", { class: "chip-menu-title" }, `#${m.id} ${m.text}`),
+    el("button", { type: "button", role: "menuitem", class: "deliver", onclick: () => act("deliver") }, t("ui.deliver")),
+    el("button", { type: "button", role: "menuitem", class: "drop", onclick: () => act("drop") }, t("ui.drop")),
+    el("button", { type: "button", role: "menuitem", class: "dup", onclick: () => act("dup") }, t("ui.dup")),
+    el("button", { type: "button", role: "menuitem", class: "close", "aria-label": t("ui.close"), onclick: closeChipMenu }, "×"));
+  menu.style.left = chip.style.left;
+  menu.style.top = chip.style.top;
+  $("diagram").append(menu);
+  menu.querySelector("button").focus({ preventScroll: true });
+}
+function closeChipMenu() { document.getElementById("chip-menu")?.remove(); }
 const lamport = new Lamport($("lamport"), (s) => send("goto " + s));
 
 function onView(v) {
@@ -423,6 +443,7 @@ function moveSelection(delta) {
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape") {
+    closeChipMenu();
     if (partitionDraft) { partitionDraft = null; renderPartitionBar(view); }
     document.querySelector(".link-box")?.remove();
     document.querySelector(".propose-form") && render(false);

@@ -138,8 +138,8 @@ export class Diagram {
         const chip = el("button", {
           type: "button", class: "chip t-" + m.type + (this.hooks.selected() === m.id ? " selected" : ""),
           "aria-label": `#${m.id} ${t("msg." + m.type)} ${m.from}→${m.to} ${m.ballot}${m.value ? " " + m.value : ""}`,
-          title: `#${m.id} ${m.text}`, tabindex: "-1", dataset: { msg: m.id },
-          onclick: () => this.hooks.select(m.id, true),
+          title: `#${m.id} ${m.text}`, tabindex: "-1", dataset: { msg: m.id }, "aria-haspopup": "menu",
+          onclick: () => this.hooks.chipMenu(m, chip),
         }, `${TYPE_ABBR[m.type] || m.type} ${m.ballot}${m.value ? " " + m.value : m.vote_value ? " ←" + m.vote_value : ""}`);
         chip.style.left = p.x + "px";
         chip.style.top = p.y + "px";

@@ -250,6 +250,14 @@ func TestBrowserSandbox(t *testing.T) {
 	}
 	b.shot("chosen")
 
+	// The diagram's message chips open a Deliver/Drop/Duplicate menu.
+	n0 := int(b.eval(viewJS + ".state.inflight.length").(float64))
+	chipID := int(b.eval(`Number(document.querySelector(".chip[data-msg]").dataset.msg)`).(float64))
+	b.click(".chip[data-msg]")
+	b.wait("chip menu", `document.getElementById("chip-menu") !== null`)
+	b.click("#chip-menu button.dup")
+	b.wait("dup from the chip menu", fmt.Sprintf("%s.state.inflight.length === %d && %s.last[0].msg.id === %d", viewJS, n0+1, viewJS, chipID))
+
 	// Drop one message, duplicate another (the in-flight list buttons).
 	n := int(b.eval(viewJS + ".state.inflight.length").(float64))
 	b.click(`#msg-list li.msg:first-child button.drop`)
