@@ -123,6 +123,8 @@ func init() {
 		"err.no_lesson":       {"There is no such lesson.", "没有这门课程。"},
 		"err.bad_step":        {"No such step: this lesson has steps 1 to %d.", "没有这一步：本课只有第 1 到第 %d 步。"},
 		"home.lesson_errors":  {"Problems in lesson files (these lessons are not shown):", "课程文件中的问题（这些课程不会显示）："},
+		"ui.projector":        {"Projector", "投影模式"},
+		"keys.projector":      {"projector (instructor) mode on / off", "投影（讲师）模式开 / 关"},
 		"ui.lesson":           {"Lesson", "课程"},
 
 		"home.title":        {"Learn Paxos by driving it", "动手驱动，学会 Paxos"},

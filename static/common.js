@@ -74,5 +74,19 @@ export function commonKeys(e) {
   if (e.key === "+" || e.key === "=") { applyScale(0.1); return true; }
   if (e.key === "-" || e.key === "_") { applyScale(-0.1); return true; }
   if (e.key === "l") { switchLang(); return true; }
+  if (e.key === "i" && document.getElementById("btn-big")) { toggleBig(); return true; }
   return false;
 }
+
+// Projector (instructor) mode: large text, the cluster first, no clutter.
+export function setBig(on) {
+  document.body.classList.toggle("big", on);
+  for (const b of document.querySelectorAll("#btn-big, #lesson-big")) b.setAttribute("aria-pressed", on ? "true" : "false");
+  localStorage.setItem("paxviz.instructor", on ? "1" : "0");
+  window.dispatchEvent(new Event("resize"));
+}
+export function toggleBig() { setBig(!document.body.classList.contains("big")); }
+if (document.body.dataset.page === "sandbox" || document.body.dataset.page === "lesson") {
+  if (localStorage.getItem("paxviz.instructor") === "1" || new URL(location.href).searchParams.get("big") === "1") setBig(true);
+}
+document.getElementById("btn-big")?.addEventListener("click", toggleBig);

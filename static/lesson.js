@@ -1,7 +1,7 @@
 // The lesson panel: narrative beside the live cluster, Next/Back, the goal
 // with live feedback, a hint, the question and its reveal, progress kept in
 // this browser, and an instructor (projector) mode.
-import { t, el, isTyping } from "./common.js";
+import { t, el, isTyping, setBig, toggleBig } from "./common.js";
 
 export function startLesson(content, api) {
   const $ = (id) => document.getElementById(id);
@@ -120,17 +120,10 @@ export function startLesson(content, api) {
       " ", el("a", { href: "/" }, t("lesson.more")));
   }
 
-  function setBig(on) {
-    document.body.classList.toggle("big", on);
-    $("lesson-big").setAttribute("aria-pressed", on ? "true" : "false");
-    localStorage.setItem("paxviz.instructor", on ? "1" : "0");
-  }
-
   $("lesson-next").addEventListener("click", () => api.send("lesson next"));
   $("lesson-prev").addEventListener("click", () => api.send("lesson prev"));
   $("lesson-reset").addEventListener("click", () => api.send("lesson reset"));
-  $("lesson-big").addEventListener("click", () => setBig(!document.body.classList.contains("big")));
-  if (localStorage.getItem("paxviz.instructor") === "1" || new URL(location.href).searchParams.get("big") === "1") setBig(true);
+  $("lesson-big").addEventListener("click", toggleBig);
 
   document.addEventListener("keydown", (e) => {
     if (isTyping(e) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -144,7 +137,6 @@ export function startLesson(content, api) {
         if (q && q.kind === "predict" && !v.lesson.revealed) api.send("lesson reveal"); else handled = false;
         break;
       }
-      case "i": setBig(!document.body.classList.contains("big")); break;
       case "h": document.getElementById("lesson-hint")?.click(); break;
       default: handled = false;
     }

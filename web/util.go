@@ -40,6 +40,7 @@ var shortcuts = []shortcut{
 	{"r", "keys.reveal"},
 	{"+ / −", "keys.size"},
 	{"l", "keys.lang"},
+	{"i", "keys.projector"},
 	{"?", "keys.help"},
 	{"Esc", "keys.escape"},
 }
