@@ -335,7 +335,19 @@ func (h *History) stateAt(step int) (*Sim, error) {
 		}
 	}
 	s := base.Clone()
-	for i := bi; i <= j && s.step < step; i++ {
+	if err := h.replay(s, bi, step); err != nil {
+		return nil, err
+	}
+	if s.step != step {
+		return nil, fmt.Errorf("history: replay reached step %d, not %d", s.step, step)
+	}
+	return s, nil
+}
+
+// replay advances s, which stands at some step within or after the action
+// at path index i, along the current branch to step.
+func (h *History) replay(s *Sim, i, step int) error {
+	for j := h.pathIndex(step); i <= j && s.step < step; i++ {
 		n := &h.nodes[h.path[i]]
 		if int(n.end) <= s.step {
 			continue
@@ -353,14 +365,11 @@ func (h *History) stateAt(step int) (*Sim, error) {
 				break
 			}
 			if _, err := s.ApplyN(&acts[k], limit); err != nil {
-				return nil, fmt.Errorf("history: replay of %q failed: %v", acts[k].Format(s.cfg), err)
+				return fmt.Errorf("history: replay of %q failed: %v", acts[k].Format(s.cfg), err)
 			}
 		}
 	}
-	if s.step != step {
-		return nil, fmt.Errorf("history: replay reached step %d, not %d", s.step, step)
-	}
-	return s, nil
+	return nil
 }
 
 // Undo steps back one event; Redo steps forward one along the branch.
@@ -478,28 +487,8 @@ func (h *History) Events(from, to int) ([]Event, error) {
 	}
 	var evs []Event
 	s.Trace = func(ev *Event) { evs = append(evs, *ev) }
-	j := h.pathIndex(to)
-	for i := h.pathIndex(from); i <= j && s.step < to; i++ {
-		n := &h.nodes[h.path[i]]
-		if int(n.end) <= s.step {
-			continue
-		}
-		acts := []Action{h.act(h.path[i])}
-		if done := s.step - int(n.start); done > 0 {
-			acts = h.remainder(h.path[i], done)
-		}
-		for k := range acts {
-			limit := -1
-			if int(n.end) > to {
-				limit = to - s.step
-			}
-			if limit == 0 {
-				break
-			}
-			if _, err := s.ApplyN(&acts[k], limit); err != nil {
-				return nil, err
-			}
-		}
+	if err := h.replay(s, h.pathIndex(from), to); err != nil {
+		return nil, err
 	}
 	return evs, nil
 }
