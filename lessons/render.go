@@ -18,12 +18,31 @@ import (
 // http, https or mailto. The east-asian line-break option (CSS3 draft
 // style: a break next to a wide character, punctuation included, is
 // dropped) keeps a Chinese paragraph wrapped over several lines from gaining
-// spaces.
+// spaces. It is used only for text with East Asian characters: goldmark
+// also drops a break before inline code, emphasis or a link whatever the
+// script, which would glue English words together ("then<code>deliver").
 var md = goldmark.New(
 	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify,
 		extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft))),
 	goldmark.WithParserOptions(gmparser.WithASTTransformers(util.Prioritized(safeLinks{}, 1000))),
 )
+
+// mdPlain renders text without East Asian characters.
+var mdPlain = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
+	goldmark.WithParserOptions(gmparser.WithASTTransformers(util.Prioritized(safeLinks{}, 1000))),
+)
+
+// hasWide reports whether s has a CJK ideograph, kana, hangul or
+// full-width character.
+func hasWide(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7AF || r >= 0xF900 && r <= 0xFAFF || r >= 0xFF00 && r <= 0xFFEF {
+			return true
+		}
+	}
+	return false
+}
 
 // Render turns lesson Markdown (narrative, goal text, hint, prompt,
 // explanation) into HTML that is safe to put in a page as is: no raw HTML
@@ -31,7 +50,11 @@ var md = goldmark.New(
 // http, https and mailto addresses (or relative ones).
 func Render(src string) string {
 	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
+	conv := mdPlain
+	if hasWide(src) {
+		conv = md
+	}
+	if err := conv.Convert([]byte(src), &buf); err != nil {
 		// Converting into a bytes.Buffer cannot fail; never show
 		// half-rendered text.
 		return ""

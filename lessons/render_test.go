@@ -112,6 +112,9 @@ func TestRenderMarkdown(t *testing.T) {
 		{"是**共识**：\n在所有", "<p>是<strong>共识</strong>：在所有</p>\n"},
 		{"证明，\n在 Paxos", "<p>证明，在 Paxos</p>\n"},
 		{"English\nlines", "<p>English\nlines</p>\n"},
+		// English keeps its line breaks (spaces) before code and emphasis.
+		{"then\n`deliver`", "<p>then\n<code>deliver</code></p>\n"},
+		{"its\n*accepting* and\n**bold**", "<p>its\n<em>accepting</em> and\n<strong>bold</strong></p>\n"},
 		{"a < b & c", "<p>a &lt; b &amp; c</p>\n"},
 	} {
 		if got := Render(c.src); !strings.Contains(got, c.want) {

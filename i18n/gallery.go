@@ -1,0 +1,29 @@
+package i18n
+
+// The bug gallery: for each bug variant of paxos.md §3, what rule it bends
+// and why that loses safety.
+func init() {
+	add(map[string]entry{
+		"gallery.title":     {"Bug gallery: watch each mistake break Paxos", "缺陷展览：看每个错误如何破坏 Paxos"},
+		"gallery.intro":     {"Each switch below is one small, classic deviation from Paxos Made Simple. For each, paxviz's model checker searched every schedule of a tiny cluster and found the shortest one that breaks safety. Play it in the live cluster: it pauses where the bug acts and ends on the broken invariant.", "下面每个开关都是对《Paxos Made Simple》的一个经典的小偏离。对每一个，paxviz 的模型检查器穷举了一个小集群的所有调度，找到了破坏安全性的最短调度。在实时集群里播放它：它会在缺陷起作用的地方暂停，并停在被破坏的不变式上。"},
+		"gallery.play":      {"Play the counterexample", "播放反例"},
+		"gallery.steps":     {"{n} steps, found among {states} states in {secs} s", "{n} 步，在 {states} 个状态中找到，用时 {secs} 秒"},
+		"gallery.none":      {"No counterexample within the checker's bounds.", "在检查器的范围内没有找到反例。"},
+		"gallery.computing": {"The checker is still searching; reload in a moment.", "检查器仍在搜索，请稍后刷新。"},
+		"gallery.config":    {"cluster searched", "搜索的集群"},
+		"gallery.breaks":    {"breaks", "破坏"},
+		"gallery.script":    {"Script", "脚本"},
+		"gallery.link":      {"Bug gallery", "缺陷展览"},
+
+		"gallery.no_adopt.why":             {"Phase 2a must propose the value of the highest-numbered proposal reported by a majority (P2c). Ignoring the reports lets a later proposer overwrite a value that is already chosen.", "阶段 2a 必须提出多数派所报告的编号最高的提案的值（P2c）。无视这些报告，后来的提议者就会覆盖一个已被选定的值。"},
+		"gallery.adopt_lowest.why":         {"Only the highest-numbered reported vote is safe to adopt: a lower one may belong to a ballot that lost to a value chosen later. Needs three ballots.", "只有编号最高的那个已报告投票才能安全采用：编号较低的投票可能属于一个已经输给后来被选定值的提案。需要三个提案编号。"},
+		"gallery.accept_lower.why":         {"An acceptor that promised n must not accept anything numbered below n (P1a). Accepting anyway lets an old proposal complete a majority after a newer one was chosen.", "承诺了 n 的接受者不能再接受编号小于 n 的提案（P1a）。若仍然接受，旧提案就可能在新提案被选定之后凑齐多数派。"},
+		"gallery.no_raise_on_accept.why":   {"Accepting (n, v) is also a promise not to accept below n (TLA+ Phase2b sets maxBal). Without it, an older accept can replace a newer vote, and the next proposer adopts the wrong value.", "接受 (n, v) 同时也是不再接受低于 n 的承诺（TLA+ 的 Phase2b 会设置 maxBal）。没有这一点，旧的 accept 会覆盖较新的投票，下一个提议者就会采用错误的值。"},
+		"gallery.volatile_acceptor.why":    {"An acceptor must remember its promise and its vote across a restart (PMS §2.2). One that forgets comes back as if new, and a later proposer no longer hears of the chosen value.", "接受者重启后必须记得它的承诺和投票（PMS §2.2）。忘记了的接受者就像新的一样，后来的提议者再也听不到已选定的值。"},
+		"gallery.promise_not_durable.why":  {"Persisting only the vote is not enough: a forgotten promise lets the acceptor accept an older proposal it had promised to refuse.", "只持久化投票是不够的：忘掉了承诺，接受者就会接受一个它曾承诺拒绝的旧提案。"},
+		"gallery.ballot_reuse.why":         {"Ballots must be unique per proposer (PMS §2.5). With plain rounds two proposers share a ballot, and two values can each win a majority in it.", "每个提议者的提案编号必须唯一（PMS §2.5）。如果只用轮次，两个提议者会共用同一个编号，两个值可能在同一个编号下各自赢得多数派。"},
+		"gallery.learner_cross_ballot.why": {"A learner must count a majority in one ballot (PMS §2.3). Adding votes for a value across ballots can announce a value that no majority ever accepted together.", "学习者必须在同一个提案编号内数出多数派（PMS §2.3）。跨编号累计同一个值的票，可能宣布一个从未被多数派一起接受过的值。"},
+		"gallery.half_quorum.why":          {"Any two quorums must intersect. Two of four acceptors are not a majority: two disjoint pairs can choose two different values.", "任意两个法定人数必须相交。四个接受者中的两个不是多数派：两对互不相交的接受者可以选定两个不同的值。"},
+		"gallery.count_duplicates.why":     {"A quorum is a majority of distinct acceptors. Counting a duplicated promise twice gives a proposer a \"majority\" of one acceptor.", "法定人数是不同接受者的多数。把重复的承诺计两次，提议者就会拿着一个接受者的承诺当作“多数派”。"},
+	})
+}
