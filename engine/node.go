@@ -280,13 +280,16 @@ func (n *Node) handlePromise(c *Config, m *Message, out *Out) {
 	if c.Bugs.Has(BugHalfQuorum) && p.Count <= len(c.Acceptors)/2 {
 		out.note(Note{Kind: NoteBugActs, Bug: BugHalfQuorum, Node: n.ID, B: m.Ballot, N: p.Count})
 	}
-	v, from := n.chooseValue(c, out)
+	v, from, bugged := n.chooseValue(c, out)
 	p.Phase = PhaseAccepting
 	p.Proposed = v
 	p.AdoptedFrom = from
-	if from.IsZero() {
+	switch {
+	case bugged:
+		// The bug's own note has said what the proposer proposes and why.
+	case from.IsZero():
 		out.note(Note{Kind: NoteProposeOwn, Node: n.ID, B: p.Ballot, V: v, Q: c.Quorum})
-	} else {
+	default:
 		out.note(Note{Kind: NoteProposeAdopt, Node: n.ID, B: p.Ballot, V: v, B2: from, Q: c.Quorum})
 	}
 	for _, a := range c.Acceptors {
@@ -295,8 +298,9 @@ func (n *Node) handlePromise(c *Config, m *Message, out *Out) {
 }
 
 // chooseValue applies P2c: the value of the highest-numbered vote among the
-// promises, or the proposer's own value when none reports a vote.
-func (n *Node) chooseValue(c *Config, out *Out) (Value, Ballot) {
+// promises, or the proposer's own value when none reports a vote. bugged
+// reports that a bug switch changed the choice (and narrated it).
+func (n *Node) chooseValue(c *Config, out *Out) (v Value, from Ballot, bugged bool) {
 	p := &n.P
 	var hi, lo Ballot
 	var hiV, loV Value
@@ -312,22 +316,19 @@ func (n *Node) chooseValue(c *Config, out *Out) (Value, Ballot) {
 		}
 	}
 	switch {
-	case c.Bugs.Has(BugNoAdopt):
-		if !hi.IsZero() {
-			out.note(Note{Kind: NoteBugActs, Bug: BugNoAdopt, Node: n.ID, B: p.Ballot, B2: hi, V: hiV, V2: p.Own})
-		}
-		return p.Own, Ballot{}
-	case c.Bugs.Has(BugAdoptLowest):
+	case c.Bugs.Has(BugNoAdopt) && !hi.IsZero():
+		out.note(Note{Kind: NoteBugActs, Bug: BugNoAdopt, Node: n.ID, B: p.Ballot, B2: hi, V: hiV, V2: p.Own})
+		return p.Own, Ballot{}, true
+	case c.Bugs.Has(BugAdoptLowest) && !hi.IsZero():
 		if lo != hi {
 			out.note(Note{Kind: NoteBugActs, Bug: BugAdoptLowest, Node: n.ID, B: lo, B2: hi, V: loV, V2: hiV})
+			return loV, lo, true
 		}
-		if !lo.IsZero() {
-			return loV, lo
-		}
+		return hiV, hi, false
 	case !hi.IsZero():
-		return hiV, hi
+		return hiV, hi, false
 	}
-	return p.Own, Ballot{}
+	return p.Own, Ballot{}, false
 }
 
 // handleNack abandons the current ballot when an acceptor has promised a

@@ -125,6 +125,8 @@ func init() {
 		"home.lesson_errors":  {"Problems in lesson files (these lessons are not shown):", "课程文件中的问题（这些课程不会显示）："},
 		"ui.projector":        {"Projector", "投影模式"},
 		"keys.projector":      {"projector (instructor) mode on / off", "投影（讲师）模式开 / 关"},
+		"home.jitter":         {"Random back-off (ticks)", "随机退避（tick）"},
+		"ex.backoff":          {"Two proposers with randomized back-off (jitter)", "两个带随机退避的提议者"},
 		"ui.lesson":           {"Lesson", "课程"},
 
 		"home.title":        {"Learn Paxos by driving it", "动手驱动，学会 Paxos"},

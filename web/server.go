@@ -218,6 +218,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 var examples = []struct{ key, script string }{
 	{"ex.happy", "cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n"},
 	{"ex.dueling", "cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\n"},
+	{"ex.backoff", "cluster proposers=2 acceptors=3 learners=1 timeout=6 jitter=12\npropose p1 X\npropose p2 Y\n"},
 	{"ex.servers", "cluster servers=3\npropose s1 X\npropose s3 Y\n"},
 	{"ex.minority", "cluster proposers=1 acceptors=3 learners=1\ncrash a3\npropose p1 X\n"},
 	{"ex.partition", "cluster proposers=2 acceptors=5 learners=1\npartition p1 a1 a2 | *\npropose p1 X\npropose p2 Y\n"},
@@ -358,6 +359,9 @@ func clusterFromForm(r *http.Request) (string, error) {
 	}
 	if t := strings.TrimSpace(r.FormValue("timeout")); t != "" {
 		parts = append(parts, "timeout="+t)
+	}
+	if j := strings.TrimSpace(r.FormValue("jitter")); j != "" && j != "0" {
+		parts = append(parts, "jitter="+j)
 	}
 	if bugs := r.Form["bugs"]; len(bugs) > 0 {
 		parts = append(parts, "bugs="+strings.Join(bugs, ","))

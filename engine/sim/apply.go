@@ -268,6 +268,9 @@ func (s *Sim) flush(id engine.NodeID) {
 	switch s.out.Timer {
 	case engine.TimerArm:
 		s.deadline[id] = s.now + s.cl.TimeoutTicks
+		if s.cl.JitterTicks > 0 {
+			s.deadline[id] += s.intn(s.cl.JitterTicks + 1)
+		}
 	case engine.TimerStop:
 		s.deadline[id] = -1
 	}

@@ -20,6 +20,7 @@ func TestParseErrors(t *testing.T) {
 		{"cluster proposers=1 acceptors=3 color=red", `f.pxs:1: cluster: unknown key "color"`},
 		{"cluster proposers=1 acceptors=3 seed=-1", "f.pxs:1: cluster: seed=-1 is not a whole number"},
 		{"cluster servers=3 acceptors=3", "cluster: servers= cannot be combined"},
+		{"cluster servers=3 jitter=5000", "cluster: jitter=5000: must be 0..1000"},
 		{"cluster proposers=1 acceptors=3\n\npropose p3 X", `f.pxs:3: propose: unknown node "p3" (this cluster has p1, a1..a3, l1)`},
 		{"cluster proposers=1 acceptors=3\npropose a1 X", "f.pxs:2: propose: a1 is not a proposer"},
 		{"cluster proposers=1 acceptors=3\npropose p1 X!", `f.pxs:2: propose: bad value "X!"`},
@@ -187,5 +188,40 @@ expect chosen X
 	}
 	if res.Sim.Deadline(0) != -1 {
 		t.Error("s1 still retrying after it learned")
+	}
+}
+
+// TestJitter: jitter= randomizes retry deadlines from the seed, the same
+// way on every run, and lets two dueling proposers stop dueling.
+func TestJitter(t *testing.T) {
+	cl, err := ParseCluster("cluster proposers=2 acceptors=3 seed=5 timeout=10 jitter=10")
+	if err != nil || cl.JitterTicks != 10 || cl.String() != "cluster proposers=2 acceptors=3 learners=1 seed=5 jitter=10" {
+		t.Fatalf("%+v %v %q", cl, err, cl.String())
+	}
+	deadlines := func() []int {
+		s := New(cl)
+		var out []int
+		for i := 0; i < 20; i++ {
+			s.Apply(&Action{Kind: ActTimeout, Node: 0})
+			if i == 0 {
+				s.Apply(&Action{Kind: ActPropose, Node: 0, Value: "X"})
+			}
+			out = append(out, s.Deadline(0)-s.Now())
+		}
+		return out
+	}
+	a, b := deadlines(), deadlines()
+	distinct := map[int]bool{}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("jittered deadlines differ between runs: %v vs %v", a, b)
+		}
+		if a[i] < 10 || a[i] > 20 {
+			t.Fatalf("deadline %d outside timeout..timeout+jitter", a[i])
+		}
+		distinct[a[i]] = true
+	}
+	if len(distinct) < 3 {
+		t.Errorf("jitter gives too few distinct deadlines: %v", a)
 	}
 }

@@ -230,6 +230,8 @@ func ParseCluster(line string) (Cluster, error) {
 			cl.Servers, err = num()
 		case "timeout":
 			cl.TimeoutTicks, err = num()
+		case "jitter":
+			cl.JitterTicks, err = num()
 		case "seed":
 			cl.Seed, err = strconv.ParseUint(v, 10, 64)
 			if err != nil {
@@ -244,7 +246,7 @@ func ParseCluster(line string) (Cluster, error) {
 				cl.Bugs = cl.Bugs.With(b)
 			}
 		default:
-			return Cluster{}, fmt.Errorf("cluster: unknown key %q (known: proposers, acceptors, learners, servers, seed, bugs, timeout)", k)
+			return Cluster{}, fmt.Errorf("cluster: unknown key %q (known: proposers, acceptors, learners, servers, seed, bugs, timeout, jitter)", k)
 		}
 		if err != nil {
 			return Cluster{}, err

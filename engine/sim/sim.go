@@ -28,6 +28,10 @@ type Cluster struct {
 	Seed         uint64
 	Bugs         engine.BugSet
 	TimeoutTicks int
+	// JitterTicks, when > 0, adds a random 0..JitterTicks ticks (drawn from
+	// the seeded PCG) to every retry-timer deadline: the randomized
+	// back-off that breaks dueling proposers (PMS §2.4).
+	JitterTicks int
 }
 
 // Defaults of the cluster line.
@@ -53,6 +57,9 @@ func (c Cluster) String() string {
 	}
 	if c.TimeoutTicks != DefaultTimeoutTicks {
 		fmt.Fprintf(&sb, " timeout=%d", c.TimeoutTicks)
+	}
+	if c.JitterTicks != 0 {
+		fmt.Fprintf(&sb, " jitter=%d", c.JitterTicks)
 	}
 	return sb.String()
 }
@@ -85,6 +92,9 @@ func (c Cluster) Validate() error {
 	}
 	if c.TimeoutTicks < 1 || c.TimeoutTicks > MaxTimeoutTicks {
 		return fmt.Errorf("timeout=%d: must be 1..%d", c.TimeoutTicks, MaxTimeoutTicks)
+	}
+	if c.JitterTicks < 0 || c.JitterTicks > MaxTimeoutTicks {
+		return fmt.Errorf("jitter=%d: must be 0..%d", c.JitterTicks, MaxTimeoutTicks)
 	}
 	return nil
 }
