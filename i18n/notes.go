@@ -59,6 +59,7 @@ func init() {
 		"got.inflight":      {"{n} in flight", "在途 {n} 条"},
 		"got.violated":      {"violated: {v}", "被破坏的不变式：{v}"},
 		"got.phase":         {"{node} is {phase}", "{node} 处于 {phase}"},
+		"got.proposed":      {"{node} proposes {v}", "{node} 提出的值：{v}"},
 		"got.unknown":       {"unknown expectation", "未知的期望"},
 
 		"inv.agreement":         {"agreement: at most one value is chosen", "一致性：至多一个值被选定"},

@@ -148,7 +148,7 @@ func TestFormatRoundTrip(t *testing.T) {
 		}
 	}
 	for _, line := range []string{"expect chosen X", "expect learned l2 none", "expect promised a1 2.1", "expect accepted a2 1.1 Y",
-		"expect accepted a3 none", "expect inflight 3 accept p1->*", "expect safe", "expect violation agreement", "expect phase p1 backoff"} {
+		"expect accepted a3 none", "expect inflight 3 accept p1->*", "expect safe", "expect violation agreement", "expect phase p1 backoff", "expect proposed p2 X", "expect proposed p1 none"} {
 		st, err := ParseCommand(cfg, line)
 		if err != nil {
 			t.Fatalf("%q: %v", line, err)

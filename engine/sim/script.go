@@ -58,9 +58,10 @@ const (
 	ExpSafe
 	ExpViolation
 	ExpPhase
+	ExpProposed
 )
 
-var expectNames = [...]string{"none", "chosen", "learned", "promised", "accepted", "inflight", "safe", "violation", "phase"}
+var expectNames = [...]string{"none", "chosen", "learned", "promised", "accepted", "inflight", "safe", "violation", "phase", "proposed"}
 
 // Expect is one `expect` line: a claim about the current state.
 type Expect struct {
@@ -654,7 +655,7 @@ func (p *parser) endpoint(s string) (engine.NodeID, error) {
 
 func (p *parser) expect(args []string) (*Expect, error) {
 	if len(args) == 0 {
-		return nil, p.errf("usage: expect chosen|learned|promised|accepted|inflight|safe|violation|phase ...")
+		return nil, p.errf("usage: expect chosen|learned|promised|accepted|inflight|safe|violation|phase|proposed ...")
 	}
 	e := &Expect{Node: -1}
 	what, args := args[0], args[1:]
@@ -752,6 +753,19 @@ func (p *parser) expect(args []string) (*Expect, error) {
 			}
 			e.Name = args[0]
 		}
+	case "proposed":
+		e.Kind = ExpProposed
+		if err := p.nargs(args, 2, 2, "expect proposed P V|none"); err != nil {
+			return nil, err
+		}
+		if e.Node, err = p.node(args[0], engine.RoleProposer, "a proposer"); err != nil {
+			return nil, err
+		}
+		if args[1] != "none" {
+			if e.Value, err = p.value(args[1]); err != nil {
+				return nil, err
+			}
+		}
 	case "phase":
 		e.Kind = ExpPhase
 		if err := p.nargs(args, 2, 2, "expect phase P idle|preparing|accepting|backoff|done"); err != nil {
@@ -769,7 +783,7 @@ func (p *parser) expect(args []string) (*Expect, error) {
 		}
 		e.Name = args[1]
 	default:
-		return nil, p.errf("unknown expectation (chosen, learned, promised, accepted, inflight, safe, violation, phase)")
+		return nil, p.errf("unknown expectation (chosen, learned, promised, accepted, inflight, safe, violation, phase, proposed)")
 	}
 	return e, nil
 }
@@ -809,6 +823,8 @@ func (e *Expect) Format(c *engine.Config) string {
 		return "expect violation " + e.Name
 	case ExpPhase:
 		return "expect phase " + c.Name(e.Node) + " " + e.Name
+	case ExpProposed:
+		return "expect proposed " + c.Name(e.Node) + " " + val(e.Value)
 	}
 	return "expect ?"
 }
@@ -884,6 +900,10 @@ func (s *Sim) EvalDetail(e *Expect) (ok bool, key string, args map[string]string
 	case ExpPhase:
 		ph := s.node[e.Node].P.Phase.String()
 		return ph == e.Name, "got.phase", map[string]string{"node": name, "phase": ph}
+	case ExpProposed:
+		// The value the proposer sent in phase 2 of its current ballot.
+		v := s.node[e.Node].P.Proposed
+		return v == e.Value, "got.proposed", map[string]string{"node": name, "v": val(v)}
 	}
 	return false, "got.unknown", nil
 }
