@@ -42,7 +42,7 @@ func cmdLesson(args []string, stdout, stderr io.Writer) int {
 func cmdLessonCheck(args []string, stdout, stderr io.Writer) int {
 	var files int
 	var diags lessons.Diagnostics
-	what := "lesson files"
+	what := "lesson file"
 	if len(args) == 0 {
 		set, ds := lessons.Builtin()
 		diags = ds
@@ -50,7 +50,7 @@ func cmdLessonCheck(args []string, stdout, stderr io.Writer) int {
 		for _, id := range set.IDs() {
 			files += len(set.Langs(id))
 		}
-		what = "built-in lesson files"
+		what = "built-in lesson file"
 	} else {
 		files, diags = lessons.CheckPaths(args...)
 	}
@@ -58,7 +58,7 @@ func cmdLessonCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, d)
 	}
 	errs, warns := diags.Count()
-	fmt.Fprintf(stdout, "checked %d %s: %d errors, %d warnings\n", files, what, errs, warns)
+	fmt.Fprintf(stdout, "checked %s: %s, %s\n", plural(files, what), plural(errs, "error"), plural(warns, "warning"))
 	if errs > 0 {
 		return 1
 	}
@@ -100,4 +100,12 @@ func cmdLessonScript(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprint(stdout, l.EntryScript(k-1))
 	return 0
+}
+
+// plural renders "1 error", "2 errors".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

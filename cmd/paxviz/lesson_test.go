@@ -30,7 +30,7 @@ func TestLessonCheckFiles(t *testing.T) {
 	}
 	code, out, errs := runLesson("check", bad)
 	want := bad + `:13: deliver accept p1->a1 is impossible on the canonical path`
-	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(out, "1 errors, 0 warnings") {
+	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(out, "1 error, 0 warnings") {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 	// A directory, and warnings only: exit 0.
@@ -38,7 +38,7 @@ func TestLessonCheckFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errs = runLesson("check", dir)
-	if code != 0 || !strings.Contains(errs, "warning: no Chinese translation") || !strings.Contains(out, "checked 1 lesson files") {
+	if code != 0 || !strings.Contains(errs, "warning: no Chinese translation") || !strings.Contains(out, "checked 1 lesson file:") {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}
 	if code, _, _ := runLesson("check", filepath.Join(dir, "nope.en.md")); code != 1 {
