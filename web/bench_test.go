@@ -194,8 +194,6 @@ func TestAssetBudget(t *testing.T) {
 // navigation start to the first drawn state of a sandbox (the page
 // records performance.now() when it has drawn). Target: under 500 ms.
 func BenchmarkFirstDraw(b *testing.B) {
-	t := &testing.T{}
-	_ = t
 	srv := NewServer(Options{})
 	ts := newServerForBench(srv)
 	defer srv.Close()
