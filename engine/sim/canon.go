@@ -17,21 +17,23 @@ import (
 // behaves the same.
 //
 // What the canonical state holds, and why leaving the rest out is sound for
-// safety (every behaviour of a state is a behaviour of its loaded copy and
-// back, so the same invariants can break, after as many steps):
+// safety (a state and its loaded copy can break the same invariants, after
+// as few steps):
 //
 //   - Every node's engine state that the engine reads: up or down, each
-//     acceptor's promise and vote, each proposer's durable round, phase,
-//     ballot and value, and its partition group. Proposers' promise lists
+//     acceptor's promise and vote, each proposer's durable round, its
+//     phase and value, and its partition group. Proposers' promise lists
 //     and learners' heard lists keep their order, since the engine reads
 //     them in order (ties in chooseValue, the learner's forgetting rule).
-//     Left out as never read: a proposer's promise list and count outside
-//     phase 1 (handlePromise reads them only while preparing), Proposed
-//     and AdoptedFrom (narration only), what a learner heard once it has
-//     learned and the ballot it learned at (handleAccepted stops reading
-//     them), and the highest round seen unless it exceeds the durable
-//     round used (startBallot reads only the larger of the two; acceptors
-//     and learners never read it).
+//     Left out as never read: a proposer's ballot, promise list and count
+//     outside phase 1 (only handlePromise reads them, only while
+//     preparing), Proposed and AdoptedFrom (narration only), what a
+//     learner heard once it has learned and the ballot it learned at
+//     (handleAccepted stops reading them), and the highest round seen
+//     unless it exceeds the durable round used (startBallot reads only the
+//     larger of the two; acceptors and learners never read it). Phases
+//     accepting, backoff and done are one: each ignores promises, a nack
+//     moves a proposer only among them, and each can time out.
 //   - The in-flight multiset as a sorted list of message contents. Message
 //     ids are left out: the engine never reads them, and the checker names
 //     messages by content, so two states that differ only in ids (or in
@@ -634,8 +636,9 @@ func (r *canonReader) ballot() engine.Ballot {
 // value decodes a value, reusing old when it holds the same bytes, so that
 // loading state after state does not allocate strings.
 func (r *canonReader) value(old engine.Value) engine.Value {
-	n := r.uint(uint64(len(r.b)))
-	if r.bad {
+	n := r.uint(64)
+	if r.bad || n > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
 		return ""
 	}
 	raw := r.b[:n]
