@@ -412,3 +412,34 @@ func TestBallotsBound(t *testing.T) {
 		t.Errorf("adopt_lowest, 2 proposers, 3 ballots: %+v", res)
 	}
 }
+
+// TestDropsAndTargets: drops add states but no violation and no shorter
+// counterexample; searching for any invariant finds the first one to
+// break (the durability bugs break promise-monotonic within three steps:
+// propose, deliver a prepare, crash the acceptor that promised).
+func TestDropsAndTargets(t *testing.T) {
+	cl := sim.Cluster{Proposers: 2, Acceptors: 3, Learners: 0, Seed: 1, TimeoutTicks: 10}
+	plain := mustEngine(t, EngineOptions{Cluster: cl})
+	drops := mustEngine(t, EngineOptions{Cluster: cl, Drops: true})
+	if drops.Stop != StopComplete || drops.Violation != nil || drops.DistinctStates <= plain.DistinctStates {
+		t.Errorf("drops: %d states (%d without), %+v", drops.DistinctStates, plain.DistinctStates, drops.Violation)
+	}
+	cl.Bugs = engine.BugSet(0).With(engine.BugAcceptLower)
+	a := mustEngine(t, EngineOptions{Cluster: cl})
+	b := mustEngine(t, EngineOptions{Cluster: cl, Drops: true})
+	if a.Violation == nil || b.Violation == nil || a.Violation.Steps != b.Violation.Steps {
+		t.Errorf("accept_lower with and without drops: %+v %+v", a.Violation, b.Violation)
+	}
+	for _, bug := range []engine.Bug{engine.BugVolatileAcceptor, engine.BugPromiseNotDurable} {
+		cl.Bugs = engine.BugSet(0).With(bug)
+		res := mustEngine(t, EngineOptions{Cluster: cl, Crashes: 1})
+		v := res.Violation
+		if v == nil || v.Invariant != sim.InvPromiseMonotonic || v.Steps != 3 {
+			t.Errorf("%s: %+v, want promise-monotonic in 3 steps", bug, v)
+			continue
+		}
+		if v.Actions[2].Kind != sim.ActCrash {
+			t.Errorf("%s: the third step is %s, not a crash", bug, v.Actions[2].Format(cl.EngineConfig()))
+		}
+	}
+}
