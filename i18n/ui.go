@@ -127,6 +127,7 @@ func init() {
 		"keys.projector":      {"projector (instructor) mode on / off", "投影（讲师）模式开 / 关"},
 		"home.jitter":         {"Random back-off (ticks)", "随机退避（tick）"},
 		"ex.backoff":          {"Two proposers with randomized back-off (jitter)", "两个带随机退避的提议者"},
+		"keys.replay":         {"replay this branch forward / pause", "向前重放本分支 / 暂停"},
 		"ui.lesson":           {"Lesson", "课程"},
 
 		"home.title":        {"Learn Paxos by driving it", "动手驱动，学会 Paxos"},

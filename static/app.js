@@ -108,6 +108,7 @@ function render(animate) {
   renderControls(v);
   renderBranches(v);
   renderPartitionBar(v);
+  renderGallery(v);
   syncLog(v);
   announce(v);
 }
@@ -247,12 +248,15 @@ function renderControls(v) {
   tl.max = String(v.end);
   if (!timelineDragging) tl.value = String(v.step);
   $("step-out").textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now });
-  $("btn-play").textContent = v.playing ? t("ui.pause") : t("ui.play");
-  $("btn-play").setAttribute("aria-pressed", v.playing ? "true" : "false");
+  const running = v.playing && !v.replaying;
+  $("btn-play").textContent = running ? t("ui.pause") : t("ui.play");
+  $("btn-play").setAttribute("aria-pressed", running ? "true" : "false");
   $("btn-undo").disabled = v.step === 0;
   $("btn-redo").disabled = v.step >= v.end;
   $("btn-step").disabled = !v.enabled;
-  document.body.classList.toggle("playing", v.playing);
+  $("btn-replay").disabled = v.step >= v.end && !v.replaying;
+  $("btn-replay").textContent = v.replaying ? t("ui.pause") : t("ui.replay");
+  document.body.classList.toggle("playing", running);
   document.body.classList.toggle("past", v.step < v.end);
 }
 
@@ -269,6 +273,51 @@ function renderBranches(v) {
   });
   box.append(ul);
 }
+
+// ---- bug gallery: a counterexample replayed with pauses where the bug acts ----
+
+function renderGallery(v) {
+  const box = $("gallery-banner");
+  box.replaceChildren();
+  if (!v.gallery) return;
+  const g = v.gallery;
+  box.className = "gallery-banner" + (v.paused_bug ? " acting" : "");
+  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t("gallery." + g.bug + ".why")));
+  if (v.paused_bug) {
+    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug."));
+    box.append(el("p", { class: "bug-acts", role: "status" }, t("gallery.bug_acts") + " " + notes.map((n) => t(n.key, n.args)).join(" ")));
+  }
+  if (v.step < v.end && !v.replaying) {
+    box.append(el("button", { type: "button", class: "primary", id: "gallery-continue", onclick: () => send("replay ms=900") },
+      v.step === 0 ? t("gallery.play") : t("gallery.continue")));
+  } else if (v.state.violations.length) {
+    box.append(el("p", { class: "bug-acts" }, t("gallery.ended", { inv: v.state.violations.join(", ") })));
+  }
+}
+
+// ---- search from here ----------------------------------------------------------
+
+$("btn-search").addEventListener("click", async () => {
+  const out = $("search-result");
+  out.replaceChildren(t("ui.search_running"));
+  $("btn-search").disabled = true;
+  try {
+    const r = await fetch(`/s/${sessionId}/search` + ($("search-deep").checked ? "?deep=1" : ""));
+    const j = await r.json();
+    out.replaceChildren();
+    if (j.error) out.append(t("ui.search_error", { err: j.error }));
+    else if (j.found) {
+      out.append(el("span", { class: "found" }, t("ui.search_found", { inv: j.invariant, n: j.steps, states: j.states, secs: j.seconds.toFixed(2) })), " ",
+        el("a", { href: j.url, class: "button primary", id: "search-open" }, t("ui.search_open")));
+    } else {
+      out.append(t(j.truncated ? "ui.search_partial" : "ui.search_none", { states: j.states, depth: j.depth, secs: j.seconds.toFixed(2), bounds: j.bounds, stop: j.stop }));
+    }
+  } catch (e) {
+    out.replaceChildren(t("ui.search_error", { err: String(e) }));
+  } finally {
+    $("btn-search").disabled = false;
+  }
+});
 
 // ---- partition tool ----------------------------------------------------------
 
@@ -380,7 +429,7 @@ function playCmd() {
   const dup = Math.min(100, Math.max(0, Number($("dup-rate").value) || 0));
   return `play ms=${ms} drop=${drop}% dup=${dup}% stop=${$("stop-chosen").checked ? "chosen" : "never"}`;
 }
-function togglePlay() { send(view.playing ? "pause" : playCmd()); }
+function togglePlay() { send(view.playing && !view.replaying ? "pause" : playCmd()); }
 function step() {
   const drop = Number($("drop-rate").value) || 0, dup = Number($("dup-rate").value) || 0;
   send(`run max=1` + (drop ? ` drop=${drop}%` : "") + (dup ? ` dup=${dup}%` : ""));
@@ -390,6 +439,7 @@ $("btn-step").addEventListener("click", step);
 $("btn-play").addEventListener("click", togglePlay);
 $("btn-undo").addEventListener("click", () => send("undo"));
 $("btn-redo").addEventListener("click", () => send("redo"));
+$("btn-replay").addEventListener("click", () => send(view.replaying ? "pause" : "replay"));
 for (const id of ["speed", "drop-rate", "dup-rate", "stop-chosen"]) $(id).addEventListener("change", () => { if (view.playing) send(playCmd()); });
 
 let timelineDragging = false, timelineTimer = null;
@@ -457,6 +507,7 @@ document.addEventListener("keydown", (e) => {
   switch (e.key) {
     case "n": step(); break;
     case "p": case " ": togglePlay(); break;
+    case "P": send(view.replaying ? "pause" : "replay"); break;
     case "ArrowLeft": send("undo"); break;
     case "ArrowRight": send("redo"); break;
     case "Home": send("goto 0"); break;
@@ -483,5 +534,6 @@ render(false);
 const lessonContent = document.getElementById("lesson-content");
 if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, currentView, onEachView, whenConnected });
 window.paxvizFirstDraw = performance.now();
+if (location.hash === "#replay" && view.step < view.end) whenConnected(() => send("replay ms=900"));
 connect();
 window.paxviz = { send, currentView, onEachView };

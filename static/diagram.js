@@ -172,6 +172,7 @@ export class Diagram {
   // animate moves a dot along each delivered message's wire, and flashes
   // new and lost messages. Nothing runs while the tab is hidden.
   animate(v) {
+    for (const d of this.root.querySelectorAll(".flight")) d.remove();
     if (document.hidden || matchMedia("(prefers-reduced-motion: reduce)").matches) return;
     for (const ev of v.last.slice(-12)) {
       if (ev.kind === "deliver" && ev.msg) this.flight(ev.msg.from, ev.msg.to, ev.msg.type, false);

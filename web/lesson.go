@@ -35,17 +35,17 @@ type lessonRun struct {
 // LessonView is the lesson part of a view: where the learner is and what
 // the goal and question say about the current state.
 type LessonView struct {
-	ID       string             `json:"id"`
-	Step     int                `json:"step"`
-	Steps    int                `json:"steps"`
-	HasGoal  bool               `json:"has_goal"`
-	Met      bool               `json:"met"`
-	Checks   []LessonCheckView  `json:"checks"`
-	Answer   int                `json:"answer"`
-	Correct  bool               `json:"correct"`
-	Revealed bool               `json:"revealed"`
-	Solved   bool               `json:"solved"`
-	MaxStep  int                `json:"max_step"`
+	ID       string            `json:"id"`
+	Step     int               `json:"step"`
+	Steps    int               `json:"steps"`
+	HasGoal  bool              `json:"has_goal"`
+	Met      bool              `json:"met"`
+	Checks   []LessonCheckView `json:"checks"`
+	Answer   int               `json:"answer"`
+	Correct  bool              `json:"correct"`
+	Revealed bool              `json:"revealed"`
+	Solved   bool              `json:"solved"`
+	MaxStep  int               `json:"max_step"`
 }
 
 // LessonCheckView is one expect line of a goal and whether it holds; Key
@@ -261,7 +261,9 @@ func (s *Server) lessonDiagnostics() []string {
 }
 
 func (s *Server) lessonRoutes(r chi.Router) {
-	r.Get("/lessons", func(w http.ResponseWriter, req *http.Request) { http.Redirect(w, req, "/#lessons-h", http.StatusSeeOther) })
+	r.Get("/lessons", func(w http.ResponseWriter, req *http.Request) {
+		http.Redirect(w, req, "/#lessons-h", http.StatusSeeOther)
+	})
 	r.Get("/lessons/{id}", s.handleLesson)
 	r.Get("/s/{id}/fork", s.handleFork)
 }

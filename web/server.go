@@ -52,10 +52,11 @@ type Options struct {
 
 // Server is the paxviz web app.
 type Server struct {
-	opts Options
-	reg  *Registry
-	log  *slog.Logger
-	mux  http.Handler
+	opts    Options
+	reg     *Registry
+	log     *slog.Logger
+	mux     http.Handler
+	gallery gallery
 }
 
 // Limits of the web app.
@@ -130,6 +131,7 @@ func (s *Server) routes() http.Handler {
 	})
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
+	s.galleryRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.errorPage(w, req, http.StatusNotFound, i18n.T(langOf(req), "err.not_found"))
 	})

@@ -82,6 +82,9 @@ type Session struct {
 	stopChosen bool
 	lastActive time.Time
 	lesson     *lessonRun
+	gallery    *galleryRun
+	replaying  bool // playing forward along the recorded branch
+	pausedBug  bool // replay paused where a bug acts
 
 	// snapshot of the latest view for HTTP handlers (export, initial page).
 	mu      sync.Mutex
@@ -432,9 +435,11 @@ func (s *Session) handle(sub *subscriber, line string) error {
 	case "play":
 		return s.setPlay(words[1:])
 	case "pause":
-		s.playing = false
+		s.playing, s.replaying = false, false
 		s.publish()
 		return nil
+	case "replay":
+		return s.setReplay(words[1:])
 	case "log":
 		return s.sendLog(sub, words[1:])
 	case "lesson":
@@ -451,6 +456,10 @@ func (s *Session) handle(sub *subscriber, line string) error {
 
 // apply performs a and publishes the new state with its events.
 func (s *Session) apply(a *sim.Action) error {
+	if s.replaying {
+		s.playing, s.replaying = false, false
+	}
+	s.pausedBug = false
 	var evs []sim.Event
 	_, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
 	if err != nil {
@@ -471,6 +480,7 @@ func (s *Session) move(f func() error) error {
 		return err
 	}
 	s.last, s.lastAct = nil, ""
+	s.pausedBug = false
 	s.afterChange()
 	s.publish()
 	return nil
@@ -521,9 +531,55 @@ func (s *Session) setPlay(args []string) error {
 		return errors.New("nothing to do: no message is in flight and no timer is running")
 	}
 	s.playMillis, s.dropPM, s.dupPM, s.stopChosen = ms, drop, dup, stop
-	s.playing = true
+	s.playing, s.replaying, s.pausedBug = true, false, false
 	s.publish()
 	return nil
+}
+
+// setReplay plays the recorded branch forward from the current step, one
+// event per tick (pausing where a bug acts, in a gallery session).
+func (s *Session) setReplay(args []string) error {
+	ms := s.playMillis
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		n, err := strconv.Atoi(v)
+		if !ok || k != "ms" || err != nil || n < minPlayMillis || n > maxPlayMillis {
+			return fmt.Errorf("usage: replay [ms=%d..%d]", minPlayMillis, maxPlayMillis)
+		}
+		ms = n
+	}
+	if s.h.Step() >= s.h.End() {
+		return errors.New("replay: this is the end of the branch; go back first")
+	}
+	s.playMillis, s.playing, s.replaying, s.pausedBug = ms, true, true, false
+	s.publish()
+	return nil
+}
+
+// replayStep moves one event forward along the branch, with its events for
+// the animation.
+func (s *Session) replayStep() {
+	from := s.h.Step()
+	evs, err := s.h.Events(from, from+1)
+	if err != nil || s.h.Redo() != nil {
+		s.playing, s.replaying = false, false
+		s.publish()
+		return
+	}
+	s.last = evs
+	s.lastAct = ""
+	if len(evs) == 1 {
+		s.lastAct = evs[0].Act.Format(s.h.Config())
+	}
+	s.pausedBug = false
+	if s.gallery != nil && s.gallery.pause[s.h.Step()] {
+		s.playing, s.replaying, s.pausedBug = false, false, true
+	}
+	if s.h.Step() >= s.h.End() {
+		s.playing, s.replaying = false, false
+	}
+	s.afterChange()
+	s.publish()
 }
 
 // playStep takes one scheduler event while playing; it pauses when nothing
@@ -531,6 +587,10 @@ func (s *Session) setPlay(args []string) error {
 // chosen.
 func (s *Session) playStep() {
 	if !s.playing {
+		return
+	}
+	if s.replaying {
+		s.replayStep()
 		return
 	}
 	chosenBefore := len(s.h.State().ChosenValues())

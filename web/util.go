@@ -27,6 +27,7 @@ type shortcut struct{ Keys, Key string }
 var shortcuts = []shortcut{
 	{"n", "keys.step"},
 	{"p / Space", "keys.play"},
+	{"Shift+P", "keys.replay"},
 	{"← / →", "keys.undo_redo"},
 	{"Home / End", "keys.first_last"},
 	{"j / k", "keys.select_msg"},

@@ -58,6 +58,9 @@ type View struct {
 	Invariants  []InvariantView `json:"invariants"`
 	Subscribers int             `json:"subscribers"`
 	Lesson      *LessonView     `json:"lesson,omitempty"`
+	Gallery     *GalleryView    `json:"gallery,omitempty"`
+	Replaying   bool            `json:"replaying"`
+	PausedBug   bool            `json:"paused_bug"`
 }
 
 // InvariantView is one invariant's status.
@@ -97,6 +100,10 @@ func (s *Session) buildView() View {
 	if s.lesson != nil {
 		v.Lesson = s.lessonView()
 	}
+	if s.gallery != nil {
+		v.Gallery = s.galleryView()
+	}
+	v.Replaying, v.PausedBug = s.replaying, s.pausedBug
 	return v
 }
 

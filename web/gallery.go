@@ -1,0 +1,242 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/paxviz/paxviz/check"
+	"github.com/paxviz/paxviz/engine"
+	"github.com/paxviz/paxviz/i18n"
+)
+
+// gallery caches the checker's shortest counterexample for every bug: the
+// searches are deterministic, so each runs once (on first use).
+type gallery struct {
+	mu      sync.Mutex
+	results map[engine.Bug]*galleryEntry
+}
+
+type galleryEntry struct {
+	once sync.Once
+	res  *check.Result
+	err  error
+}
+
+func (g *gallery) get(ctx context.Context, bug engine.Bug) (*check.Result, error) {
+	g.mu.Lock()
+	if g.results == nil {
+		g.results = map[engine.Bug]*galleryEntry{}
+	}
+	e := g.results[bug]
+	if e == nil {
+		e = &galleryEntry{}
+		g.results[bug] = e
+	}
+	g.mu.Unlock()
+	e.once.Do(func() {
+		// Not the request's context: the result is shared and cached.
+		cctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		e.res, e.err = check.Counterexample(cctx, bug)
+	})
+	return e.res, e.err
+}
+
+// GalleryItem is one bug on the gallery page.
+type GalleryItem struct {
+	Bug       string
+	Needs     string
+	Invariant string
+	Steps     int
+	States    int
+	Seconds   string
+	Script    string
+	Found     bool
+	Err       string
+}
+
+func (s *Server) galleryRoutes(r chi.Router) {
+	r.Get("/gallery", s.handleGallery)
+	r.Get("/gallery/{bug}", s.handleGalleryPlay)
+	r.Get("/s/{id}/search", s.handleSearch)
+}
+
+func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
+	m := s.meta(w, r, "gallery", "gallery.title")
+	var items []GalleryItem
+	for _, c := range check.BugCases() {
+		it := GalleryItem{Bug: c.Bug.String(), Needs: c.Needs, Invariant: c.Options.Invariant}
+		res, err := s.gallery.get(r.Context(), c.Bug)
+		switch {
+		case err != nil:
+			it.Err = err.Error()
+		case res.Violation != nil:
+			it.Found, it.Steps, it.Script = true, res.Violation.Steps, res.Violation.Script
+			it.States, it.Seconds = res.DistinctStates, strconv.FormatFloat(res.Seconds, 'f', 3, 64)
+		}
+		items = append(items, it)
+	}
+	s.render(w, r, http.StatusOK, GalleryPage(GalleryData{Meta: m, Items: items}))
+}
+
+// handleGalleryPlay opens a session holding the counterexample of a bug,
+// at step 0, ready to replay it with pauses where the bug acts.
+func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
+	lang := rememberLang(w, r)
+	bug, err := engine.ParseBug(chi.URLParam(r, "bug"))
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound, err.Error())
+		return
+	}
+	res, err := s.gallery.get(r.Context(), bug)
+	if err != nil || res.Violation == nil {
+		s.errorPage(w, r, http.StatusServiceUnavailable, i18n.T(lang, "gallery.none"))
+		return
+	}
+	v := res.Violation
+	sess, err := s.reg.Create(v.Script, func(sess *Session) error {
+		sess.gallery = &galleryRun{bug: bug, invariant: v.Invariant, pause: map[int]bool{}}
+		for _, i := range v.BugSteps {
+			sess.gallery.pause[i+1] = true // action i is step i+1: one event each
+		}
+		return sess.h.Seek(0)
+	})
+	if err != nil {
+		s.errorPage(w, r, http.StatusServiceUnavailable, err.Error())
+		return
+	}
+	http.Redirect(w, r, "/s/"+sess.ID+"#replay", http.StatusSeeOther)
+}
+
+// galleryRun marks a session that plays a bug's counterexample.
+type galleryRun struct {
+	bug       engine.Bug
+	invariant string
+	pause     map[int]bool // steps where the bug acts
+}
+
+// GalleryView is the gallery part of a view.
+type GalleryView struct {
+	Bug        string `json:"bug"`
+	Invariant  string `json:"invariant"`
+	PauseSteps []int  `json:"pause_steps"`
+}
+
+func (s *Session) galleryView() *GalleryView {
+	g := s.gallery
+	gv := &GalleryView{Bug: g.bug.String(), Invariant: g.invariant, PauseSteps: []int{}}
+	for step := 1; step <= s.h.End(); step++ {
+		if g.pause[step] {
+			gv.PauseSteps = append(gv.PauseSteps, step)
+		}
+	}
+	return gv
+}
+
+// searchSlots bounds concurrent "search from here" requests: a search
+// may use a core for seconds.
+var searchSlots = make(chan struct{}, 1)
+
+// SearchResult answers "search from here".
+type SearchResult struct {
+	Found     bool    `json:"found"`
+	Invariant string  `json:"invariant,omitempty"`
+	Steps     int     `json:"steps,omitempty"`
+	URL       string  `json:"url,omitempty"`
+	Script    string  `json:"script,omitempty"`
+	States    int     `json:"states"`
+	Depth     int     `json:"depth"`
+	Seconds   float64 `json:"seconds"`
+	Stop      string  `json:"stop"`
+	Truncated bool    `json:"truncated"`
+	Bounds    string  `json:"bounds"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// handleSearch runs a bounded search from the session's current state
+// (its script is the prefix), within a state and time budget.
+func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	sess := s.session(w, r)
+	if sess == nil {
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	enc := json.NewEncoder(w)
+	select {
+	case searchSlots <- struct{}{}:
+		defer func() { <-searchSlots }()
+	default:
+		w.WriteHeader(http.StatusTooManyRequests)
+		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
+		return
+	}
+	cl, prefix, err := check.ParsePrefix(sess.Script())
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		enc.Encode(SearchResult{Error: err.Error()})
+		return
+	}
+	// Quick bounds by default: proposers that have not proposed yet may
+	// propose, nobody starts a ballot beyond the highest round used, no
+	// crash or duplicate. ?deep=1 allows one more round, one crash and one
+	// duplicate (a far larger search).
+	opt := check.EngineOptions{Cluster: cl, Prefix: prefix, MaxRound: min(maxRound(sess), check.MaxMaxRound),
+		MaxStates: 200_000, Timeout: 8 * time.Second}
+	if r.URL.Query().Get("deep") == "1" {
+		opt.MaxRound = min(opt.MaxRound+1, check.MaxMaxRound)
+		opt.Crashes, opt.Dups = 1, 1
+		opt.MaxStates, opt.Timeout = 1_000_000, 20*time.Second
+	}
+	res, err := check.Engine(r.Context(), opt)
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, check.ErrOptions) {
+			status = http.StatusBadRequest
+		}
+		w.WriteHeader(status)
+		enc.Encode(SearchResult{Error: err.Error()})
+		return
+	}
+	out := SearchResult{States: res.DistinctStates, Depth: res.Depth, Seconds: res.Seconds, Stop: string(res.Stop), Truncated: res.Truncated, Bounds: res.Bounds}
+	if v := res.Violation; v != nil {
+		out.Found, out.Invariant, out.Steps, out.Script = true, v.Invariant, v.Steps, v.Script
+		out.URL = "/sandbox?script=" + url.QueryEscape(v.Script)
+	}
+	enc.Encode(out)
+}
+
+// maxRound returns the highest ballot round any proposer has used.
+func maxRound(sess *Session) int {
+	n := 0
+	sess.call(ctxBackground(), func(sess *Session) {
+		st := sess.h.State()
+		for _, p := range st.Config().Proposers {
+			n = max(n, int(st.Nodes()[p].P.RoundUsed))
+		}
+	})
+	return max(n, 1)
+}
+
+// GalleryData is the gallery page's view model.
+type GalleryData struct {
+	Meta  Meta
+	Items []GalleryItem
+}
+
+func galleryWhy(m Meta, bug string) string { return m.T("gallery." + bug + ".why") }
+
+func galleryStats(m Meta, it GalleryItem) string {
+	return i18n.Fill(m.T("gallery.steps"), map[string]string{"n": itoa(it.Steps), "states": fmt.Sprint(it.States), "secs": it.Seconds})
+}
+
+func scriptLines(s string) int { return strings.Count(s, "\n") }
