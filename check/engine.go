@@ -256,8 +256,7 @@ type engineSearch struct {
 	work      *sim.Sim // a successor being built (copied, then stepped)
 	canon     sim.Canon
 	set       *fpSet
-	parent    []uint32
-	acts      []uint32
+	parent    []uint32 // each state's parent (the start state is its own)
 	cur       frontier
 	next      frontier
 	enc       []byte
@@ -345,7 +344,7 @@ func (e *engineSearch) prepare() error {
 }
 
 func (e *engineSearch) memory() int64 {
-	m := e.set.bytes() + int64(cap(e.parent))*4 + int64(cap(e.acts))*4 + e.cur.bytes() + e.next.bytes()
+	m := e.set.bytes() + int64(cap(e.parent))*4 + e.cur.bytes() + e.next.bytes()
 	e.peakMem = max(e.peakMem, m)
 	return m
 }
@@ -386,7 +385,6 @@ func (e *engineSearch) run() error {
 	root := e.encode(nil, e.startHeader(), e.start, e.startG)
 	id, _ := e.set.insert(fingerprint(root))
 	e.parent = append(e.parent, id)
-	e.acts = append(e.acts, 0)
 	e.cur.push(root, id)
 	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
 	expanded := 0
@@ -624,7 +622,6 @@ func (e *engineSearch) expand(state []byte, parent uint32) (bool, error) {
 		}
 		e.res.DistinctStates++
 		e.parent = append(e.parent, parent)
-		e.acts = append(e.acts, act)
 		e.next.push(e.enc, id)
 		return false, nil
 	})
