@@ -281,15 +281,16 @@ func (t *specTable) grow() {
 
 // specSearch is one breadth-first search of the spec.
 type specSearch struct {
-	opt    SpecOptions
-	m      *specModel
-	t      specTable
-	parent []uint32
-	acts   []uint32
-	cur    []uint64 // the state being expanded
-	next   []uint64 // the successor being built
-	res    Result
-	budget budget
+	opt     SpecOptions
+	m       *specModel
+	t       specTable
+	parent  []uint32
+	acts    []uint32
+	cur     []uint64 // the state being expanded
+	curView specView // cur, unpacked
+	next    []uint64 // the successor being built
+	res     Result
+	budget  budget
 	// violation found: the state it was found in (or the transition's
 	// source and action), and what broke.
 	bad    string
@@ -363,10 +364,8 @@ func (e *specSearch) expand(i int) bool {
 	m := e.m
 	s := e.cur
 	copy(s, e.t.state(i))
-	var accs [MaxSpecAcceptors]specAcc
-	for a := 0; a < m.nA; a++ {
-		accs[a] = m.getAcc(s, a)
-	}
+	m.view(s, &e.curView)
+	accs := &e.curView.acc
 	// Phase1a(b).
 	for b := 0; b < m.nB; b++ {
 		copy(e.next, s)
@@ -443,7 +442,7 @@ func (e *specSearch) add(i int, act uint32, a, b, v int) bool {
 	m := e.m
 	e.res.Transitions++
 	if a >= 0 {
-		if why := m.votingStep(e.cur, e.next, a, b, v); why != "" {
+		if why := m.votingStep(&e.curView, e.next, a, b, v); why != "" {
 			e.violation(i, act, "VotingRefinement", why)
 			return true
 		}
@@ -704,12 +703,10 @@ func (m *specModel) votingInv(w *specView) (string, string) {
 	return "", ""
 }
 
-// votingStep checks that the step from s to t, Phase2b(a) on the 2a
-// message (b, v), is Voting's VoteFor(a, b, v) or a stutter of Voting's
-// variables (votes, maxBal). It returns why not, or "".
-func (m *specModel) votingStep(s, t []uint64, a, b, v int) string {
-	var w specView
-	m.view(s, &w)
+// votingStep checks that the step from the state w views to t, Phase2b(a)
+// on the 2a message (b, v), is Voting's VoteFor(a, b, v) or a stutter of
+// Voting's variables (votes, maxBal). It returns why not, or "".
+func (m *specModel) votingStep(w *specView, t []uint64, a, b, v int) string {
 	x, y := w.acc[a], m.getAcc(t, a)
 	if w.votes[a]&m.vote(b, v) != 0 {
 		if x.maxBal != y.maxBal {
@@ -729,7 +726,7 @@ func (m *specModel) votingStep(s, t []uint64, a, b, v int) string {
 		}
 	}
 	for _, q := range m.quorums {
-		if m.showsSafeAt(&w, q, b, v) {
+		if m.showsSafeAt(w, q, b, v) {
 			return ""
 		}
 	}

@@ -198,7 +198,8 @@ func TestSpecInvariantsCatch(t *testing.T) {
 	tt := append([]uint64(nil), s...)
 	setBit(tt, m.bit2b(2, 1, 1))
 	m.setAcc(tt, 2, specAcc{1, 1, 1})
-	if why := m.votingStep(s, tt, 2, 1, 1); !strings.Contains(why, "ShowsSafeAt") {
+	m.view(s, &w)
+	if why := m.votingStep(&w, tt, 2, 1, 1); !strings.Contains(why, "ShowsSafeAt") {
 		t.Errorf("voting step: %q", why)
 	}
 	if bad, _ := m.checkState(tt); bad == "" {
