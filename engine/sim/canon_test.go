@@ -3,6 +3,7 @@ package sim
 import (
 	"bytes"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/paxviz/paxviz/engine"
@@ -277,5 +278,31 @@ func TestLoadCanonicalRejectsGarbage(t *testing.T) {
 		b := append([]byte(nil), good...)
 		b[r.IntN(len(b))] = byte(r.IntN(256))
 		_ = New(canonClusters[0]).LoadCanonical(b) // must not panic
+	}
+}
+
+// TestCanonKnowsEverySimField: CopyFrom, Canon.Append and LoadCanonical
+// each decide what to do with every field of Sim. A new field must be
+// added to this list after deciding whether CopyFrom must copy it deeply
+// and whether the canonical state must hold it (canon.go's top comment).
+func TestCanonKnowsEverySimField(t *testing.T) {
+	known := map[string]bool{
+		"cl": true, "cfg": true, "node": true, "inflight": true, "nextID": true, "now": true,
+		"deadline": true, "group": true, "rng": true, "step": true, "proposed": true,
+		"tallies": true, "votes": true, "chosen": true, "maxPromised": true, "violations": true,
+		"violated": true, "pruneAt": true, "out": true, "work": true, "Trace": true, "ev": true,
+		"OnStep": true,
+	}
+	typ := reflect.TypeOf(Sim{})
+	for i := 0; i < typ.NumField(); i++ {
+		if name := typ.Field(i).Name; !known[name] {
+			t.Errorf("Sim has a field %s that canon.go does not know about", name)
+		}
+	}
+	for _, typ := range []reflect.Type{reflect.TypeOf(engine.Node{}), reflect.TypeOf(engine.Proposer{}), reflect.TypeOf(engine.Acceptor{}), reflect.TypeOf(engine.Learner{})} {
+		want := map[string]int{"Node": 6, "Proposer": 8, "Acceptor": 3, "Learner": 3}[typ.Name()]
+		if typ.NumField() != want {
+			t.Errorf("engine.%s has %d fields, canon.go knows %d: decide whether the canonical state holds the new one", typ.Name(), typ.NumField(), want)
+		}
 	}
 }
