@@ -145,7 +145,12 @@ func (n *Node) Propose(c *Config, v Value, out *Out) {
 }
 
 // CanRetry reports whether proposer n has a value to retry with.
-func (n *Node) CanRetry() bool { return n.Up && n.P.Own != "" }
+func (n *Node) CanRetry() bool { return n.Up && n.P.Own != "" && n.CanStartBallot() }
+
+// CanStartBallot reports whether n has a ballot round left (rounds are
+// bounded by MaxRound so that no arithmetic overflows; a proposer never
+// reuses a round).
+func (n *Node) CanStartBallot() bool { return max(n.P.RoundUsed, n.RoundSeen) < MaxRound }
 
 // Timeout fires n's retry timer: n starts phase 1 again with a higher
 // ballot. The caller checks CanRetry first.
@@ -159,9 +164,6 @@ func (n *Node) Timeout(c *Config, out *Out) {
 func (n *Node) startBallot(c *Config, reason int, out *Out) {
 	p := &n.P
 	round := max(p.RoundUsed, n.RoundSeen) + 1
-	if round > MaxRound {
-		round = MaxRound
-	}
 	p.RoundUsed = round
 	idx := c.Nodes[n.ID].Index
 	if c.Bugs.Has(BugBallotReuse) {
@@ -240,6 +242,11 @@ func (n *Node) handlePrepare(c *Config, m *Message, out *Out) {
 		out.note(Note{Kind: kind, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.VoteBallot, V: a.VoteValue})
 		out.send(Message{Type: MsgPromise, From: n.ID, To: m.From, Ballot: m.Ballot, VoteBallot: a.VoteBallot, VoteValue: a.VoteValue})
 	case m.Ballot == a.Promised:
+		// A repeat of the prepare it already promised (a duplicate, or a
+		// prepare overtaken by its own accept): nothing to answer, the
+		// promise was given. PMS answers only a prepare "greater than" any
+		// it has responded to; a nack here would only say "I promised
+		// you", which the proposer must ignore anyway.
 		out.note(Note{Kind: NotePrepareAgain, Node: n.ID, Peer: m.From, B: m.Ballot})
 	default:
 		out.note(Note{Kind: NoteRejectPrepare, Node: n.ID, Peer: m.From, B: m.Ballot, B2: a.Promised})

@@ -48,6 +48,9 @@ func (s *Sim) Check(a *Action) error {
 		if !s.node[a.Node].Up {
 			return actErr(a.Kind, "%s is down (restart it first)", c.Name(a.Node))
 		}
+		if !s.node[a.Node].CanStartBallot() {
+			return actErr(a.Kind, "%s has used every ballot round (%d)", c.Name(a.Node), engine.MaxRound)
+		}
 		if !ValidValue(string(a.Value)) {
 			return actErr(a.Kind, "bad value %q", a.Value)
 		}
@@ -59,8 +62,11 @@ func (s *Sim) Check(a *Action) error {
 		if !n.Up {
 			return actErr(a.Kind, "%s is down", c.Name(a.Node))
 		}
-		if !n.CanRetry() {
+		if n.P.Own == "" {
 			return actErr(a.Kind, "%s has no value to propose (use propose %s V first)", c.Name(a.Node), c.Name(a.Node))
+		}
+		if !n.CanStartBallot() {
+			return actErr(a.Kind, "%s has used every ballot round (%d)", c.Name(a.Node), engine.MaxRound)
 		}
 	case ActCrash:
 		if err := nodeOK(0, ""); err != nil {
@@ -553,7 +559,9 @@ func (s *Sim) recordVote(v engine.Vote) {
 		}
 	}
 	if ti < 0 {
-		if len(s.tallies) >= max(maxTallies, s.pruneAt) {
+		// With ballot_reuse a ballot can be issued again after its tally
+		// went dead, so no tally may ever be forgotten.
+		if len(s.tallies) >= max(maxTallies, s.pruneAt) && !s.cfg.Bugs.Has(engine.BugBallotReuse) {
 			s.pruneTallies()
 			s.pruneAt = 2 * len(s.tallies)
 		}
@@ -664,8 +672,10 @@ const maxTallies = 64
 
 // pruneTallies forgets tallies that no longer matter: those that can never
 // gain a vote (no accept of their ballot is in flight and no proposer is
-// still collecting promises for it) and those that reached a quorum for a
-// value already recorded as chosen at another ballot. What is chosen, and
+// still collecting promises for it — sound because a ballot is issued once:
+// its proposer's round is durable; not so with ballot_reuse, which never
+// prunes) and those that reached a quorum for a value already recorded as
+// chosen at another ballot. What is chosen, and
 // every invariant, is unaffected: the first quorum of each chosen value
 // stays, and so does every tally that could still reach a quorum.
 func (s *Sim) pruneTallies() {

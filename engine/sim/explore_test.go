@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/paxviz/paxviz/engine"
 )
 
 // walkClusters are the shapes random walks cover.
@@ -175,5 +177,88 @@ func TestCloneIsIndependent(t *testing.T) {
 	}
 	if strings.Contains(before, "final state: step 0") {
 		t.Fatal("walk did nothing")
+	}
+}
+
+// TestBallotReuseKeepsEveryVote replays a long ballot_reuse schedule (70
+// rounds, more tallies than are ever pruned) in which a plain ballot is
+// issued a third time after its tally went dead: the vote that tally held
+// still counts, so X is chosen and agreement is reported broken.
+// (A reviewer's reproduction: pruning once forgot that vote.)
+func TestBallotReuseKeepsEveryVote(t *testing.T) {
+	src, err := os.ReadFile("testdata/ballot-reuse-prune.pxs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Exec(mustParse(t, string(src)), nil)
+	if res.ExitCode() != 0 {
+		t.Fatalf("exit %d: %v %v", res.ExitCode(), res.Failures, res.Err)
+	}
+}
+
+// TestChosenOracle: on random walks of every bug variant (and none), long
+// enough for old tallies to be forgotten, the chosen values the simulator
+// keeps are exactly those a brute-force count of every vote ever cast
+// finds, and agreement is reported broken exactly when two are chosen.
+func TestChosenOracle(t *testing.T) {
+	seeds := 12
+	if testing.Short() {
+		seeds = 3
+	}
+	bugs := append([]engine.Bug{0}, engine.AllBugs...)
+	for _, bug := range bugs {
+		for seed := uint64(1); seed <= uint64(seeds); seed++ {
+			cl := Cluster{Proposers: 2 + int(seed%2), Acceptors: 3 + int(seed%3), Learners: 1, Seed: seed, TimeoutTicks: 3, Bugs: engine.BugSet(bug)}
+			s := New(cl)
+			type key struct {
+				b engine.Ballot
+				v engine.Value
+			}
+			votes := map[key]map[engine.NodeID]bool{}
+			s.Trace = func(ev *Event) {
+				for _, n := range ev.Notes {
+					if n.Kind == engine.NoteAccept {
+						k := key{n.B, n.V}
+						if votes[k] == nil {
+							votes[k] = map[engine.NodeID]bool{}
+						}
+						votes[k][n.Node] = true
+					}
+				}
+			}
+			r := rand.New(rand.NewPCG(seed, uint64(bug)))
+			for i := 0; i < 1500; i++ {
+				// Mostly the scheduler (many ballots, many votes), with
+				// the walker's faults in between.
+				var a Action
+				switch x := r.IntN(10); {
+				case x < 6:
+					a = Action{Kind: ActRun, N: 10, DropPerMille: 100, DupPerMille: 50}
+				case x < 7:
+					a = Action{Kind: ActPropose, Node: s.cfg.Proposers[r.IntN(len(s.cfg.Proposers))], Value: []engine.Value{"X", "Y", "Z"}[r.IntN(3)]}
+				default:
+					a = RandomAction(s, r.IntN)
+				}
+				if s.Check(&a) == nil {
+					s.Apply(&a)
+				}
+			}
+			want := map[engine.Value]bool{}
+			for k, acc := range votes {
+				if len(acc) >= s.cfg.Quorum {
+					want[k.v] = true
+				}
+			}
+			got := map[engine.Value]bool{}
+			for _, c := range s.ChosenValues() {
+				got[c.Value] = true
+			}
+			if fmt.Sprint(want) != fmt.Sprint(got) {
+				t.Errorf("bug %v seed %d: chosen %v, brute force %v (%d distinct votes)", bug, seed, got, want, len(votes))
+			}
+			if s.Violated(InvAgreement) != (len(want) > 1) {
+				t.Errorf("bug %v seed %d: agreement reported %v with %d values chosen", bug, seed, s.Violated(InvAgreement), len(want))
+			}
+		}
 	}
 }

@@ -21,6 +21,7 @@ func TestParseErrors(t *testing.T) {
 		{"cluster proposers=1 acceptors=3 seed=-1", "f.pxs:1: cluster: seed=-1 is not a whole number"},
 		{"cluster servers=3 acceptors=3", "cluster: servers= cannot be combined"},
 		{"cluster servers=3 jitter=5000", "cluster: jitter=5000: must be 0..1000"},
+		{"cluster servers=0 proposers=1 acceptors=1", "cluster: servers=0: must be 1..9"},
 		{"cluster proposers=1 acceptors=3\n\npropose p3 X", `f.pxs:3: propose: unknown node "p3" (this cluster has p1, a1..a3, l1)`},
 		{"cluster proposers=1 acceptors=3\npropose a1 X", "f.pxs:2: propose: a1 is not a proposer"},
 		{"cluster proposers=1 acceptors=3\npropose p1 X!", `f.pxs:2: propose: bad value "X!"`},

@@ -254,6 +254,9 @@ func ParseCluster(line string) (Cluster, error) {
 		}
 	}
 	if seen["servers"] {
+		if cl.Servers == 0 {
+			return Cluster{}, errors.New("cluster: servers=0: must be 1..9")
+		}
 		if cl.Learners == -1 {
 			cl.Learners = 0
 		}

@@ -337,7 +337,9 @@ func (s *Sim) IsChosen(v engine.Value) bool {
 func (s *Sim) Violations() []Violation { return s.violations }
 
 // Tallies returns the god's-eye history of votes: for each (ballot, value)
-// ever voted, the acceptors that voted it, in order of first vote.
+// voted, the acceptors that voted it, in order of first vote. Tallies that
+// can never change what is chosen (dead losing ballots) may be forgotten
+// once there are many; every chosen value is kept in ChosenValues.
 func (s *Sim) Tallies() []Tally { return s.tallies }
 
 // Name returns node id's name.
