@@ -56,6 +56,7 @@ func (g *gallery) get(ctx context.Context, bug engine.Bug) (*check.Result, error
 type GalleryItem struct {
 	Bug       string
 	Needs     string
+	Bounds    string
 	Invariant string
 	Steps     int
 	States    int
@@ -83,6 +84,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 		case res.Violation != nil:
 			it.Found, it.Steps, it.Script = true, res.Violation.Steps, res.Violation.Script
 			it.States, it.Seconds = res.DistinctStates, strconv.FormatFloat(res.Seconds, 'f', 3, 64)
+			it.Bounds = res.Bounds
 		}
 		items = append(items, it)
 	}
