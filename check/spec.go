@@ -366,8 +366,13 @@ func (e *specSearch) expand(i int) bool {
 	copy(s, e.t.state(i))
 	m.view(s, &e.curView)
 	accs := &e.curView.acc
-	// Phase1a(b).
+	// Phase1a(b). Once the 1a message is sent, it is a stuttering step:
+	// generated (TLC counts it), but no new state.
 	for b := 0; b < m.nB; b++ {
+		if getBit(s, m.off1a+b) {
+			e.res.Transitions++
+			continue
+		}
 		copy(e.next, s)
 		setBit(e.next, m.off1a+b)
 		if e.add(i, packSpec(specPhase1a, -1, b, -1), -1, -1, -1) {
