@@ -111,11 +111,11 @@ func (c Cluster) EngineConfig() *engine.Config {
 const (
 	// MaxInFlight bounds the in-flight multiset; beyond it the network
 	// loses messages (a fault Paxos tolerates).
-	MaxInFlight = 10000
+	MaxInFlight = 1000
 	// MaxTick bounds one tick command.
 	MaxTick = 1000
 	// MaxRun bounds the events of one run command.
-	MaxRun = 1_000_000
+	MaxRun = 100_000
 	// DefaultRunMax is run's max= when none is given.
 	DefaultRunMax = 1000
 )
