@@ -41,7 +41,6 @@ lint: vet ## gofmt check, go vet (the engine purity rule is a test)
 
 rewrite: ## regenerate golden traces (review the diff before committing)
 	$(GO) test ./engine/sim -run 'TestGolden' -rewrite
-	$(GO) test ./... -run 'Golden' -rewrite >/dev/null 2>&1 || true
 
 generate: ## regenerate templ components
 	$(GO) tool templ generate

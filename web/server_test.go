@@ -15,6 +15,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/paxviz/paxviz/i18n"
+	"github.com/paxviz/paxviz/lessons"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -269,3 +270,44 @@ func TestTranslationKeys(t *testing.T) {
 
 // newServerForBench serves srv on an httptest server (benchmarks).
 func newServerForBench(srv *Server) *httptest.Server { return httptest.NewServer(srv.Handler()) }
+
+// TestLessonsDirReload: lessons read from --lessons DIR appear on the home
+// page, change when the file changes (no rebuild, no restart), and a
+// broken lesson file is reported to the instructor without hiding the
+// others.
+func TestLessonsDirReload(t *testing.T) {
+	dir := t.TempDir()
+	lesson := func(title string) string {
+		return "---\ntitle: " + title + "\nsummary: A test lesson.\ncluster: proposers=1 acceptors=3 learners=1\n---\n\n" +
+			"## Start\n\np1 proposes X.\n\n```actions\npropose p1 X\n```\n\n### Goal\n\nDeliver the prepares.\n\n```goal\nexpect promised a1 1.1\n```\n\n### Hint\n\nDeliver them.\n\n```solution\ndeliver prepare p1->*\n```\n"
+	}
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("90-mine.en.md", lesson("My first lesson"))
+	src := lessons.NewSource(dir)
+	src.PollInterval = 0
+	_, ts := newTestServer(t, Options{Lessons: src})
+	_, body := get(t, ts.URL+"/")
+	if !strings.Contains(body, "My first lesson") || !strings.Contains(body, "Agreement by message passing") {
+		t.Fatalf("home page lacks the directory lesson or the built-in ones")
+	}
+	time.Sleep(10 * time.Millisecond) // a new modification time
+	write("90-mine.en.md", lesson("My edited lesson"))
+	_, body = get(t, ts.URL+"/")
+	if !strings.Contains(body, "My edited lesson") || strings.Contains(body, "My first lesson") {
+		t.Errorf("the edit does not show after a reload")
+	}
+	resp, page := get(t, ts.URL+"/lessons/90-mine")
+	if resp.StatusCode != 200 || !strings.Contains(page, "My edited lesson") {
+		t.Errorf("lesson page: %d", resp.StatusCode)
+	}
+	write("91-broken.en.md", "---\ntitle: Broken\nsummary: x\ncluster: proposers=1 acceptors=3\n---\n\n## S\n\nText.\n\n```actions\ndeliver accept p1->a1\n```\n")
+	_, body = get(t, ts.URL+"/")
+	if !strings.Contains(body, "91-broken.en.md:") || !strings.Contains(body, "My edited lesson") {
+		t.Errorf("a broken lesson must be reported (file:line) without hiding the others")
+	}
+}
