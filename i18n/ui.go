@@ -128,6 +128,10 @@ func init() {
 		"home.jitter":         {"Random back-off (ticks)", "随机退避（tick）"},
 		"ex.backoff":          {"Two proposers with randomized back-off (jitter)", "两个带随机退避的提议者"},
 		"keys.replay":         {"replay this branch forward / pause", "向前重放本分支 / 暂停"},
+		"home.proposers":      {"Proposers", "提议者数"},
+		"home.acceptors":      {"Acceptors", "接受者数"},
+		"home.learners":       {"Learners", "学习者数"},
+		"home.servers":        {"Servers", "服务器数"},
 		"ui.lesson":           {"Lesson", "课程"},
 
 		"home.title":        {"Learn Paxos by driving it", "动手驱动，学会 Paxos"},

@@ -760,19 +760,19 @@ func homeBody(d HomeData) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = numberField(d.Meta.T("role.proposer")+"s", "proposers", d.Form.Proposers, 1).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = numberField(d.Meta.T("home.proposers"), "proposers", d.Form.Proposers, 1).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = numberField(d.Meta.T("role.acceptor")+"s", "acceptors", d.Form.Acceptors, 1).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = numberField(d.Meta.T("home.acceptors"), "acceptors", d.Form.Acceptors, 1).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = numberField(d.Meta.T("role.learner")+"s", "learners", d.Form.Learners, 0).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = numberField(d.Meta.T("home.learners"), "learners", d.Form.Learners, 0).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = numberField(d.Meta.T("role.server")+"s", "servers", d.Form.Servers, 1).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = numberField(d.Meta.T("home.servers"), "servers", d.Form.Servers, 1).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
