@@ -138,7 +138,7 @@ function nodeCard(nd, v) {
     row(t("ui.phase"), t("phase." + p.phase) + (p.ballot ? " · " + p.ballot : ""), "phase-" + p.phase);
     if (p.own) row(t("ui.own_value"), p.own);
     if (p.phase === "preparing") row(t("ui.promises"), `${p.count}/${p.quorum}` + (p.promises.length ? " (" + p.promises.join(", ") + ")" : ""));
-    if (p.proposed && p.phase !== "preparing") row(t("ui.proposes"), p.adopted_from ? t("ui.adopted", { v: p.proposed, b: p.adopted_from }) : t("ui.own", { v: p.proposed }));
+    if (p.proposed && p.phase !== "preparing" && p.phase !== "done") row(t("ui.proposes"), p.adopted_from ? t("ui.adopted", { v: p.proposed, b: p.adopted_from }) : t("ui.own", { v: p.proposed }));
     if (nd.timer >= 0) row(t("ui.timer"), t("ui.timer_at", { d: nd.timer, now: v.now }));
     if (p.round_used && p.phase === "idle") row(t("ui.round_used"), String(p.round_used));
   }
