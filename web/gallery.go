@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -107,9 +106,9 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 	}
 	v := res.Violation
 	sess, err := s.reg.Create(v.Script, func(sess *Session) error {
-		sess.gallery = &galleryRun{bug: bug, invariant: v.Invariant, pause: map[int]bool{}}
+		sess.gallery = &galleryRun{bug: bug, invariant: v.Invariant, pause: []int{}}
 		for _, i := range v.BugSteps {
-			sess.gallery.pause[i+1] = true // action i is step i+1: one event each
+			sess.gallery.pause = append(sess.gallery.pause, i+1) // action i is step i+1: one event each
 		}
 		return sess.h.Seek(0)
 	})
@@ -124,7 +123,7 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 type galleryRun struct {
 	bug       engine.Bug
 	invariant string
-	pause     map[int]bool // steps where the bug acts
+	pause     []int // steps where the bug acts, in order
 }
 
 // GalleryView is the gallery part of a view.
@@ -136,13 +135,7 @@ type GalleryView struct {
 
 func (s *Session) galleryView() *GalleryView {
 	g := s.gallery
-	gv := &GalleryView{Bug: g.bug.String(), Invariant: g.invariant, PauseSteps: []int{}}
-	for step := 1; step <= s.h.End(); step++ {
-		if g.pause[step] {
-			gv.PauseSteps = append(gv.PauseSteps, step)
-		}
-	}
-	return gv
+	return &GalleryView{Bug: g.bug.String(), Invariant: g.invariant, PauseSteps: g.pause}
 }
 
 // searchSlots bounds concurrent "search from here" requests: a search
@@ -182,7 +175,13 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
 		return
 	}
-	cl, prefix, err := check.ParsePrefix(sess.Script())
+	script, err := sess.Script(r.Context())
+	if err != nil {
+		w.WriteHeader(http.StatusNotFound)
+		enc.Encode(SearchResult{Error: err.Error()})
+		return
+	}
+	cl, prefix, err := check.ParsePrefix(script)
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		enc.Encode(SearchResult{Error: err.Error()})
@@ -240,5 +239,3 @@ func galleryWhy(m Meta, bug string) string { return m.T("gallery." + bug + ".why
 func galleryStats(m Meta, it GalleryItem) string {
 	return i18n.Fill(m.T("gallery.steps"), map[string]string{"n": itoa(it.Steps), "states": fmt.Sprint(it.States), "secs": it.Seconds})
 }
-
-func scriptLines(s string) int { return strings.Count(s, "\n") }

@@ -235,29 +235,24 @@ func (s *Server) lessonSet() *lessons.Set {
 	return set
 }
 
-func (s *Server) lessonItems(lang i18n.Lang) []LessonItem {
-	set := s.lessonSet()
-	if set == nil {
-		return nil
+// lessonList returns the home page's lessons in lang and the problems
+// found in lesson files (one look at the lesson source).
+func (s *Server) lessonList(lang i18n.Lang) (items []LessonItem, problems []string) {
+	if s.opts.Lessons == nil {
+		return nil, nil
 	}
-	var items []LessonItem
+	set, diags := s.opts.Lessons.Lessons()
+	if set == nil {
+		return nil, nil
+	}
 	for _, sum := range set.List(lang) {
 		items = append(items, LessonItem{ID: sum.ID, Title: sum.Title, Summary: sum.Summary, Steps: sum.Steps,
 			Minutes: sum.Minutes, Translated: sum.Lang == lang})
 	}
-	return items
-}
-
-func (s *Server) lessonDiagnostics() []string {
-	if s.opts.Lessons == nil {
-		return nil
-	}
-	_, diags := s.opts.Lessons.Lessons()
-	var out []string
 	for _, d := range diags {
-		out = append(out, d.Error())
+		problems = append(problems, d.Error())
 	}
-	return out
+	return items, problems
 }
 
 func (s *Server) lessonRoutes(r chi.Router) {
@@ -313,7 +308,12 @@ func (s *Server) handleFork(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	s.openScript(w, r, sess.Script())
+	script, err := sess.Script(r.Context())
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+		return
+	}
+	s.openScript(w, r, script)
 }
 
 // lessonPage is the lesson content the page embeds: every step's text,

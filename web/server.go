@@ -6,7 +6,6 @@ package web
 import (
 	"bytes"
 	"compress/flate"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -86,7 +85,7 @@ func NewServer(opts Options) *Server {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{opts: opts, log: opts.Logger}
-	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout, opts.Lessons)
+	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout)
 	s.reg.log = opts.Logger
 	s.mux = s.routes()
 	return s
@@ -233,8 +232,7 @@ func (s *Server) homeData(m Meta) HomeData {
 	for _, e := range examples {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})
 	}
-	d.Lessons = s.lessonItems(m.Lang)
-	d.LessonErrors = s.lessonDiagnostics()
+	d.Lessons, d.LessonErrors = s.lessonList(m.Lang)
 	return d
 }
 
@@ -440,10 +438,15 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
+	script, err := sess.Script(r.Context())
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+		return
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="paxviz-`+sess.ID+`.pxs"`)
 	io.WriteString(w, "# exported from paxviz; replay with: paxviz run FILE\n")
-	io.WriteString(w, sess.Script())
+	io.WriteString(w, script)
 }
 
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
@@ -451,15 +454,14 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script := sess.Script()
+	script, err := sess.Script(r.Context())
+	if err != nil {
+		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(map[string]string{
 		"permalink": EncodePermalink(script),
 		"script":    "/sandbox?script=" + url.QueryEscape(script),
 	})
-}
-
-// Shutdown helper: a context that ends on the first of ctx and d.
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, d)
 }

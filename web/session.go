@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,16 @@ type subscriber struct {
 	writing atomic.Int64
 }
 
+// sendError queues an error frame for this client only; when its buffer
+// is full the frame is dropped (the client is already behind).
+func (sub *subscriber) sendError(cmd, msg string) {
+	b, _ := json.Marshal(errorFrame{Type: "error", Message: msg, Cmd: cmd})
+	select {
+	case sub.ch <- b:
+	default:
+	}
+}
+
 // request is one thing asked of a session's goroutine.
 type request struct {
 	sub   *subscriber // who asked (nil from HTTP handlers)
@@ -61,8 +72,7 @@ type result struct {
 // arrive on a channel; every new state is rendered once and written to
 // every subscriber.
 type Session struct {
-	ID      string
-	Created time.Time
+	ID string
 
 	reg    *Registry
 	reqs   chan request
@@ -86,12 +96,9 @@ type Session struct {
 	replaying  bool // playing forward along the recorded branch
 	pausedBug  bool // replay paused where a bug acts
 
-	// snapshot of the latest view for HTTP handlers (export, initial page).
-	mu      sync.Mutex
-	view    []byte
-	script  string
-	nSubs   int
-	expired bool
+	// The latest view, for HTTP handlers (the initial page).
+	mu   sync.Mutex
+	view []byte
 }
 
 // Registry holds the live sessions, caps their number and expires idle
@@ -105,14 +112,13 @@ type Registry struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
-	lessons  LessonSource
 	log      *slog.Logger
 }
 
 // NewRegistry returns an empty registry; Close stops every session.
-func NewRegistry(maxSessions int, idle time.Duration, lessons LessonSource) *Registry {
+func NewRegistry(maxSessions int, idle time.Duration) *Registry {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel, lessons: lessons,
+	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -166,7 +172,7 @@ func (r *Registry) Create(src string, setup func(*Session) error) (*Session, err
 		}
 	}
 	s := &Session{
-		ID: newID(), Created: time.Now(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
+		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
 		h: h, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
 	}
 	if setup != nil {
@@ -213,31 +219,12 @@ func (s *Session) View() []byte {
 	return s.view
 }
 
-// Script returns the current branch up to the current step as a script.
-func (s *Session) Script() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.script
-}
-
-// Do sends a line to the session and waits for it to be handled.
-func (s *Session) Do(ctx context.Context, line string) error {
-	reply := make(chan result, 1)
-	select {
-	case s.reqs <- request{line: line, reply: reply}:
-	case <-s.done:
-		return ErrSessionClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case r := <-reply:
-		return r.err
-	case <-s.done:
-		return ErrSessionClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+// Script returns the current branch up to the current step as a script
+// (computed when asked: it walks the whole branch).
+func (s *Session) Script(ctx context.Context) (string, error) {
+	var script string
+	err := s.call(ctx, func(s *Session) { script = s.h.Script() })
+	return script, err
 }
 
 // call runs fn on the session goroutine and waits.
@@ -264,7 +251,6 @@ func (s *Session) call(ctx context.Context, fn func(*Session)) error {
 func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 	return s.call(ctx, func(s *Session) {
 		s.subs[sub] = struct{}{}
-		s.setSubs()
 		if v := s.View(); v != nil {
 			select {
 			case sub.ch <- v:
@@ -276,7 +262,7 @@ func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 
 func (s *Session) unsubscribe(sub *subscriber) {
 	select {
-	case s.reqs <- request{fn: func(s *Session) { delete(s.subs, sub); s.setSubs() }}:
+	case s.reqs <- request{fn: func(s *Session) { delete(s.subs, sub) }}:
 	case <-s.done:
 	}
 }
@@ -291,12 +277,6 @@ func (s *Session) send(ctx context.Context, sub *subscriber, line string) error 
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func (s *Session) setSubs() {
-	s.mu.Lock()
-	s.nSubs = len(s.subs)
-	s.mu.Unlock()
 }
 
 func (s *Session) loop(ctx context.Context) {
@@ -332,7 +312,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.reply <- result{err: err}
 			}
 			if err != nil && req.sub != nil {
-				s.sendError(req.sub, req.line, err)
+				req.sub.sendError(req.line, err.Error())
 			}
 		case <-playC:
 			s.lastActive = time.Now()
@@ -346,9 +326,6 @@ func (s *Session) loop(ctx context.Context) {
 			}
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
-				s.mu.Lock()
-				s.expired = true
-				s.mu.Unlock()
 				return
 			}
 		}
@@ -385,15 +362,6 @@ type errorFrame struct {
 	Type    string `json:"type"`
 	Message string `json:"message"`
 	Cmd     string `json:"cmd"`
-}
-
-func (s *Session) sendError(sub *subscriber, line string, err error) {
-	b, _ := json.Marshal(errorFrame{Type: "error", Message: err.Error(), Cmd: line})
-	select {
-	case sub.ch <- b:
-	default:
-		sub.closeSlow()
-	}
 }
 
 // handle performs one client line: a session verb or a script command.
@@ -572,7 +540,7 @@ func (s *Session) replayStep() {
 		s.lastAct = evs[0].Act.Format(s.h.Config())
 	}
 	s.pausedBug = false
-	if s.gallery != nil && s.gallery.pause[s.h.Step()] {
+	if s.gallery != nil && slices.Contains(s.gallery.pause, s.h.Step()) {
 		s.playing, s.replaying, s.pausedBug = false, false, true
 	}
 	if s.h.Step() >= s.h.End() {
@@ -618,7 +586,6 @@ func (s *Session) publish() {
 	}
 	s.mu.Lock()
 	s.view = b
-	s.script = s.h.Script()
 	s.mu.Unlock()
 	for sub := range s.subs {
 		select {
@@ -628,7 +595,6 @@ func (s *Session) publish() {
 			sub.closeSlow()
 		}
 	}
-	s.setSubs()
 }
 
 // maxLineBytes bounds one command.

@@ -79,12 +79,8 @@ func (s *Session) buildView() View {
 		Enabled: st.Enabled(), Now: st.Now(), LastAct: s.lastAct,
 		State: st.State(), Last: []EventView{}, Subscribers: len(s.subs), Branches: []sim.Branch{},
 	}
-	for _, b := range s.h.Branches() {
-		if b.Current {
-			v.Branch = b.Tip
-		}
-		v.Branches = append(v.Branches, b)
-	}
+	v.Branch = s.h.Tip()
+	v.Branches = append(v.Branches, s.h.Branches()...)
 	for i := range s.last {
 		v.Last = append(v.Last, eventView(st, &s.last[i]))
 	}
@@ -110,16 +106,10 @@ func (s *Session) buildView() View {
 func eventView(st *sim.Sim, ev *sim.Event) EventView {
 	c := st.Config()
 	e := EventView{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Notes: []NoteView{}, Sent: []SentView{}, Removed: []sim.MessageJSON{}}
-	switch ev.Act.Kind {
-	case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
-		e.Node = c.Name(ev.Act.Node)
-	}
+	e.Node = eventNode(c, ev)
 	if ev.Msg.ID > 0 {
 		m := st.MessageState(&ev.Msg)
 		e.Msg = &m
-		if ev.Act.Kind == sim.ActDeliver {
-			e.Node = c.Name(ev.Msg.To)
-		}
 	}
 	for i := range ev.Notes {
 		n := &ev.Notes[i]
@@ -140,6 +130,21 @@ func eventView(st *sim.Sim, ev *sim.Event) EventView {
 		e.Removed = append(e.Removed, st.MessageState(&ev.Removed[i]))
 	}
 	return e
+}
+
+// eventNode names the node an event happens at: the node a propose,
+// timeout, crash or restart names, or a delivered message's receiver
+// ("" for the rest).
+func eventNode(c *engine.Config, ev *sim.Event) string {
+	switch ev.Act.Kind {
+	case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
+		return c.Name(ev.Act.Node)
+	case sim.ActDeliver:
+		if ev.Msg.ID > 0 {
+			return c.Name(ev.Msg.To)
+		}
+	}
+	return ""
 }
 
 // LogLine is one event of the event log and the space-time diagram, in
@@ -188,30 +193,15 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 	}
 	st := s.h.State()
 	c := st.Config()
-	f := logFrame{Type: "log", From: from, Lines: []LogLine{}, Seq: s.seq}
-	for _, b := range s.h.Branches() {
-		if b.Current {
-			f.Branch = b.Tip
-		}
-	}
+	f := logFrame{Type: "log", Branch: s.h.Tip(), From: from, Lines: []LogLine{}, Seq: s.seq}
 	for i := range evs {
 		ev := &evs[i]
-		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String()}
-		switch ev.Act.Kind {
-		case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
-			l.Node = c.Name(ev.Act.Node)
-		}
+		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Node: eventNode(c, ev)}
 		if ev.Msg.ID > 0 {
-			m := ev.Msg
-			l.ID = m.ID
-			l.From = c.Name(m.From)
-			if ev.Act.Kind == sim.ActDeliver {
-				l.Node = c.Name(m.To)
-			} else {
-				l.Node = c.Name(m.From)
+			l.ID, l.From, l.Msg = ev.Msg.ID, c.Name(ev.Msg.From), st.MessageState(&ev.Msg).Text
+			if l.Node == "" {
+				l.Node = l.From // a drop or dup: drawn at the sender
 			}
-			m.ID = 0
-			l.Msg = c.Describe(&m)
 		}
 		for _, sent := range ev.Sent {
 			l.Sent = append(l.Sent, []any{sent.Msg.ID, c.Name(sent.Msg.From), c.Name(sent.Msg.To), sent.Fate.String()})

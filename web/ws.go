@@ -104,28 +104,20 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if typ != websocket.MessageText {
-			s.reply(sub, "", "binary frames are not accepted; send JSON {\"cmd\": \"...\"}")
+			sub.sendError("", "binary frames are not accepted; send JSON {\"cmd\": \"...\"}")
 			continue
 		}
 		if !limit.allow(time.Now()) {
-			s.reply(sub, "", "too many commands: slow down")
+			sub.sendError("", "too many commands: slow down")
 			continue
 		}
 		var f clientFrame
 		if err := json.Unmarshal(data, &f); err != nil || f.Cmd == "" {
-			s.reply(sub, "", "malformed frame: send JSON {\"cmd\": \"<script line>\"}")
+			sub.sendError("", "malformed frame: send JSON {\"cmd\": \"<script line>\"}")
 			continue
 		}
 		if err := sess.send(ctx, sub, f.Cmd); err != nil {
 			return
 		}
-	}
-}
-
-func (s *Server) reply(sub *subscriber, cmd, msg string) {
-	b, _ := json.Marshal(errorFrame{Type: "error", Message: msg, Cmd: cmd})
-	select {
-	case sub.ch <- b:
-	default:
 	}
 }

@@ -200,7 +200,7 @@ func FuzzSessionLine(f *testing.F) {
 		"run max=5 until=chosen", "undo", "lesson next", "expect safe", "dup *", "tick 1000", "goto -1", "log 5 1"} {
 		f.Add(s)
 	}
-	reg := NewRegistry(10, time.Hour, nil)
+	reg := NewRegistry(10, time.Hour)
 	defer reg.Close()
 	f.Fuzz(func(t *testing.T, line string) {
 		s, err := reg.Create("cluster proposers=2 acceptors=3\npropose p1 X\n", nil)

@@ -3,6 +3,7 @@ package sim
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -98,6 +99,8 @@ type History struct {
 	// many-message deliver/drop/dup matched, by node.
 	extra []Action
 	ids   map[int32][]int
+	// leaves are the nodes without children: the tips of every branch.
+	leaves []int32
 }
 
 // NewHistory starts a history at the initial state of cl.
@@ -126,8 +129,8 @@ func (h *History) Step() int { return h.step }
 // End returns the last step of the current branch.
 func (h *History) End() int { return int(h.nodes[h.tip].end) }
 
-// Len returns the number of actions recorded in the whole tree.
-func (h *History) Len() int { return len(h.nodes) - 1 }
+// Tip returns the id of the current branch (its leaf, as in Branch.Tip).
+func (h *History) Tip() int { return int(h.tip) }
 
 // pathIndex returns the index in h.path of the node whose action contains
 // step (start < step <= end), or 0 for step 0.
@@ -217,6 +220,12 @@ func (h *History) add(parent int32, a Action, ids []int, start, end int32) int32
 		panic("history: empty node")
 	}
 	n := hnode{act: h.pack(&a), parent: parent, start: start, end: end, firstChild: -1, nextSib: -1}
+	// The new node is a leaf; its parent stops being one.
+	if i := slices.Index(h.leaves, parent); i >= 0 {
+		h.leaves[i] = id
+	} else {
+		h.leaves = append(h.leaves, id)
+	}
 	// Append as the last child, so that branches list in creation order.
 	if c := h.nodes[parent].firstChild; c < 0 {
 		h.nodes[parent].firstChild = id
@@ -283,6 +292,12 @@ func (h *History) remainder(id int32, k int) []Action {
 }
 
 func (h *History) setTip(id int32) {
+	if h.nodes[id].parent == h.tip {
+		// Extending the current branch (the common case): no walk.
+		h.tip = id
+		h.path = append(h.path, id)
+		return
+	}
 	h.tip = id
 	h.path = h.path[:0]
 	for n := id; n >= 0; n = h.nodes[n].parent {
@@ -389,21 +404,23 @@ type Branch struct {
 	First   string `json:"first"` // the first action after the fork
 }
 
+// onPath reports whether node id lies on the current branch (ends grow
+// strictly along a path, so its end step finds its only candidate).
+func (h *History) onPath(id int32) bool {
+	i := h.pathIndex(int(h.nodes[id].end))
+	return i < len(h.path) && h.path[i] == id
+}
+
 // Branches lists every branch (leaf), in creation order.
 func (h *History) Branches() []Branch {
-	onPath := make(map[int32]bool, len(h.path))
-	for _, n := range h.path {
-		onPath[n] = true
-	}
+	leaves := slices.Clone(h.leaves)
+	slices.Sort(leaves)
 	var out []Branch
-	for id := 1; id < len(h.nodes); id++ {
+	for _, id := range leaves {
 		n := &h.nodes[id]
-		if n.firstChild >= 0 {
-			continue
-		}
-		b := Branch{Tip: id, End: int(n.end), Current: int32(id) == h.tip}
-		child, a := int32(id), int32(id)
-		for !onPath[a] {
+		b := Branch{Tip: int(id), End: int(n.end), Current: id == h.tip}
+		child, a := id, id
+		for !h.onPath(a) {
 			child = a
 			a = h.nodes[a].parent
 		}
@@ -461,18 +478,6 @@ func (h *History) Script() string {
 		sb.WriteByte('\n')
 	}
 	return sb.String()
-}
-
-// StepAction returns, for each step 1..End of the current branch, the
-// index of the action (in path order) that contains it; used to label the
-// timeline.
-func (h *History) StepAction(step int) (Action, int, int, bool) {
-	if step < 1 || step > h.End() {
-		return Action{}, 0, 0, false
-	}
-	id := h.path[h.pathIndex(step)]
-	n := &h.nodes[id]
-	return h.act(id), int(n.start), int(n.end), true
 }
 
 // Events replays steps from+1..to of the current branch and returns their
