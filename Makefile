@@ -36,7 +36,8 @@ fmt: ## gofmt and templ fmt
 vet: ## go vet
 	$(GO) vet ./...
 
-lint: vet ## gofmt check, go vet (the engine purity rule is a test)
+lint: vet ## gofmt check, go vet, go.mod tidy (the engine purity rule is a test)
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '_templ.go$$')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 rewrite: ## regenerate golden traces (review the diff before committing)
