@@ -267,9 +267,9 @@ func TestEngineCounts(t *testing.T) {
 		states, depth int
 	}{
 		{"cluster proposers=2 acceptors=3 learners=0", 1, 0, 315, 17},
-		{"cluster proposers=2 acceptors=3 learners=1", 1, 0, 955, 23},
+		{"cluster proposers=2 acceptors=3 learners=1", 1, 0, 988, 23}, // 955 before decided (issue 8)
 		{"cluster proposers=3 acceptors=3 learners=0", 1, 0, 8156, 25},
-		{"cluster servers=2", 2, 0, 1062, 15},
+		{"cluster servers=2", 2, 0, 1032, 15}, // 1062 before a learned server stopped on a late accepted
 	} {
 		cl, err := sim.ParseCluster(c.line)
 		if err != nil {

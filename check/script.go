@@ -159,7 +159,7 @@ func readableSelector(s *sim.Sim, m *engine.Message) sim.Selector {
 		{Type: m.Type, From: m.From, To: m.To},
 		{Type: m.Type, From: m.From, To: m.To, Ballot: m.Ballot},
 	}
-	if m.Value != "" && (m.Type == engine.MsgAccept || m.Type == engine.MsgAccepted) {
+	if m.Value != "" && (m.Type == engine.MsgAccept || m.Type == engine.MsgAccepted || m.Type == engine.MsgDecided) {
 		cands = append(cands, sim.Selector{Type: m.Type, From: m.From, To: m.To, Ballot: m.Ballot, Value: m.Value})
 	}
 	for i := range cands {

@@ -21,9 +21,15 @@ const (
 	MsgNack             // acceptor → proposer: "I promised a higher ballot"
 	MsgAccept           // 2a: proposer → acceptors, (n, v) ["2a"]
 	MsgAccepted         // 2b: acceptor → learners, (n, v) ["2b"]
+	// MsgDecided: learner → proposer, an answer to the accepted votes of
+	// the proposer's ballot n, which came after the learner had learned:
+	// "v is chosen already; stop". paxos.md §1.3's optional Decided; Paxos
+	// Made Simple §2.3 lets learners inform others of the outcome. Sent
+	// only with separate roles.
+	MsgDecided
 )
 
-var msgTypeNames = [...]string{"none", "prepare", "promise", "nack", "accept", "accepted"}
+var msgTypeNames = [...]string{"none", "prepare", "promise", "nack", "accept", "accepted", "decided"}
 
 // String returns the script name of t ("prepare", "promise", ...).
 func (t MsgType) String() string {
@@ -81,7 +87,7 @@ func (c *Config) Describe(m *Message) string {
 	sb.WriteString(" b=")
 	sb.WriteString(m.Ballot.String())
 	switch m.Type {
-	case MsgAccept, MsgAccepted:
+	case MsgAccept, MsgAccepted, MsgDecided:
 		sb.WriteString(" v=")
 		sb.WriteString(string(m.Value))
 	case MsgPromise:

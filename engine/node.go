@@ -61,6 +61,10 @@ type Proposer struct {
 	// Count is the number of promises counted for Ballot: distinct
 	// acceptors (promise messages with count_duplicates).
 	Count int
+	// Abandoned counts the ballots abandoned in a row (after a nack); the
+	// back-off before the next try grows with it. A client's propose and
+	// hearing the outcome reset it.
+	Abandoned int
 }
 
 // Acceptor is the acceptor role's state. All three fields are durable
@@ -83,6 +87,9 @@ type Heard struct {
 	Value  Value
 }
 
+// MaxAbandoned caps Proposer.Abandoned: the back-off stops growing there.
+const MaxAbandoned = 6
+
 // MaxHeard bounds the votes a learner remembers before it learns.
 const MaxHeard = 64
 
@@ -95,6 +102,10 @@ type Learner struct {
 	// ballot it was learned at.
 	Learned       Value
 	LearnedBallot Ballot
+	// Told is, for a learner of its own (not a server), the highest ballot
+	// whose proposer it has told the outcome with a decided (it starts at
+	// LearnedBallot: that ballot's proposer is answered by no one).
+	Told Ballot
 }
 
 // Node is the state of one node; which roles it uses is in Config.
@@ -141,6 +152,7 @@ func (n *Node) see(b Ballot) {
 // own value. n must be up and a proposer.
 func (n *Node) Propose(c *Config, v Value, out *Out) {
 	n.P.Own = v
+	n.P.Abandoned = 0
 	n.startBallot(c, 0, out)
 }
 
@@ -218,6 +230,8 @@ func (n *Node) Step(c *Config, m *Message, out *Out) {
 		n.handleAccept(c, m, out)
 	case MsgAccepted:
 		n.handleAccepted(c, m, out)
+	case MsgDecided:
+		n.handleDecided(c, m, out)
 	}
 }
 
@@ -339,13 +353,21 @@ func (n *Node) chooseValue(c *Config, out *Out) (v Value, from Ballot, bugged bo
 }
 
 // handleNack abandons the current ballot when an acceptor has promised a
-// higher one; the proposer tries again when its timer fires.
-// Reference: Paxos Made Simple §2.2 ("abandon its proposal").
+// higher one and backs off: the retry timer is re-armed, and the world adds
+// a random delay that grows with the ballots abandoned in a row.
+// Reference: Paxos Made Simple §2.2 ("abandon its proposal"), §2.4
+// (randomness or timeouts to elect a leader); PMMC §3 (a preempted leader
+// waits, the longer the more often it was preempted).
 func (n *Node) handleNack(_ *Config, m *Message, out *Out) {
 	p := &n.P
 	if (p.Phase == PhasePreparing || p.Phase == PhaseAccepting) && m.Ballot == p.Ballot && p.Ballot.Less(m.Promised) {
 		p.Phase = PhaseBackoff
+		if p.Abandoned < MaxAbandoned {
+			p.Abandoned++
+		}
 		out.note(Note{Kind: NoteAbandon, Node: n.ID, Peer: m.From, B: m.Ballot, B2: m.Promised})
+		out.Timer = TimerBackoff
+		out.Abandoned = p.Abandoned
 		return
 	}
 	out.note(Note{Kind: NoteNackIgnored, Node: n.ID, Peer: m.From, B: m.Ballot, B2: m.Promised})
@@ -395,6 +417,17 @@ func (n *Node) handleAccepted(c *Config, m *Message, out *Out) {
 	if l.Learned != "" {
 		// Once it has learned, a learner has nothing more to count.
 		out.note(Note{Kind: NoteHeardLate, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
+		if c.Nodes[n.ID].Roles.Has(RoleProposer) {
+			// A server that hears a vote after learning (its own new
+			// ballot after a later propose, say) stops retrying too.
+			n.stopRetrying(l.Learned, out)
+		} else if l.Told.Less(m.Ballot) {
+			// A later ballot's proposer is still trying: it never heard
+			// the outcome (or a client asked it again). Tell it, once
+			// per ballot.
+			l.Told = m.Ballot
+			n.tellDecided(c, m.Ballot, out)
+		}
 		return
 	}
 	if len(l.Heard) >= MaxHeard {
@@ -436,13 +469,45 @@ func (n *Node) handleAccepted(c *Config, m *Message, out *Out) {
 	}
 	l.Learned = m.Value
 	l.LearnedBallot = m.Ballot
+	l.Told = m.Ballot
 	out.note(Note{Kind: NoteLearned, Node: n.ID, B: m.Ballot, V: m.Value})
-	if c.Nodes[n.ID].Roles.Has(RoleProposer) && n.P.Phase != PhaseIdle {
+	if c.Nodes[n.ID].Roles.Has(RoleProposer) {
 		// A server that has learned the outcome stops retrying.
-		n.P.Phase = PhaseDone
-		out.Timer = TimerStop
-		out.note(Note{Kind: NoteStopRetrying, Node: n.ID, V: m.Value})
+		n.stopRetrying(m.Value, out)
 	}
+}
+
+// stopRetrying ends an active proposer's attempts once it knows v is chosen.
+func (n *Node) stopRetrying(v Value, out *Out) {
+	p := &n.P
+	if p.Phase == PhaseIdle || p.Phase == PhaseDone {
+		return
+	}
+	p.Phase = PhaseDone
+	p.Abandoned = 0
+	out.Timer = TimerStop
+	out.note(Note{Kind: NoteStopRetrying, Node: n.ID, V: v})
+}
+
+// tellDecided answers ballot b's proposer (every proposer when ballots
+// carry no proposer index, as with ballot_reuse) with decided(b, learned):
+// "the value is already chosen; stop".
+func (n *Node) tellDecided(c *Config, b Ballot, out *Out) {
+	l := &n.L
+	for _, p := range c.Proposers {
+		if b.Index == 0 || c.Nodes[p].Index == b.Index {
+			out.note(Note{Kind: NoteTellDecided, Node: n.ID, Peer: p, B: b, V: l.Learned})
+			out.send(Message{Type: MsgDecided, From: n.ID, To: p, Ballot: b, Value: l.Learned})
+		}
+	}
+}
+
+// handleDecided: a learner says v was chosen; an active proposer stops
+// retrying. The proposer keeps its durable round; a later propose starts a
+// new ballot as always.
+func (n *Node) handleDecided(_ *Config, m *Message, out *Out) {
+	out.note(Note{Kind: NoteDecided, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
+	n.stopRetrying(m.Value, out)
 }
 
 func popcount(x uint64) int { return bits.OnesCount64(x) }

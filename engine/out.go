@@ -29,6 +29,8 @@ const (
 	NoteLearned       // learner Node learns V (ballot B)
 	NoteBugActs       // bug Bug changes what Node does here (details in B, B2, V, V2)
 	NotePromiseLate   // Node already has its quorum for B (or moved past it): Peer's promise is not needed
+	NoteTellDecided   // learner Node tells proposer Peer that V was chosen (learned at B)
+	NoteDecided       // proposer Node hears from Peer that V was chosen (learned at B)
 
 	// Notes emitted by the simulator around the nodes.
 
@@ -54,7 +56,7 @@ var noteNames = [...]string{
 	"propose_own", "propose_adopt", "abandon", "nack_ignored", "stop_retrying",
 	"prepare_again", "promise_none", "promise_vote", "reject_prepare", "accept",
 	"reject_accept", "heard", "heard_dup", "heard_late", "learned", "bug",
-	"promise_late",
+	"promise_late", "tell_decided", "decided",
 	"lost", "dropped", "duplicated", "blocked", "crash", "restart",
 	"partition", "heal", "tick", "timer", "timer_idle", "chosen", "violation",
 	"network_full",
@@ -96,6 +98,10 @@ const (
 	TimerKeep TimerOp = iota // leave the timer as it is
 	TimerArm                 // (re)start the retry timer
 	TimerStop                // stop the retry timer
+	// TimerBackoff re-arms the retry timer after an abandoned ballot: the
+	// world waits the timeout plus a random back-off that grows with
+	// Out.Abandoned (paxos.md §1.9, PMMC §3).
+	TimerBackoff
 )
 
 // Out collects what a step produces. The caller owns it, resets it between
@@ -105,6 +111,9 @@ type Out struct {
 	Votes []Vote
 	Notes []Note
 	Timer TimerOp
+	// Abandoned is, with TimerBackoff, how many ballots in a row the
+	// proposer has abandoned (1 for the first).
+	Abandoned int
 	// Quiet suppresses notes (for benchmarks and model checking).
 	Quiet bool
 }
@@ -115,6 +124,7 @@ func (o *Out) Reset() {
 	o.Votes = o.Votes[:0]
 	o.Notes = o.Notes[:0]
 	o.Timer = TimerKeep
+	o.Abandoned = 0
 }
 
 func (o *Out) send(m Message) { o.Msgs = append(o.Msgs, m) }

@@ -42,7 +42,7 @@ func TestCheckEngineViolation(t *testing.T) {
 // figures and a null violation.
 func TestCheckEngineClean(t *testing.T) {
 	code, out, _ := runCheck(t, "engine", "--proposers", "2", "--acceptors", "3")
-	if code != checkOK || !strings.Contains(out, "no violation") || !strings.Contains(out, "955 distinct states") {
+	if code != checkOK || !strings.Contains(out, "no violation") || !strings.Contains(out, "988 distinct states") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	code, out, _ = runCheck(t, "engine", "--servers", "2", "--max-round", "2", "--refine", "--json")

@@ -47,7 +47,7 @@ type Selector struct {
 	Type     engine.MsgType // MsgNone: any type
 	From, To engine.NodeID  // Any: any node
 	Ballot   engine.Ballot  // zero: any ballot
-	// Value, when set (v=V), matches accept and accepted messages with that value.
+	// Value, when set (v=V), matches accept, accepted and decided messages with that value.
 	Value engine.Value
 }
 

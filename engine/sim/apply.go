@@ -277,6 +277,8 @@ func (s *Sim) flush(id engine.NodeID) {
 		if s.cl.JitterTicks > 0 {
 			s.deadline[id] += s.intn(s.cl.JitterTicks + 1)
 		}
+	case engine.TimerBackoff:
+		s.deadline[id] = s.now + s.cl.TimeoutTicks + s.backoff(s.out.Abandoned)
 	case engine.TimerStop:
 		s.deadline[id] = -1
 	}
@@ -368,6 +370,18 @@ func (s *Sim) dup(i int) {
 		s.ev.Sent = append(s.ev.Sent, Sent{Msg: c, Fate: FateInFlight})
 	}
 	s.end()
+}
+
+// backoff draws the random part of a proposer's back-off after its k-th
+// ballot abandoned in a row: uniform in 0..J·2^(k−1) ticks, J the cluster's
+// jitter (none when J is 0), capped at MaxTimeoutTicks.
+func (s *Sim) backoff(k int) int {
+	j := s.cl.JitterTicks
+	if j <= 0 {
+		return 0
+	}
+	span := min(j<<max(k-1, 0), MaxTimeoutTicks)
+	return s.intn(span + 1)
 }
 
 // fire runs node id's retry timer: a new ballot when it has a value.

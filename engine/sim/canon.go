@@ -167,6 +167,8 @@ func (c *Canon) sortInFlight(s *Sim, ren []engine.NodeID) {
 //     handlePromise ignores it, and always will: a proposer never prepares
 //     a ballot again once it has left it (its rounds only grow and
 //     RoundUsed survives crashes, PMS §2.5).
+//   - A decided, for the same reason as a nack: it only moves its proposer
+//     to done, which does less than any other phase but idle.
 //   - A nack. Delivering one moves its proposer from phase 1 or 2 of the
 //     ballot to backoff, which does less than staying: a backoff proposer
 //     ignores promises and can only time out, as a preparing one may. The
@@ -192,7 +194,7 @@ func (c *Canon) dead(s *Sim, m *engine.Message) bool {
 	}
 	cfg := s.cfg
 	switch m.Type {
-	case engine.MsgPromise, engine.MsgNack:
+	case engine.MsgPromise, engine.MsgNack, engine.MsgDecided:
 		if !cfg.Is(m.To, engine.RoleProposer) {
 			return false
 		}
@@ -200,7 +202,7 @@ func (c *Canon) dead(s *Sim, m *engine.Message) bool {
 		if max(m.Ballot.Round, m.VoteBallot.Round, m.Promised.Round) > p.RoundUsed {
 			return false
 		}
-		return m.Type == engine.MsgNack || p.Phase != engine.PhasePreparing || p.Ballot != m.Ballot
+		return m.Type != engine.MsgPromise || p.Phase != engine.PhasePreparing || p.Ballot != m.Ballot
 	case engine.MsgPrepare, engine.MsgAccept:
 		bugs := cfg.Bugs
 		if c.RoundBound <= 0 || bugs.Has(engine.BugVolatileAcceptor) || bugs.Has(engine.BugPromiseNotDurable) ||
@@ -274,7 +276,8 @@ func (c *Canon) appendRenamed(dst []byte, s *Sim, ren, inv []engine.NodeID) []by
 			// Only phase 1 reads the ballot and the promises counted
 			// (handlePromise). Accepting, backoff and done behave alike:
 			// each ignores promises, a nack only moves it among them, and
-			// each can time out. Proposed and AdoptedFrom are narration.
+			// each can time out. Proposed and AdoptedFrom are narration;
+			// Abandoned only sizes the back-off (time is not explored).
 			dst = append(dst, byte(canonPhase(p.Phase)))
 			dst = appendValue(dst, p.Own)
 			if p.Phase == engine.PhasePreparing {
@@ -298,8 +301,13 @@ func (c *Canon) appendRenamed(dst []byte, s *Sim, ren, inv []engine.NodeID) []by
 		if roles.Has(engine.RoleLearner) {
 			l := &n.L
 			// Once a learner has learned, it reads nothing it heard
-			// (handleAccepted), and LearnedBallot is narration only.
+			// (handleAccepted), and LearnedBallot is narration only. A
+			// learner of its own reads Told (it answers a later ballot
+			// once); a server never reads it.
 			dst = appendValue(dst, l.Learned)
+			if l.Learned != "" && !roles.Has(engine.RoleProposer) {
+				dst = appendBallot(dst, l.Told)
+			}
 			if l.Learned == "" {
 				dst = appendUint(dst, uint64(len(l.Heard)))
 				for _, h := range l.Heard {
@@ -693,6 +701,7 @@ func (s *Sim) LoadCanonical(b []byte) error {
 			p.Own = r.value(p.Own)
 			p.Ballot, p.Proposed, p.AdoptedFrom = engine.Ballot{}, "", engine.Ballot{}
 			p.Count = 0
+			p.Abandoned = 0
 			p.Promises = p.Promises[:0]
 			if p.Phase == engine.PhasePreparing {
 				p.Ballot = r.ballot()
@@ -722,7 +731,10 @@ func (s *Sim) LoadCanonical(b []byte) error {
 		if roles.Has(engine.RoleLearner) {
 			l := &n.L
 			l.Learned = r.value(l.Learned)
-			l.LearnedBallot = engine.Ballot{}
+			l.LearnedBallot, l.Told = engine.Ballot{}, engine.Ballot{}
+			if l.Learned != "" && !roles.Has(engine.RoleProposer) {
+				l.Told = r.ballot()
+			}
 			l.Heard = l.Heard[:0]
 			if l.Learned == "" {
 				k := int(r.uint(uint64(len(r.b))))

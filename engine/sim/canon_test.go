@@ -128,7 +128,7 @@ func TestCanonicalBehaves(t *testing.T) {
 
 // checkDead delivers the dead message that a selects in a copy of s and
 // checks that nothing the canonical state holds changed, but (for a nack)
-// its proposer leaving phase 1 for backoff.
+// its proposer leaving phase 1 for backoff (for a decided, for done).
 func checkDead(t *testing.T, c *Canon, s *Sim, a Action) {
 	t.Helper()
 	if a.Kind != ActDeliver {
@@ -140,6 +140,9 @@ func checkDead(t *testing.T, c *Canon, s *Sim, a Action) {
 	before := x.Clone()
 	if m.Type == engine.MsgNack && before.node[m.To].P.Phase == engine.PhasePreparing && before.node[m.To].P.Ballot == m.Ballot {
 		before.node[m.To].P.Phase = engine.PhaseBackoff
+	}
+	if m.Type == engine.MsgDecided && before.node[m.To].P.Phase != engine.PhaseIdle {
+		before.node[m.To].P.Phase = engine.PhaseDone
 	}
 	if _, err := x.Apply(&a); err != nil {
 		t.Fatal(err)
@@ -300,7 +303,7 @@ func TestCanonKnowsEverySimField(t *testing.T) {
 		}
 	}
 	for _, typ := range []reflect.Type{reflect.TypeOf(engine.Node{}), reflect.TypeOf(engine.Proposer{}), reflect.TypeOf(engine.Acceptor{}), reflect.TypeOf(engine.Learner{})} {
-		want := map[string]int{"Node": 6, "Proposer": 8, "Acceptor": 3, "Learner": 3}[typ.Name()]
+		want := map[string]int{"Node": 6, "Proposer": 9, "Acceptor": 3, "Learner": 4}[typ.Name()]
 		if typ.NumField() != want {
 			t.Errorf("engine.%s has %d fields, canon.go knows %d: decide whether the canonical state holds the new one", typ.Name(), typ.NumField(), want)
 		}
