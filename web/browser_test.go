@@ -119,9 +119,12 @@ func (b *browser) nav(path string) {
 // wait polls a JS condition; it survives a navigation in progress.
 func (b *browser) wait(what, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	// A page that is still loading may not have defined what cond reads
+	// yet: a thrown exception means "not yet", not failure.
+	guarded := "(() => { try { return !!(" + cond + "); } catch (e) { return false; } })()"
 	for {
-		err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(20*time.Millisecond)))
+		err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(20*time.Millisecond)))
 		if err == nil {
 			return
 		}
