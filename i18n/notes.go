@@ -15,7 +15,7 @@ func init() {
 		"note.abandon":            {"{node} abandons {b}: {peer} has promised the higher ballot {b2}; it will retry when its timer fires", "{node} 放弃 {b}：{peer} 已承诺更高的编号 {b2}；计时器到期时它会重试"},
 		"note.nack_ignored":       {"{node} ignores {peer}'s nack for {b} (promised {b2}): it has moved on", "{node} 忽略 {peer} 对 {b} 的拒绝（已承诺 {b2}）：它已不在该编号上"},
 		"note.stop_retrying":      {"{node} has learned {v}, so it stops retrying", "{node} 已学到 {v}，停止重试"},
-		"note.prepare_again":      {"{node} has already promised {b} (this prepare is a copy, or arrives after the accept it led to): nothing to answer", "{node} 已经承诺过 {b}（这条 prepare 是副本，或在它引出的 accept 之后才到达）：无需回复"},
+		"note.prepare_again":      {"{node} has already promised {b} (this prepare is a copy, or arrives after the accept it led to); it answers only a higher ballot (Paxos Made Simple's strict rule), so it does not reply", "{node} 已经承诺过 {b}（这条 prepare 是副本，或在它引出的 accept 之后才到达）；它只回应更高的提案编号（Paxos Made Simple 的严格规则），所以不回复"},
 		"note.promise_none":       {"{node} promises {b} to {peer}; it has accepted nothing yet", "{node} 向 {peer} 承诺 {b}；它尚未接受任何提案"},
 		"note.promise_vote":       {"{node} promises {b} to {peer} and reports its vote ({b2}, {v})", "{node} 向 {peer} 承诺 {b}，并报告它的投票（{b2}, {v}）"},
 		"note.reject_prepare":     {"{node} rejects {peer}'s prepare {b}: it has promised {b2}", "{node} 拒绝 {peer} 的 prepare {b}：它已承诺 {b2}"},
