@@ -321,6 +321,7 @@ func (s *Server) handleFork(w http.ResponseWriter, r *http.Request) {
 func lessonPage(l *lessons.Lesson, lang i18n.Lang, explicitStep bool) *LessonPage {
 	p := &LessonPage{ID: l.ID, Title: l.Title, Lang: string(l.Lang), Translated: l.Lang == lang, ExplicitStep: explicitStep}
 	p.Summary = l.Summary
+	p.Objectives = l.Objectives
 	p.Sources = l.Sources
 	for _, st := range l.Steps {
 		sp := LessonStepContent{Title: st.Title, HTML: lessons.Render(st.Narrative)}
