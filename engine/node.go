@@ -97,8 +97,9 @@ const MaxAbandoned = 6
 // MaxHeard bounds the votes a learner remembers before it learns.
 const MaxHeard = 64
 
-// Learner is the learner role's state; all volatile, since a learner can
-// always learn again (paxos.md §1.5).
+// Learner is the learner role's state; all volatile (paxos.md §1.5): a
+// restarted learner learns again only from accepted votes that still reach
+// it (a later ballot's, say).
 type Learner struct {
 	// Heard lists each (acceptor, ballot) Accepted once, in arrival order.
 	Heard []Heard
