@@ -447,3 +447,14 @@ func (w *world) expectLeader(name string) {
 		w.fail("%s does not lead", name)
 	}
 }
+
+// traced fails unless some traced line contains s.
+func (w *world) traced(s string) {
+	w.t.Helper()
+	for _, l := range w.trace {
+		if strings.Contains(l, s) {
+			return
+		}
+	}
+	w.fail("the trace lacks %q", s)
+}

@@ -24,6 +24,9 @@ type linEvent struct {
 // the key may hold is computed once (init) and the operations before it are
 // dropped, so each check costs only the operations since.
 type keyHistory struct {
+	// past names the latest operations settled into init (at most
+	// maxPast), so that a violation can name what led to it.
+	past    []ReqID
 	init    []string
 	ops     []linOp
 	events  []linEvent
@@ -43,7 +46,7 @@ func newLinChecker() linChecker { return linChecker{keys: map[string]*keyHistory
 func (l linChecker) clone() linChecker {
 	c := linChecker{keys: make(map[string]*keyHistory, len(l.keys)), broken: l.broken}
 	for k, h := range l.keys {
-		c.keys[k] = &keyHistory{init: cloneSlice(h.init), ops: cloneSlice(h.ops), events: cloneSlice(h.events), pending: h.pending}
+		c.keys[k] = &keyHistory{past: cloneSlice(h.past), init: cloneSlice(h.init), ops: cloneSlice(h.ops), events: cloneSlice(h.events), pending: h.pending}
 	}
 	return c
 }
@@ -79,6 +82,7 @@ func (l *linChecker) ret(e ClientEvent) (bad bool, ops []ReqID) {
 	h.pending--
 	if !h.check(nil) {
 		l.broken = true
+		ops = append(ops, h.past...)
 		for _, op := range h.ops {
 			ops = append(ops, op.cmd.ID)
 		}
@@ -112,9 +116,19 @@ func (h *keyHistory) settle() {
 		}
 	}
 	h.init = next
+	for _, op := range h.ops {
+		if len(h.past) == maxPast {
+			copy(h.past, h.past[1:])
+			h.past = h.past[:maxPast-1]
+		}
+		h.past = append(h.past, op.cmd.ID)
+	}
 	h.ops = h.ops[:0]
 	h.events = h.events[:0]
 }
+
+// maxPast bounds keyHistory.past.
+const maxPast = 8
 
 // linOut is a model output: a result, or unknown for a write never answered
 // (accepted in any state, as porcupine's tests do for timed-out ops).
