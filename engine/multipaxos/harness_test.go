@@ -29,6 +29,8 @@ type world struct {
 	// group[node] is the node's side of a partition (nil: whole).
 	group []int
 	rng   *rand.Rand
+	// quiet keeps no trace and no notes (benchmarks).
+	quiet bool
 	trace []string
 	// sent counts every message sent, per type, self messages excluded.
 	sent [NumMsgTypes]int
@@ -110,7 +112,9 @@ func (w *world) finish(id NodeID) {
 				w.sent[m.Type]++
 				w.fly = append(w.fly, m)
 			}
-			w.trace = append(w.trace, "  "+w.cfg.Describe(&m))
+			if !w.quiet {
+				w.trace = append(w.trace, "  "+w.cfg.Describe(&m))
+			}
 		}
 		w.k.ObserveOut(w.step, &w.out)
 		if len(w.local) == 0 {
@@ -129,7 +133,9 @@ func (w *world) finish(id NodeID) {
 func (w *world) begin(what string) {
 	w.step++
 	w.out.Reset()
-	w.trace = append(w.trace, fmt.Sprintf("%d %s", w.step, what))
+	if !w.quiet {
+		w.trace = append(w.trace, fmt.Sprintf("%d %s", w.step, what))
+	}
 }
 
 // match reports whether m matches sel: "TYPE [FROM->TO] [key=value...]",
@@ -201,7 +207,11 @@ func (w *world) deliver(sel string) {
 }
 
 func (w *world) deliverMsg(m Message) {
-	w.begin("deliver " + w.cfg.Describe(&m))
+	if w.quiet {
+		w.begin("")
+	} else {
+		w.begin("deliver " + w.cfg.Describe(&m))
+	}
 	if !w.st.Up(w.cfg, m.To) {
 		w.trace = append(w.trace, "  lost: "+w.cfg.Name(m.To)+" is down")
 		return

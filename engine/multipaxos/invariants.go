@@ -225,9 +225,7 @@ func (k *Checker) report(v Violation) {
 }
 
 func (k *Checker) slot(n int32) *slotRecord {
-	for int(n) > len(k.slots) {
-		k.slots = append(k.slots, slotRecord{})
-	}
+	k.slots = grow(k.slots, int(n))
 	return &k.slots[n-1]
 }
 

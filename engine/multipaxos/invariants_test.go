@@ -1,6 +1,7 @@
 package multipaxos
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -104,4 +105,75 @@ func TestCheckerRecords(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("violations %v, want %v (a restart's replay of slot 1 is not a duplicate)", got, want)
 	}
+}
+
+// TestFrontierMatchesPorcupine: on random histories of one key the
+// incremental frontier and porcupine over the whole history agree, with
+// both verdicts well represented.
+func TestFrontierMatchesPorcupine(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	vals := []string{"1", "2"}
+	results := map[Op][]string{OpPut: {"ok"}, OpGet: {"nil", "1", "2"}, OpCas: {"ok", "fail"}}
+	var agreeOK, agreeBad int
+	for iter := range 3000 {
+		clients := 2 + r.IntN(2)
+		l := newLinChecker()
+		seq := make([]int32, clients+1)
+		pend := make([]Cmd, clients+1)
+		frontierBad := false
+		for range 6 + r.IntN(8) {
+			c := 1 + r.IntN(clients)
+			if pend[c].IsZero() {
+				var op Cmd
+				switch r.IntN(3) {
+				case 0:
+					op = Cmd{Op: OpPut, Key: "x", Val: vals[r.IntN(2)]}
+				case 1:
+					op = Cmd{Op: OpGet, Key: "x"}
+				default:
+					old := []string{"nil", "1", "2"}[r.IntN(3)]
+					op = Cmd{Op: OpCas, Key: "x", Val: old, New: vals[r.IntN(2)]}
+				}
+				seq[c]++
+				op.ID = ReqID{Client: int8(c), Seq: seq[c]}
+				pend[c] = op
+				l.call(ClientEvent{Cmd: op})
+				continue
+			}
+			op := pend[c]
+			res := results[op.Op][r.IntN(len(results[op.Op]))]
+			h := l.keys["x"]
+			for i := len(h.ops) - 1; i >= 0; i-- {
+				if h.ops[i].cmd.ID == op.ID {
+					h.ops[i].done, h.ops[i].result = true, res
+					h.events = append(h.events, linEvent{op: i, ret: true})
+					break
+				}
+			}
+			h.configs = h.respond(c, res)
+			h.pending[c] = Cmd{}
+			h.npend--
+			pend[c] = Cmd{}
+			if len(h.configs) == 0 {
+				frontierBad = true
+			}
+		}
+		h := l.keys["x"]
+		if h == nil {
+			continue
+		}
+		porcupineOK := h.check()
+		if porcupineOK == frontierBad {
+			t.Fatalf("iteration %d: frontier says bad=%v, porcupine says ok=%v on %+v", iter, frontierBad, porcupineOK, h.ops)
+		}
+		if porcupineOK {
+			agreeOK++
+		} else {
+			agreeBad++
+		}
+	}
+	if agreeOK < 300 || agreeBad < 300 {
+		t.Fatalf("too few of one verdict to mean anything: %d linearizable, %d not", agreeOK, agreeBad)
+	}
+	t.Logf("%d linearizable, %d not", agreeOK, agreeBad)
 }

@@ -22,9 +22,12 @@ func (r Role) String() string {
 	return "unknown"
 }
 
-// MaxSlot bounds slot numbers: a message naming a higher slot is ignored,
-// so that no input allocates without bound.
-const MaxSlot = 1 << 14
+// MaxSlot bounds slot numbers: a message naming a higher slot is ignored
+// and a leader proposes nothing beyond it, so that no input allocates
+// without bound. Logs are never truncated (snapshots are out of scope,
+// multipaxos.md §1.2), so a run's memory grows with its slots: about 200
+// bytes per slot and server.
+const MaxSlot = 1 << 20
 
 // Vote is an acceptor's vote in one slot (B zero: none).
 type Vote struct {
@@ -171,10 +174,27 @@ func (s *Server) MaxDecided() int32 {
 func (s *Server) IsLeader() bool { return s.Up && s.V.Role == RoleLeader }
 
 func (s *Server) slot(n int32) *SlotState {
-	for int(n) > len(s.V.Slots) {
-		s.V.Slots = append(s.V.Slots, SlotState{})
-	}
+	s.V.Slots = grow(s.V.Slots, int(n))
 	return &s.V.Slots[n-1]
+}
+
+// grow extends xs with zero values to length n, doubling its capacity when
+// it must (append grows large slices by only a quarter, which copies long
+// logs too often).
+func grow[T any](xs []T, n int) []T {
+	if n <= len(xs) {
+		return xs
+	}
+	if n > cap(xs) {
+		ys := make([]T, len(xs), max(n, 2*cap(xs), 16))
+		copy(ys, xs)
+		xs = ys
+	}
+	var zero T
+	for len(xs) < n {
+		xs = append(xs, zero)
+	}
+	return xs
 }
 
 func (s *Server) see(b Ballot) {
@@ -469,9 +489,7 @@ func (s *Server) handleAccept(c *Config, m *Message, out *Out) {
 	if s.D.Promised.Less(m.Ballot) {
 		s.promise(m.Ballot, out)
 	}
-	for int(m.Slot) > len(s.D.Votes) {
-		s.D.Votes = append(s.D.Votes, Vote{})
-	}
+	s.D.Votes = grow(s.D.Votes, int(m.Slot))
 	s.D.Votes[m.Slot-1] = Vote{B: m.Ballot, Cmd: m.Cmd}
 	out.Votes = append(out.Votes, VoteRec{Server: s.ID, Slot: m.Slot, B: m.Ballot, Cmd: m.Cmd})
 	out.note(Note{Kind: NoteAccept, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot, Cmd: m.Cmd})
