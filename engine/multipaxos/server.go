@@ -261,6 +261,9 @@ func (s *Server) Step(c *Config, m *Message, out *Out) {
 	case MsgPrepare:
 		s.handlePrepare(c, m, out)
 	case MsgPromise:
+		for _, v := range m.Votes {
+			s.see(v.B)
+		}
 		s.handlePromise(c, m, out)
 	case MsgNack:
 		s.see(m.Promised)
@@ -381,7 +384,6 @@ func (s *Server) handlePromise(c *Config, m *Message, out *Out) {
 	}
 	v.Promises |= bit
 	for _, sv := range m.Votes {
-		s.see(sv.B)
 		if sv.Slot < v.From || !validSlot(sv.Slot) {
 			continue
 		}
