@@ -449,6 +449,12 @@ func (s *Server) propose(c *Config, n int32, cmd Cmd, out *Out) {
 func (s *Server) proposeQueued(c *Config, out *Out) {
 	v := &s.V
 	for len(v.Queue) > 0 && v.Role == RoleLeader && v.SlotIn < v.SlotOut+int32(c.Window) && v.SlotIn <= MaxSlot {
+		if !s.Decided(v.SlotIn).IsZero() {
+			// Decided by a higher ballot's leader (whose nack is on its
+			// way): a proposal there could never be decided.
+			v.SlotIn++
+			continue
+		}
 		cmd := v.Queue[0]
 		copy(v.Queue, v.Queue[1:])
 		v.Queue = v.Queue[:len(v.Queue)-1]

@@ -192,3 +192,33 @@ func TestQuietNotes(t *testing.T) {
 		t.Errorf("%d note kinds, %d names", NumNoteKinds, len(noteNames))
 	}
 }
+
+// TestLostAcceptStalls documents a liveness limit of the contract: a
+// stable leader never resends an accept, so a slot whose accepts are all
+// lost stays a hole that blocks execution (later slots are decided, not
+// executed) until a new leader's phase 1 fills it.
+func TestLostAcceptStalls(t *testing.T) {
+	w := newWorld(t, cfgWith(t, 3, 2, 3, ""), "s1")
+	w.request("put c1 x 1")
+	w.deliver("request c1->s1")
+	w.drop("accept s1->*")
+	w.request("put c2 x 2")
+	w.run(100)
+	w.expectLog("s1", "_ c2.1")
+	for range 3 * DefaultTimeout { // heartbeats keep s1 leading; c1 retries
+		w.tick(1)
+		w.run(100)
+	}
+	w.expectLeader("s1")
+	if s1 := &w.st.Servers[0]; s1.V.SlotOut != 1 {
+		w.fail("s1 executed past the hole: slot_out %d", s1.V.SlotOut)
+	}
+	w.expectReply("c2", "none")
+	w.timeout("s2")
+	w.run(300)
+	w.expectLeader("s2")
+	w.expectChosen(1, "c1.1:put:x:1") // s1's own vote, re-proposed
+	w.expectReply("c1", "ok")
+	w.expectReply("c2", "ok")
+	w.expectSafe()
+}
