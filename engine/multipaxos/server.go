@@ -755,3 +755,31 @@ func popcount(x uint16) int {
 	}
 	return n
 }
+
+// LogMatches reports whether s's log reads as words, as `expect log S
+// W...|none` checks it (§8 "Forms"): the decided slots 1..max, each word a
+// command as printed, its id alone, `noop`, or `_` for a slot not decided
+// here; `none` alone for an empty log.
+func (s *Server) LogMatches(words []string) bool {
+	top := s.MaxDecided()
+	if len(words) == 1 && words[0] == "none" {
+		return top == 0
+	}
+	if int(top) != len(words) {
+		return false
+	}
+	for i, w := range words {
+		c := s.Decided(int32(i + 1))
+		switch {
+		case w == "_":
+			if !c.IsZero() {
+				return false
+			}
+		case c.IsZero():
+			return false
+		case w != c.String() && (c.Op == OpNoop || w != c.ID.String()):
+			return false
+		}
+	}
+	return true
+}

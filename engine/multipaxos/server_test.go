@@ -222,3 +222,26 @@ func TestLostAcceptStalls(t *testing.T) {
 	w.expectReply("c2", "ok")
 	w.expectSafe()
 }
+
+func TestLogMatches(t *testing.T) {
+	w := newWorld(t, cfgWith(t, 3, 2, 3, ""), "s1")
+	s := &w.st.Servers[0]
+	if !s.LogMatches([]string{"none"}) || s.LogMatches([]string{"_"}) {
+		t.Fatal("an empty log reads as none")
+	}
+	w.request("put c1 x 1")
+	w.request("get c2 x")
+	w.run(100)
+	s = &w.st.Servers[1]
+	s.V.Slots = append(s.V.Slots, SlotState{}, SlotState{Decided: Noop})
+	for _, ok := range []string{"c1.1 c2.1 _ noop", "c1.1:put:x:1 c2.1:get:x _ noop"} {
+		if !s.LogMatches(strings.Fields(ok)) {
+			t.Errorf("%q should match %s", ok, w.logOf("s2"))
+		}
+	}
+	for _, bad := range []string{"c1.1 c2.1 _", "c1.1 c2.1 noop noop", "c2.1 c1.1 _ noop", "c1.1:put:x:2 c2.1 _ noop", "none", "c1.1 c2.1 _ _"} {
+		if s.LogMatches(strings.Fields(bad)) {
+			t.Errorf("%q should not match %s", bad, w.logOf("s2"))
+		}
+	}
+}
