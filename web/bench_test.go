@@ -36,7 +36,7 @@ func benchBroadcast(b *testing.B, n int) {
 	ts := newServerForBench(srv)
 	defer srv.Close()
 	defer ts.Close()
-	sess, err := srv.Registry().Create("cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\n", nil)
+	sess, err := srv.Registry().Create(context.Background(), CreateOptions{Src: "cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\n"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func BenchmarkFirstDraw(b *testing.B) {
 	var ms []float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		sess, err := srv.Registry().Create(script, nil)
+		sess, err := srv.Registry().Create(context.Background(), CreateOptions{Src: script})
 		if err != nil {
 			b.Fatal(err)
 		}

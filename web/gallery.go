@@ -105,7 +105,7 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := res.Violation
-	sess, err := s.reg.Create(v.Script, func(sess *Session) error {
+	sess, err := s.create(r, v.Script, func(sess *Session) error {
 		sess.gallery = &galleryRun{bug: bug, invariant: v.Invariant, pause: []int{}}
 		for _, i := range v.BugSteps {
 			sess.gallery.pause = append(sess.gallery.pause, i+1) // action i is step i+1: one event each

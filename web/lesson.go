@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -100,13 +101,20 @@ func (s *Session) enterStep(k int) error {
 		return fmt.Errorf("lesson: no step %d (the lesson has steps 1..%d)", k+1, len(l.lesson.Steps))
 	}
 	h := sim.NewHistory(l.lesson.Cluster)
+	var items []replayItem
 	for _, a := range l.lesson.EntryActions(k) {
-		a := a
-		if _, err := h.Do(&a, nil); err != nil && !errors.Is(err, sim.ErrNothing) {
-			return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
-		}
+		items = append(items, replayItem{act: &a})
 	}
-	s.h = h
+	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
+	defer cancel()
+	spent, cut, err := replay(ctx, h, items, MaxSessionEvents)
+	if err == nil && cut != nil {
+		err = fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
+	}
+	if err != nil {
+		return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
+	}
+	s.h, s.events = h, spent
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
 	l.maxStep = max(l.maxStep, k)
 	s.playing = false
@@ -216,9 +224,11 @@ func (s *Session) runStmts(stmts []sim.Stmt) error {
 	var acts []string
 	for _, a := range lessons.Actions(stmts) {
 		a := a
-		if _, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) }); err != nil && !errors.Is(err, sim.ErrNothing) {
+		n, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) })
+		if err != nil && !errors.Is(err, sim.ErrNothing) {
 			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
 		}
+		s.events += n
 		acts = append(acts, a.Format(s.h.Config()))
 	}
 	s.last, s.lastAct = evs, strings.Join(acts, "; ")
@@ -285,14 +295,14 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		}
 		step = n - 1
 	}
-	sess, err := s.reg.Create(l.ClusterLine+"\n", func(sess *Session) error {
+	sess, err := s.create(r, l.ClusterLine+"\n", func(sess *Session) error {
 		sess.lesson = &lessonRun{lesson: l, answer: -1}
 		return sess.enterStep(step)
 	})
 	if err != nil {
-		status := http.StatusInternalServerError
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
+		status := createStatus(err)
+		if status == http.StatusBadRequest {
+			status = http.StatusInternalServerError // the lesson file, not the learner
 		}
 		s.errorPage(w, r, status, err.Error())
 		return

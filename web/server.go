@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -257,16 +258,34 @@ func (s *Server) openScript(w http.ResponseWriter, r *http.Request, src string) 
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(langOf(r), "err.too_large"))
 		return
 	}
-	sess, err := s.reg.Create(src, nil)
+	sess, err := s.create(r, src, nil)
 	if err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
+		status := createStatus(err)
+		msg := err.Error()
+		if status == http.StatusBadRequest {
+			msg = i18n.T(langOf(r), "err.bad_script") + " " + msg
 		}
-		s.errorPage(w, r, status, i18n.T(langOf(r), "err.bad_script")+" "+err.Error())
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	http.Redirect(w, r, "/s/"+sess.ID, http.StatusSeeOther)
+}
+
+// create starts a session for a request: bounded by the request's
+// context, its notices in the request's language.
+func (s *Server) create(r *http.Request, src string, setup func(*Session) error) (*Session, error) {
+	return s.reg.Create(r.Context(), CreateOptions{Src: src, Setup: setup, Lang: langOf(r)})
+}
+
+// createStatus is the HTTP status for an error of Registry.Create: the
+// server's limits are 503 (try again later), a bad script 400.
+func createStatus(err error) int {
+	switch {
+	case errors.Is(err, ErrTooManySessions), errors.Is(err, ErrShuttingDown),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
 }
 
 // handleSandboxPost starts a sandbox from the home page form: a pasted or
@@ -305,16 +324,17 @@ func (s *Server) handleSandboxPost(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(langOf(r), "err.too_large"))
 		return
 	}
-	sess, err := s.reg.Create(src, nil)
+	sess, err := s.create(r, src, nil)
 	if err != nil {
 		m := s.meta(w, r, "home", "home.title")
 		d := s.homeData(m)
-		d.Errors = []string{i18n.T(m.Lang, "err.bad_script") + " " + err.Error()}
-		d.Form.Script = src
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
+		status := createStatus(err)
+		msg := err.Error()
+		if status == http.StatusBadRequest {
+			msg = i18n.T(m.Lang, "err.bad_script") + " " + msg
 		}
+		d.Errors = []string{msg}
+		d.Form.Script = src
 		s.render(w, r, status, Home(d))
 		return
 	}

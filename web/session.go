@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // Errors of the session registry.
@@ -24,6 +25,7 @@ var (
 	ErrTooManySessions = errors.New("web: too many live sessions; try again later")
 	ErrNoSession       = errors.New("web: no such session (it may have expired)")
 	ErrSessionClosed   = errors.New("web: session closed")
+	ErrShuttingDown    = errors.New("web: the server is shutting down; try again in a moment")
 )
 
 // Speeds are the play speeds a client may ask for, in milliseconds per
@@ -41,6 +43,7 @@ const (
 type subscriber struct {
 	ch        chan []byte
 	closeSlow func()
+	lang      i18n.Lang // for the errors this client is sent
 	// writing is when the current write to the socket began (unix ns),
 	// 0 when none is under way.
 	writing atomic.Int64
@@ -81,6 +84,8 @@ type Session struct {
 
 	// Owned by the session goroutine.
 	h          *sim.History
+	events     int    // events recorded in h, against MaxSessionEvents
+	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
 	seq        uint64
 	last       []sim.Event // events of the last forward action
@@ -109,6 +114,7 @@ type Registry struct {
 
 	mu       sync.Mutex
 	sessions map[string]*Session
+	pending  int // sessions being built (counted against MaxSessions)
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
@@ -154,48 +160,96 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Create starts a session for the script: its cluster line, then its
-// actions replayed in order (expectations are checked and reported as an
-// error). A bad script returns an error naming the line.
-func (r *Registry) Create(src string, setup func(*Session) error) (*Session, error) {
-	sc, err := sim.Parse("script", src)
-	if err != nil {
+// CreateOptions say what a new session replays and for whom.
+type CreateOptions struct {
+	// Src is the script: its cluster line, then actions replayed in order
+	// (expect lines are not checked here).
+	Src string
+	// Setup, when set, runs after the replay and before the session starts
+	// (a lesson enters its step, a gallery session rewinds).
+	Setup func(*Session) error
+	// Lang is the creator's language, for the notice of a cut script.
+	Lang i18n.Lang
+}
+
+// Create starts a session for a script. The cap on sessions is checked
+// before any work; the replay is bounded by the event budget
+// (MaxSessionEvents), by ReplayTimeLimit and by ctx (the request). A script
+// longer than the budget opens where it was cut, and its first viewers are
+// told what was cut. A bad script returns an error naming the line.
+func (r *Registry) Create(ctx context.Context, o CreateOptions) (*Session, error) {
+	if err := r.reserve(); err != nil {
 		return nil, err
 	}
-	h := sim.NewHistory(sc.Cluster)
-	for _, st := range sc.Stmts {
-		if st.Action == nil {
-			continue
-		}
-		if _, err := h.Do(st.Action, nil); err != nil && !errors.Is(err, sim.ErrNothing) {
-			return nil, &sim.Error{File: "script", Line: st.Line, Msg: err.Error()}
-		}
-	}
-	s := &Session{
-		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
-		h: h, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
-	}
-	if setup != nil {
-		if err := setup(s); err != nil {
-			return nil, err
-		}
-	}
+	s, err := r.build(ctx, o)
 	r.mu.Lock()
-	if r.ctx.Err() != nil {
-		r.mu.Unlock()
-		return nil, ErrSessionClosed
+	r.pending--
+	if err == nil && r.ctx.Err() != nil {
+		err = ErrShuttingDown
 	}
-	if len(r.sessions) >= r.MaxSessions {
+	if err != nil {
 		r.mu.Unlock()
-		return nil, ErrTooManySessions
+		return nil, err
 	}
 	r.sessions[s.ID] = s
 	r.wg.Add(1)
 	r.mu.Unlock()
 	s.publish()
-	ctx, cancel := context.WithCancel(r.ctx)
+	sctx, cancel := context.WithCancel(r.ctx)
 	s.cancel = cancel
-	go s.loop(ctx)
+	go s.loop(sctx)
+	return s, nil
+}
+
+// reserve takes a place for a session about to be built, or says why
+// there is none.
+func (r *Registry) reserve() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx.Err() != nil {
+		return ErrShuttingDown
+	}
+	if len(r.sessions)+r.pending >= r.MaxSessions {
+		return ErrTooManySessions
+	}
+	r.pending++
+	return nil
+}
+
+// build parses and replays o.Src within the budgets and runs o.Setup.
+func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sc, err := sim.Parse("script", o.Src)
+	if err != nil {
+		return nil, err
+	}
+	var items []replayItem
+	for _, st := range sc.Stmts {
+		if st.Action != nil {
+			items = append(items, replayItem{line: st.Line, text: st.Text, act: st.Action})
+		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, ReplayTimeLimit)
+	defer cancel()
+	h := sim.NewHistory(sc.Cluster)
+	spent, cut, err := replay(rctx, h, items, MaxSessionEvents)
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{
+		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
+		h: h, events: spent, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
+	}
+	if cut != nil {
+		s.notice = cut.notice(o.Lang)
+	}
+	if o.Setup != nil {
+		if err := o.Setup(s); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -256,6 +310,9 @@ func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 			case sub.ch <- v:
 			default:
 			}
+		}
+		if s.notice != "" {
+			sub.sendError("", s.notice)
 		}
 	})
 }
@@ -419,7 +476,15 @@ func (s *Session) handle(sub *subscriber, line string) error {
 	if err != nil {
 		return err
 	}
-	return s.apply(st.Action)
+	lang := i18n.EN
+	if sub != nil {
+		lang = sub.lang
+	}
+	a, err := s.commandBudget(st.Action, lang)
+	if err != nil {
+		return err
+	}
+	return s.apply(a)
 }
 
 // apply performs a and publishes the new state with its events.
@@ -429,13 +494,15 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.pausedBug = false
 	var evs []sim.Event
-	_, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
+	n, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
 	if err != nil {
 		if errors.Is(err, sim.ErrNothing) {
 			return errors.New("nothing to do: no message is in flight and no timer is running")
 		}
 		return err
 	}
+	s.events += n
+	s.notice = ""
 	s.last = evs
 	s.lastAct = a.Format(s.h.Config())
 	s.afterChange()
@@ -564,6 +631,14 @@ func (s *Session) playStep() {
 	chosenBefore := len(s.h.State().ChosenValues())
 	brokenBefore := len(s.h.State().Violations())
 	a := &sim.Action{Kind: sim.ActRun, N: 1, DropPerMille: s.dropPM, DupPerMille: s.dupPM}
+	if MaxSessionEvents-s.events <= 0 {
+		s.playing = false
+		s.publish()
+		for sub := range s.subs {
+			sub.sendError("play", i18n.Format(sub.lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
+		}
+		return
+	}
 	if err := s.apply(a); err != nil {
 		s.playing = false
 		s.publish()

@@ -58,7 +58,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var once sync.Once
-	sub := &subscriber{ch: make(chan []byte, subscriberBuf)}
+	sub := &subscriber{ch: make(chan []byte, subscriberBuf), lang: langOf(r)}
 	sub.closeSlow = func() {
 		once.Do(func() {
 			cancel()

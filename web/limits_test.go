@@ -1,0 +1,154 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/i18n"
+)
+
+// heavyScript is the worst kind of link the review found: every run line
+// asks for the most events a run may take, with duplicates filling the
+// network (so every snapshot the history keeps is as big as it gets).
+func heavyScript(runs int) string {
+	var sb strings.Builder
+	sb.WriteString("cluster proposers=3 acceptors=9 learners=3 timeout=3\npropose p1 X\npropose p2 Y\npropose p3 Z\n")
+	for i := 0; i < runs; i++ {
+		sb.WriteString("run max=100000 dup=0.5\n")
+	}
+	return sb.String()
+}
+
+// allocDuring returns the bytes allocated (by the whole process) while f
+// runs.
+func allocDuring(f func()) uint64 {
+	var a, b runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&a)
+	f()
+	runtime.ReadMemStats(&b)
+	return b.TotalAlloc - a.TotalAlloc
+}
+
+// TestWorstPermalinkBounded (issue 8, item 13): a short permalink asking
+// for 300,000 events costs a bounded amount of memory, opens a session
+// cut at the event budget, and tells its first viewer what was cut.
+func TestWorstPermalinkBounded(t *testing.T) {
+	srv, ts := newTestServer(t, Options{})
+	code := EncodePermalink(heavyScript(3))
+	if len(code) > 160 {
+		t.Fatalf("the link is %d bytes; the point is that a short one is heavy", len(code))
+	}
+	var resp *http.Response
+	alloc := allocDuring(func() { resp, _ = get(t, ts.URL+code) })
+	const bound = 32 << 20
+	if alloc > bound {
+		t.Errorf("opening a %d-byte link allocated %d MB; the budget allows %d MB", len(code), alloc>>20, bound>>20)
+	}
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d: a cut script still opens, at the cut", resp.StatusCode)
+	}
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/s/")
+	sess, err := srv.Registry().Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var step int
+	sess.call(context.Background(), func(s *Session) { step = s.h.Step() })
+	if step > MaxSessionEvents || step < MaxSessionEvents/2 {
+		t.Errorf("the session is at step %d; the budget is %d events", step, MaxSessionEvents)
+	}
+	// The viewer is told which line was cut and why.
+	ws, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := ws.next("error")
+	msg, _ := e["message"].(string)
+	if !strings.Contains(msg, "line 5") || !strings.Contains(msg, "10,000") {
+		t.Errorf("cut notice = %q; want the line and the budget", msg)
+	}
+}
+
+// TestCapCheckedBeforeReplay (item 13): when the sessions are all taken, a
+// heavy link is refused before any of it is replayed.
+func TestCapCheckedBeforeReplay(t *testing.T) {
+	_, ts := newTestServer(t, Options{MaxSessions: 1})
+	openScript(t, ts.URL, "cluster proposers=1 acceptors=1")
+	u := ts.URL + "/sandbox?script=" + url.QueryEscape(heavyScript(1))
+	var resp *http.Response
+	alloc := allocDuring(func() { resp, _ = get(t, u) })
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("status %d, want 503", resp.StatusCode)
+	}
+	if alloc > 2<<20 {
+		t.Errorf("a refused link allocated %d KB: it was replayed before the cap was checked", alloc>>10)
+	}
+}
+
+// TestCreateHonoursContext (item 13): a replay stops when its request is
+// gone.
+func TestCreateHonoursContext(t *testing.T) {
+	reg := NewRegistry(10, 0)
+	defer reg.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := reg.Create(ctx, CreateOptions{Src: heavyScript(1)})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if reg.Len() != 0 {
+		t.Errorf("%d sessions after a cancelled creation", reg.Len())
+	}
+}
+
+// BenchmarkWorstPermalink measures the memory and time of opening the
+// worst permalink (five run max=100000 lines that fill the network with
+// duplicates): the event budget bounds both.
+func BenchmarkWorstPermalink(b *testing.B) {
+	srv := NewServer(Options{MaxSessions: 1 << 20})
+	defer srv.Close()
+	src := heavyScript(5)
+	b.ReportAllocs()
+	b.ReportMetric(float64(len(EncodePermalink(src))), "link-bytes")
+	for i := 0; i < b.N; i++ {
+		s, err := srv.Registry().Create(context.Background(), CreateOptions{Src: src})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
+
+// TestReplayTimeLimit (item 13): a replay past its deadline stops between
+// actions and says so, in both languages.
+func TestReplayTimeLimit(t *testing.T) {
+	sc, err := sim.Parse("script", "cluster proposers=1 acceptors=3\npropose p1 X\ntick\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []replayItem
+	for _, st := range sc.Stmts {
+		items = append(items, replayItem{line: st.Line, text: st.Text, act: st.Action})
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+	h := sim.NewHistory(sc.Cluster)
+	n, cut, err := replay(ctx, h, items, MaxSessionEvents)
+	if err != nil || cut == nil || !cut.Time || cut.Line != 2 || n != 0 {
+		t.Fatalf("replay past its deadline: %d events, cut %+v, err %v", n, cut, err)
+	}
+	if en := cut.notice(i18n.EN); !strings.Contains(en, "line 2") || !strings.Contains(en, "2 s") {
+		t.Errorf("notice: %q", en)
+	}
+	if zh := cut.notice(i18n.ZH); !strings.Contains(zh, "第 2 行") {
+		t.Errorf("zh notice: %q", zh)
+	}
+}
