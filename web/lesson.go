@@ -118,7 +118,8 @@ func (s *Session) enterStep(k int) error {
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
 	l.maxStep = max(l.maxStep, k)
 	s.playing = false
-	s.last, s.lastAct = nil, ""
+	s.setLast(nil)
+	s.lastAct = ""
 	s.afterChange()
 	return nil
 }
@@ -231,7 +232,8 @@ func (s *Session) runStmts(stmts []sim.Stmt) error {
 		s.events += n
 		acts = append(acts, a.Format(s.h.Config()))
 	}
-	s.last, s.lastAct = evs, strings.Join(acts, "; ")
+	s.setLast(evs)
+	s.lastAct = strings.Join(acts, "; ")
 	return nil
 }
 

@@ -1,14 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
@@ -151,4 +156,87 @@ func TestReplayTimeLimit(t *testing.T) {
 	if zh := cut.notice(i18n.ZH); !strings.Contains(zh, "第 2 行") {
 		t.Errorf("zh notice: %q", zh)
 	}
+}
+
+// largestCommand opens a session whose network is full and runs the
+// largest live command on it, returning the state frame it produced.
+func largestCommand(t testing.TB, base string, dial func(id string) *websocket.Conn) []byte {
+	id := openScript(t, base, "cluster proposers=3 acceptors=9 learners=3 timeout=3\npropose p1 X\npropose p2 Y\npropose p3 Z\nrun max=3000 dup=0.5\n")
+	c := dial(id)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, _, err := c.Read(ctx); err != nil { // the first state
+		t.Fatal(err)
+	}
+	cmd := fmt.Sprintf(`{"cmd":"run max=%d dup=0.5"}`, MaxCommandEvents)
+	if err := c.Write(ctx, websocket.MessageText, []byte(cmd)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.HasPrefix(b, []byte(`{"type":"state"`)) {
+			return b
+		}
+	}
+}
+
+// TestLiveCommandBounded (issue 8, item 14): one live command may run at
+// most MaxCommandEvents events, and its state frame carries only the last
+// MaxLastEvents of them with a count of the rest.
+func TestLiveCommandBounded(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	id := openScript(t, ts.URL, "cluster proposers=3 acceptors=9 learners=3 timeout=3\npropose p1 X\npropose p2 Y\n")
+	a, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.next("state")
+	a.send("run max=100000 dup=0.5")
+	if e := a.next("error"); !strings.Contains(e["message"].(string), "at most 1,000 events") {
+		t.Errorf("run max=100000: %v", e)
+	}
+	frame := largestCommand(t, ts.URL, func(id string) *websocket.Conn {
+		w, _, err := dialWS(t, ts.URL, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w.c
+	})
+	var v View
+	if err := json.Unmarshal(frame, &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Last) != MaxLastEvents || v.LastOmitted != MaxCommandEvents-MaxLastEvents || v.Last[len(v.Last)-1].Step != v.Step {
+		t.Errorf("last: %d events (up to step %d of %d), %d omitted", len(v.Last), v.Last[len(v.Last)-1].Step, v.Step, v.LastOmitted)
+	}
+	t.Logf("largest command frame: %d bytes", len(frame))
+	if len(frame) > 512<<10 {
+		t.Errorf("frame of %d KB", len(frame)>>10)
+	}
+}
+
+// BenchmarkLargestCommandFrame reports the size of the state frame the
+// largest live command sends (run max=1000 with duplicates, the network
+// full of 1,000 messages).
+func BenchmarkLargestCommandFrame(b *testing.B) {
+	srv := NewServer(Options{})
+	ts := newServerForBench(srv)
+	defer srv.Close()
+	defer ts.Close()
+	size := 0
+	for i := 0; i < b.N; i++ {
+		size = max(size, len(largestCommand(b, ts.URL, func(id string) *websocket.Conn {
+			c, _, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(ts.URL, "http")+"/ws/"+id, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c.SetReadLimit(64 << 20)
+			b.Cleanup(func() { c.CloseNow() })
+			return c
+		})))
+	}
+	b.ReportMetric(float64(size), "frame-bytes")
 }

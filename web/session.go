@@ -88,7 +88,8 @@ type Session struct {
 	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
 	seq        uint64
-	last       []sim.Event // events of the last forward action
+	last       []sim.Event // events of the last forward action (its last MaxLastEvents)
+	omitted    int         // earlier events of that action not kept
 	lastAct    string
 	playing    bool
 	playMillis int
@@ -503,18 +504,29 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.events += n
 	s.notice = ""
-	s.last = evs
+	s.setLast(evs)
 	s.lastAct = a.Format(s.h.Config())
 	s.afterChange()
 	s.publish()
 	return nil
 }
 
+// setLast keeps the last MaxLastEvents of evs for the views and counts
+// the rest.
+func (s *Session) setLast(evs []sim.Event) {
+	s.omitted = max(0, len(evs)-MaxLastEvents)
+	s.last = evs
+	if s.omitted > 0 {
+		s.last = slices.Clone(evs[s.omitted:]) // let the rest go
+	}
+}
+
 func (s *Session) move(f func() error) error {
 	if err := f(); err != nil {
 		return err
 	}
-	s.last, s.lastAct = nil, ""
+	s.setLast(nil)
+	s.lastAct = ""
 	s.pausedBug = false
 	s.afterChange()
 	s.publish()
@@ -601,7 +613,7 @@ func (s *Session) replayStep() {
 		s.publish()
 		return
 	}
-	s.last = evs
+	s.setLast(evs)
 	s.lastAct = ""
 	if len(evs) == 1 {
 		s.lastAct = evs[0].Act.Format(s.h.Config())

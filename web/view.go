@@ -54,6 +54,7 @@ type View struct {
 	Now         int             `json:"now"`
 	LastAct     string          `json:"last_act"`
 	Last        []EventView     `json:"last"`
+	LastOmitted int             `json:"last_omitted"`
 	State       sim.StateJSON   `json:"state"`
 	Invariants  []InvariantView `json:"invariants"`
 	Subscribers int             `json:"subscribers"`
@@ -81,6 +82,12 @@ func (s *Session) buildView() View {
 	}
 	v.Branch = s.h.Tip()
 	v.Branches = append(v.Branches, s.h.Branches()...)
+	// Only the last MaxLastEvents events of a long command: a run of a
+	// thousand events would otherwise make a frame of megabytes for every
+	// subscriber. The browser fetches the rest with "log" when it shows
+	// them.
+	// (Session.setLast keeps only those.)
+	v.LastOmitted = s.omitted
 	for i := range s.last {
 		v.Last = append(v.Last, eventView(st, &s.last[i]))
 	}
