@@ -11,5 +11,10 @@ func init() {
 			"这个会话已经运行了全部 {max} 个事件，不能再发生新的事件。可以撤销、切换分支，或导出后开始一个新会话。"},
 		"err.command_events": {"One command may run at most {max} events (this one would take up to {n}); run it in smaller pieces.",
 			"一条命令最多运行 {max} 个事件（这一条最多要 {n} 个）；请分几次运行。"},
+		"err.addr_sessions": {"Too many sessions were opened from your address in a short time. Wait a minute and try again; sessions nobody watches end after a few minutes.",
+			"你的地址在短时间内打开了太多会话。请等一分钟再试；没有人观看的会话几分钟后就会结束。"},
+		"err.too_many_sessions": {"The server has too many live sessions; try again later.", "服务器上的会话太多了，请稍后再试。"},
+		"err.shutting_down":     {"The server is restarting; try again in a moment.", "服务器正在重启，请稍后再试。"},
+		"err.too_many_sockets":  {"Too many open connections; close some tabs and try again.", "打开的连接太多了；请关闭一些标签页后再试。"},
 	})
 }

@@ -113,7 +113,8 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 		return sess.h.Seek(0)
 	})
 	if err != nil {
-		s.errorPage(w, r, http.StatusServiceUnavailable, err.Error())
+		status, msg := createError(w, lang, err)
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	http.Redirect(w, r, "/s/"+sess.ID+"#replay", http.StatusSeeOther)

@@ -302,11 +302,11 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		return sess.enterStep(step)
 	})
 	if err != nil {
-		status := createStatus(err)
+		status, msg := createError(w, m.Lang, err)
 		if status == http.StatusBadRequest {
-			status = http.StatusInternalServerError // the lesson file, not the learner
+			status, msg = http.StatusInternalServerError, err.Error() // the lesson file, not the learner
 		}
-		s.errorPage(w, r, status, err.Error())
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	d := SandboxData{Meta: m, Session: sess.ID, Initial: sess.View(), Lesson: lessonPage(l, m.Lang, r.URL.Query().Get("step") != "")}

@@ -45,6 +45,21 @@ type Options struct {
 	// CommandRate and CommandBurst limit one connection's commands.
 	CommandRate  float64
 	CommandBurst int
+	// UnwatchedTimeout expires sessions that never had a subscriber.
+	UnwatchedTimeout time.Duration
+	// One address may create CreateBurst sessions at once, then
+	// CreatePerMinute a minute, and hold MaxSessionsPerAddr live ones.
+	CreatePerMinute    float64
+	CreateBurst        int
+	MaxSessionsPerAddr int
+	// MaxSockets caps the open websockets in all, per session and per
+	// address.
+	MaxSockets           int
+	MaxSocketsPerSession int
+	MaxSocketsPerAddr    int
+	// WriteTimeout is the deadline of one websocket write: a client that
+	// takes longer to accept a frame is dropped.
+	WriteTimeout time.Duration
 	// Lessons lists the lessons (nil: none).
 	Lessons LessonSource
 	Logger  *slog.Logger
@@ -57,16 +72,54 @@ type Server struct {
 	log     *slog.Logger
 	mux     http.Handler
 	gallery gallery
+	sockets sockets
 }
 
-// Limits of the web app.
+// Limits of the web app. The per-address ones are sized for a classroom
+// behind one NAT address (a few dozen learners each opening a lesson at
+// once) and stop one client from taking the whole server: at the
+// defaults one address creates at most 30 + 20 sessions in its first
+// minute and 20 a minute after, where the session cap is 2,000.
 const (
-	DefaultMaxSessions = 2000
-	DefaultIdleTimeout = 2 * time.Hour
-	maxFrameBytes      = 4096
-	maxFormBytes       = 1 << 20
-	maxScriptBytes     = 256 << 10
+	DefaultMaxSessions          = 2000
+	DefaultIdleTimeout          = 2 * time.Hour
+	DefaultUnwatchedTimeout     = 2 * time.Minute
+	DefaultCreateBurst          = 30
+	DefaultCreatePerMinute      = 20
+	DefaultMaxSessionsPerAddr   = 100
+	DefaultMaxSockets           = 4000
+	DefaultMaxSocketsPerSession = 1000
+	DefaultMaxSocketsPerAddr    = 200
+	DefaultWriteTimeout         = 5 * time.Second
+	maxFrameBytes               = 4096
+	maxFormBytes                = 1 << 20
+	maxScriptBytes              = 256 << 10
 )
+
+// Timeouts of the HTTP server (item 15). A hijacked connection (a
+// websocket) has its deadlines cleared by net/http, so none of them cuts a
+// socket: a socket's writes have their own deadline (Options.WriteTimeout)
+// and the socket caps bound how many may be held.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers, Read the whole
+	// request (a 1 MB form on a slow link), Write the time from the end of
+	// the headers to the end of the answer (the slowest page is the
+	// gallery's first look, whose searches have 60 s), Idle how long a
+	// keep-alive connection may wait for its next request.
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts are the HTTP server's timeouts.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 90 * time.Second, Idle: 60 * time.Second}
+
+// maxHeaderBytes bounds a request's headers.
+const maxHeaderBytes = 64 << 10
+
+// NewHTTPServer returns an http.Server for h with the timeouts t.
+func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
+		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
+}
 
 // NewServer builds the server and its router.
 func NewServer(opts Options) *Server {
@@ -82,12 +135,39 @@ func NewServer(opts Options) *Server {
 	if opts.CommandBurst <= 0 {
 		opts.CommandBurst = 60
 	}
+	if opts.UnwatchedTimeout <= 0 {
+		opts.UnwatchedTimeout = DefaultUnwatchedTimeout
+	}
+	if opts.CreatePerMinute <= 0 {
+		opts.CreatePerMinute = DefaultCreatePerMinute
+	}
+	if opts.CreateBurst <= 0 {
+		opts.CreateBurst = DefaultCreateBurst
+	}
+	if opts.MaxSessionsPerAddr <= 0 {
+		opts.MaxSessionsPerAddr = DefaultMaxSessionsPerAddr
+	}
+	if opts.MaxSockets <= 0 {
+		opts.MaxSockets = DefaultMaxSockets
+	}
+	if opts.MaxSocketsPerSession <= 0 {
+		opts.MaxSocketsPerSession = DefaultMaxSocketsPerSession
+	}
+	if opts.MaxSocketsPerAddr <= 0 {
+		opts.MaxSocketsPerAddr = DefaultMaxSocketsPerAddr
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout)
+	s.reg.UnwatchedTimeout = opts.UnwatchedTimeout
+	s.reg.CreatePerMinute, s.reg.CreateBurst, s.reg.MaxPerAddr = opts.CreatePerMinute, opts.CreateBurst, opts.MaxSessionsPerAddr
 	s.reg.log = opts.Logger
+	s.sockets = sockets{bySession: map[string]int{}, byAddr: map[string]int{}}
 	s.mux = s.routes()
 	return s
 }
@@ -260,11 +340,7 @@ func (s *Server) openScript(w http.ResponseWriter, r *http.Request, src string) 
 	}
 	sess, err := s.create(r, src, nil)
 	if err != nil {
-		status := createStatus(err)
-		msg := err.Error()
-		if status == http.StatusBadRequest {
-			msg = i18n.T(langOf(r), "err.bad_script") + " " + msg
-		}
+		status, msg := createError(w, langOf(r), err)
 		s.errorPage(w, r, status, msg)
 		return
 	}
@@ -274,18 +350,40 @@ func (s *Server) openScript(w http.ResponseWriter, r *http.Request, src string) 
 // create starts a session for a request: bounded by the request's
 // context, its notices in the request's language.
 func (s *Server) create(r *http.Request, src string, setup func(*Session) error) (*Session, error) {
-	return s.reg.Create(r.Context(), CreateOptions{Src: src, Setup: setup, Lang: langOf(r)})
+	return s.reg.Create(r.Context(), CreateOptions{Src: src, Setup: setup, Lang: langOf(r), Addr: clientAddr(r)})
 }
 
 // createStatus is the HTTP status for an error of Registry.Create: the
 // server's limits are 503 (try again later), a bad script 400.
 func createStatus(err error) int {
 	switch {
+	case errors.Is(err, ErrAddrLimit):
+		return http.StatusTooManyRequests
 	case errors.Is(err, ErrTooManySessions), errors.Is(err, ErrShuttingDown),
 		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusBadRequest
+}
+
+// createError is the status and the message in lang for an error of
+// Registry.Create; a refusal for load says when to try again.
+func createError(w http.ResponseWriter, lang i18n.Lang, err error) (int, string) {
+	status := createStatus(err)
+	switch {
+	case errors.Is(err, ErrAddrLimit):
+		w.Header().Set("Retry-After", "60")
+		return status, i18n.T(lang, "err.addr_sessions")
+	case errors.Is(err, ErrTooManySessions):
+		w.Header().Set("Retry-After", "60")
+		return status, i18n.T(lang, "err.too_many_sessions")
+	case errors.Is(err, ErrShuttingDown):
+		w.Header().Set("Retry-After", "5")
+		return status, i18n.T(lang, "err.shutting_down")
+	case status == http.StatusBadRequest:
+		return status, i18n.T(lang, "err.bad_script") + " " + err.Error()
+	}
+	return status, err.Error()
 }
 
 // handleSandboxPost starts a sandbox from the home page form: a pasted or
@@ -328,11 +426,7 @@ func (s *Server) handleSandboxPost(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		m := s.meta(w, r, "home", "home.title")
 		d := s.homeData(m)
-		status := createStatus(err)
-		msg := err.Error()
-		if status == http.StatusBadRequest {
-			msg = i18n.T(m.Lang, "err.bad_script") + " " + msg
-		}
+		status, msg := createError(w, m.Lang, err)
 		d.Errors = []string{msg}
 		d.Form.Script = src
 		s.render(w, r, status, Home(d))

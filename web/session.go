@@ -26,6 +26,7 @@ var (
 	ErrNoSession       = errors.New("web: no such session (it may have expired)")
 	ErrSessionClosed   = errors.New("web: session closed")
 	ErrShuttingDown    = errors.New("web: the server is shutting down; try again in a moment")
+	ErrAddrLimit       = errors.New("web: too many sessions from one address; wait a minute")
 )
 
 // Speeds are the play speeds a client may ask for, in milliseconds per
@@ -44,19 +45,32 @@ type subscriber struct {
 	ch        chan []byte
 	closeSlow func()
 	lang      i18n.Lang // for the errors this client is sent
-	// writing is when the current write to the socket began (unix ns),
-	// 0 when none is under way.
-	writing atomic.Int64
+	// queued is the bytes waiting in ch: past maxQueuedBytes the client is
+	// too slow and is dropped, so that it cannot pin memory.
+	queued atomic.Int64
+}
+
+// offer queues b for the client without waiting; false when the client is
+// too far behind (its buffer or its byte budget is full).
+func (sub *subscriber) offer(b []byte) bool {
+	if sub.queued.Add(int64(len(b))) > maxQueuedBytes {
+		sub.queued.Add(-int64(len(b)))
+		return false
+	}
+	select {
+	case sub.ch <- b:
+		return true
+	default:
+		sub.queued.Add(-int64(len(b)))
+		return false
+	}
 }
 
 // sendError queues an error frame for this client only; when its buffer
 // is full the frame is dropped (the client is already behind).
 func (sub *subscriber) sendError(cmd, msg string) {
 	b, _ := json.Marshal(errorFrame{Type: "error", Message: msg, Cmd: cmd})
-	select {
-	case sub.ch <- b:
-	default:
-	}
+	sub.offer(b)
 }
 
 // request is one thing asked of a session's goroutine.
@@ -77,6 +91,7 @@ type result struct {
 type Session struct {
 	ID string
 
+	addr   string // the address that created it ("": none)
 	reg    *Registry
 	reqs   chan request
 	done   chan struct{}
@@ -97,6 +112,7 @@ type Session struct {
 	dupPM      int
 	stopChosen bool
 	lastActive time.Time
+	watched    bool // it has had a subscriber
 	lesson     *lessonRun
 	gallery    *galleryRun
 	replaying  bool // playing forward along the recorded branch
@@ -107,25 +123,44 @@ type Session struct {
 	view []byte
 }
 
-// Registry holds the live sessions, caps their number and expires idle
-// ones.
+// Registry holds the live sessions, caps their number (in all and per
+// client address) and expires idle ones.
 type Registry struct {
 	MaxSessions int
 	IdleTimeout time.Duration
+	// UnwatchedTimeout expires a session that never had a subscriber (a
+	// link scanner's GET, an <img> pointing at a permalink) much sooner.
+	UnwatchedTimeout time.Duration
+	// One address may create CreateBurst sessions at once, then
+	// CreatePerMinute a minute, and hold MaxPerAddr live ones.
+	CreatePerMinute float64
+	CreateBurst     int
+	MaxPerAddr      int
 
 	mu       sync.Mutex
 	sessions map[string]*Session
 	pending  int // sessions being built (counted against MaxSessions)
+	addrs    map[string]*addrState
+	now      func() time.Time // the clock of the per-address limits (tests)
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	log      *slog.Logger
 }
 
-// NewRegistry returns an empty registry; Close stops every session.
+// addrState is what the registry knows of one client address.
+type addrState struct {
+	live   int // sessions it holds (being built included)
+	bucket tokenBucket
+}
+
+// NewRegistry returns an empty registry with the default per-address
+// limits; Close stops every session.
 func NewRegistry(maxSessions int, idle time.Duration) *Registry {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel,
+	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, UnwatchedTimeout: DefaultUnwatchedTimeout,
+		CreatePerMinute: DefaultCreatePerMinute, CreateBurst: DefaultCreateBurst, MaxPerAddr: DefaultMaxSessionsPerAddr,
+		sessions: map[string]*Session{}, addrs: map[string]*addrState{}, now: time.Now, ctx: ctx, cancel: cancel,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -171,6 +206,9 @@ type CreateOptions struct {
 	Setup func(*Session) error
 	// Lang is the creator's language, for the notice of a cut script.
 	Lang i18n.Lang
+	// Addr is the creator's address, for the per-address limits ("": none,
+	// for sessions the server makes itself).
+	Addr string
 }
 
 // Create starts a session for a script. The cap on sessions is checked
@@ -179,7 +217,7 @@ type CreateOptions struct {
 // longer than the budget opens where it was cut, and its first viewers are
 // told what was cut. A bad script returns an error naming the line.
 func (r *Registry) Create(ctx context.Context, o CreateOptions) (*Session, error) {
-	if err := r.reserve(); err != nil {
+	if err := r.reserve(o.Addr); err != nil {
 		return nil, err
 	}
 	s, err := r.build(ctx, o)
@@ -189,9 +227,11 @@ func (r *Registry) Create(ctx context.Context, o CreateOptions) (*Session, error
 		err = ErrShuttingDown
 	}
 	if err != nil {
+		r.release(o.Addr)
 		r.mu.Unlock()
 		return nil, err
 	}
+	s.addr = o.Addr
 	r.sessions[s.ID] = s
 	r.wg.Add(1)
 	r.mu.Unlock()
@@ -202,9 +242,14 @@ func (r *Registry) Create(ctx context.Context, o CreateOptions) (*Session, error
 	return s, nil
 }
 
+// maxAddrs bounds the addresses the registry remembers: past it, those
+// holding no session and with a full bucket are forgotten.
+const maxAddrs = 4096
+
 // reserve takes a place for a session about to be built, or says why
-// there is none.
-func (r *Registry) reserve() error {
+// there is none: the server is shutting down, every session is taken, or
+// the address has created or holds too many.
+func (r *Registry) reserve(addr string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ctx.Err() != nil {
@@ -213,8 +258,40 @@ func (r *Registry) reserve() error {
 	if len(r.sessions)+r.pending >= r.MaxSessions {
 		return ErrTooManySessions
 	}
+	if addr != "" {
+		a := r.addrs[addr]
+		if a == nil {
+			if len(r.addrs) >= maxAddrs {
+				r.forget()
+			}
+			a = &addrState{bucket: tokenBucket{rate: r.CreatePerMinute / 60, burst: float64(r.CreateBurst)}}
+			r.addrs[addr] = a
+		}
+		if a.live >= r.MaxPerAddr || !a.bucket.allow(r.now()) {
+			return ErrAddrLimit
+		}
+		a.live++
+	}
 	r.pending++
 	return nil
+}
+
+// release gives back an address's place (r.mu held).
+func (r *Registry) release(addr string) {
+	if a := r.addrs[addr]; a != nil {
+		a.live--
+	}
+}
+
+// forget drops the addresses that hold no session and whose bucket has
+// refilled (r.mu held).
+func (r *Registry) forget() {
+	now := r.now()
+	for k, a := range r.addrs {
+		if a.live == 0 && a.bucket.full(now) {
+			delete(r.addrs, k)
+		}
+	}
 }
 
 // build parses and replays o.Src within the budgets and runs o.Setup.
@@ -257,6 +334,7 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 func (r *Registry) remove(s *Session) {
 	r.mu.Lock()
 	delete(r.sessions, s.ID)
+	r.release(s.addr)
 	r.mu.Unlock()
 }
 
@@ -306,11 +384,9 @@ func (s *Session) call(ctx context.Context, fn func(*Session)) error {
 func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 	return s.call(ctx, func(s *Session) {
 		s.subs[sub] = struct{}{}
+		s.watched = true
 		if v := s.View(); v != nil {
-			select {
-			case sub.ch <- v:
-			default:
-			}
+			sub.offer(v)
 		}
 		if s.notice != "" {
 			sub.sendError("", s.notice)
@@ -341,10 +417,9 @@ func (s *Session) loop(ctx context.Context) {
 	defer s.reg.wg.Done()
 	defer close(s.done)
 	defer s.reg.remove(s)
-	idle := time.NewTicker(max(s.reg.IdleTimeout/4, 10*time.Millisecond))
+	created := time.Now()
+	idle := time.NewTicker(max(min(s.reg.IdleTimeout, s.reg.UnwatchedTimeout)/4, 10*time.Millisecond))
 	defer idle.Stop()
-	watchdog := time.NewTicker(writeTimeout / 2)
-	defer watchdog.Stop()
 	var play *time.Ticker
 	var playC <-chan time.Time
 	setPlay := func() {
@@ -375,15 +450,11 @@ func (s *Session) loop(ctx context.Context) {
 		case <-playC:
 			s.lastActive = time.Now()
 			s.playStep()
-		case now := <-watchdog.C:
-			for sub := range s.subs {
-				if w := sub.writing.Load(); w != 0 && now.UnixNano()-w > int64(writeTimeout) {
-					delete(s.subs, sub)
-					sub.closeSlow()
-				}
-			}
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
+				return
+			}
+			if !s.watched && now.Sub(created) > s.reg.UnwatchedTimeout {
 				return
 			}
 		}
@@ -675,9 +746,7 @@ func (s *Session) publish() {
 	s.view = b
 	s.mu.Unlock()
 	for sub := range s.subs {
-		select {
-		case sub.ch <- b:
-		default:
+		if !sub.offer(b) {
 			delete(s.subs, sub)
 			sub.closeSlow()
 		}

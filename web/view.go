@@ -226,9 +226,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 	if err != nil {
 		return err
 	}
-	select {
-	case sub.ch <- b:
-	default:
+	if !sub.offer(b) {
 		sub.closeSlow()
 	}
 	return nil

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/go-chi/chi/v5"
+
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // clientFrame is what the browser sends: one script line or session verb.
@@ -36,10 +39,68 @@ func (b *tokenBucket) allow(now time.Time) bool {
 	return true
 }
 
+// full reports whether the bucket would be full at now.
+func (b *tokenBucket) full(now time.Time) bool {
+	return b.last.IsZero() || b.tokens+now.Sub(b.last).Seconds()*b.rate >= b.burst
+}
+
 const (
-	writeTimeout  = 5 * time.Second
+	// subscriberBuf is how many frames may wait for one client.
 	subscriberBuf = 64
+	// maxQueuedBytes bounds the bytes waiting for one client: a client
+	// that falls this far behind is dropped (a state with 1,000 messages
+	// in flight is about 120 KB).
+	maxQueuedBytes = 2 << 20
 )
+
+// sockets counts the open websockets in all, per session and per address.
+type sockets struct {
+	mu        sync.Mutex
+	total     int
+	bySession map[string]int
+	byAddr    map[string]int
+}
+
+// open takes a place for a socket, or returns the HTTP status that says
+// why there is none: 503 when the server or the session is full, 429 when
+// the address holds too many.
+func (s *Server) openSocket(id, addr string) int {
+	k := &s.sockets
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	switch {
+	case k.total >= s.opts.MaxSockets, k.bySession[id] >= s.opts.MaxSocketsPerSession:
+		return http.StatusServiceUnavailable
+	case k.byAddr[addr] >= s.opts.MaxSocketsPerAddr:
+		return http.StatusTooManyRequests
+	}
+	k.total++
+	k.bySession[id]++
+	k.byAddr[addr]++
+	return 0
+}
+
+func (s *Server) closeSocket(id, addr string) {
+	k := &s.sockets
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.total--
+	if k.bySession[id]--; k.bySession[id] == 0 {
+		delete(k.bySession, id)
+	}
+	if k.byAddr[addr]--; k.byAddr[addr] == 0 {
+		delete(k.byAddr, addr)
+	}
+}
+
+// clientAddr is the address a request comes from, for per-address limits.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	sess, err := s.reg.Get(chi.URLParam(r, "id"))
@@ -47,6 +108,12 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
+	addr := clientAddr(r)
+	if status := s.openSocket(sess.ID, addr); status != 0 {
+		http.Error(w, i18n.T(langOf(r), "err.too_many_sockets"), status)
+		return
+	}
+	defer s.closeSocket(sess.ID, addr)
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.opts.Origins})
 	if err != nil {
 		return // Accept has written the error (e.g. a foreign origin: 403)
@@ -72,17 +139,20 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	defer sess.unsubscribe(sub)
 	go func() {
 		defer cancel()
-		// A write has no timer of its own (one per frame per subscriber
-		// costs a lot at a thousand subscribers): a client that stops
-		// reading fills its buffer and the session cancels ctx, which
-		// aborts the blocked write; the session's watchdog also closes a
-		// connection whose write has been stuck for writeTimeout.
+		// Every write has a deadline: one timer per connection, re-armed
+		// for each frame (a timer per frame per subscriber costs a lot at
+		// a thousand subscribers). A write stuck past it drops the
+		// client.
+		deadline := time.AfterFunc(time.Hour, sub.closeSlow)
+		deadline.Stop()
+		defer deadline.Stop()
 		for {
 			select {
 			case b := <-sub.ch:
-				sub.writing.Store(time.Now().UnixNano())
+				sub.queued.Add(-int64(len(b)))
+				deadline.Reset(s.opts.WriteTimeout)
 				err := c.Write(ctx, websocket.MessageText, b)
-				sub.writing.Store(0)
+				deadline.Stop()
 				if err != nil {
 					return
 				}
