@@ -255,3 +255,31 @@ func TestHTTPTimeouts(t *testing.T) {
 	w.send("propose s1 X")
 	w.next("state")
 }
+
+// TestPlayPausesWithoutViewers (issue 8, item 16): a session playing a run
+// that never ends (no quorum: p1 retries forever) pauses when its last
+// viewer leaves, and then expires like any idle session: play ticks are
+// not activity.
+func TestPlayPausesWithoutViewers(t *testing.T) {
+	srv, ts := newTestServer(t, Options{IdleTimeout: 300 * time.Millisecond})
+	id := openScript(t, ts.URL, "cluster proposers=1 acceptors=3 learners=1\ncrash a2\ncrash a3\npropose p1 X\n")
+	w, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.next("state")
+	w.send("play ms=25 stop=never")
+	for s := w.next("state"); !s["playing"].(bool); s = w.next("state") {
+	}
+	w.c.Close(websocket.StatusNormalClosure, "")
+	sess, _ := srv.Registry().Get(id)
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.Registry().Len() > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if srv.Registry().Len() != 0 {
+		playing := false
+		sess.call(context.Background(), func(s *Session) { playing = s.playing })
+		t.Fatalf("a session left playing (playing=%v) never expired", playing)
+	}
+}

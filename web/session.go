@@ -396,7 +396,15 @@ func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 
 func (s *Session) unsubscribe(sub *subscriber) {
 	select {
-	case s.reqs <- request{fn: func(s *Session) { delete(s.subs, sub) }}:
+	case s.reqs <- request{fn: func(s *Session) {
+		delete(s.subs, sub)
+		if len(s.subs) == 0 && s.playing {
+			// Nobody is watching: pause rather than spend a core and
+			// fill the history until the session expires.
+			s.playing, s.replaying = false, false
+			s.publish()
+		}
+	}}:
 	case <-s.done:
 	}
 }
@@ -448,8 +456,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.sub.sendError(req.line, err.Error())
 			}
 		case <-playC:
-			s.lastActive = time.Now()
-			s.playStep()
+			s.playStep() // not activity: only a client's request is
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
 				return
