@@ -32,6 +32,10 @@ const (
 	// animation and the log; the rest are counted in last_omitted (the
 	// browser asks for them with "log FROM TO" when it shows them).
 	MaxLastEvents = 50
+	// MaxBranchesListed bounds the branches a state frame lists (item 17):
+	// the current one and the newest others. Twenty sockets spamming goto
+	// and tick grew 1,848 branches and 120 KB frames.
+	MaxBranchesListed = 20
 )
 
 // replayItem is one action of a script, with its line (0: none).

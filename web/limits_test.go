@@ -240,3 +240,43 @@ func BenchmarkLargestCommandFrame(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "frame-bytes")
 }
+
+// TestBranchListCapped (issue 8, item 17): however many branches a session
+// grows, a state frame lists at most MaxBranchesListed of them (the current
+// one always) and counts them all.
+func TestBranchListCapped(t *testing.T) {
+	_, ts := newTestServer(t, Options{CommandRate: 1e6, CommandBurst: 1e6})
+	id := openScript(t, ts.URL, "cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n")
+	w, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.next("state")
+	const n = 150 // the first tick extends the only branch; each later one forks
+	for i := 0; i < n; i++ {
+		w.send("goto 1")
+		w.next("state")
+		w.send(fmt.Sprintf("tick %d", i+1)) // a new branch each time
+		w.next("state")
+	}
+	w.send("goto 0")
+	_, b, err := w.c.Read(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v View
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	current := 0
+	for _, br := range v.Branches {
+		if br.Current {
+			current++
+		}
+	}
+	if len(v.Branches) > MaxBranchesListed || current != 1 || v.BranchesTotal != n {
+		t.Errorf("frame lists %d branches (%d current) of %d; want at most %d, the current one among them, and a total of %d",
+			len(v.Branches), current, v.BranchesTotal, MaxBranchesListed, n)
+	}
+	t.Logf("frame with %d branches: %d bytes", v.BranchesTotal, len(b))
+}

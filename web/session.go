@@ -113,6 +113,7 @@ type Session struct {
 	stopChosen bool
 	lastActive time.Time
 	watched    bool // it has had a subscriber
+	branches   branchCache
 	lesson     *lessonRun
 	gallery    *galleryRun
 	replaying  bool // playing forward along the recorded branch
