@@ -16,5 +16,8 @@ func init() {
 		"err.too_many_sessions": {"The server has too many live sessions; try again later.", "服务器上的会话太多了，请稍后再试。"},
 		"err.shutting_down":     {"The server is restarting; try again in a moment.", "服务器正在重启，请稍后再试。"},
 		"err.too_many_sockets":  {"Too many open connections; close some tabs and try again.", "打开的连接太多了；请关闭一些标签页后再试。"},
+		"err.commands_conn":     {"Too many commands: slow down.", "命令太多了：请慢一点。"},
+		"err.commands_session":  {"Too many commands on this session (from all its windows): slow down.", "这个会话（所有窗口合计）的命令太多了：请慢一点。"},
+		"err.commands_addr":     {"Too many commands from your address: slow down.", "来自你的地址的命令太多了：请慢一点。"},
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,7 +146,7 @@ func TestSocketCaps(t *testing.T) {
 // once its queue passes maxQueuedBytes or a write has been stuck for the
 // write timeout, so it cannot pin memory.
 func TestSlowReaderDropped(t *testing.T) {
-	srv, ts := newTestServer(t, Options{WriteTimeout: 300 * time.Millisecond, CommandRate: 1e6, CommandBurst: 1e6})
+	srv, ts := newTestServer(t, Options{WriteTimeout: 300 * time.Millisecond, CommandRate: 1e6, CommandBurst: 1e6, SessionCommandRate: 1e6, SessionCommandBurst: 1e6, AddrCommandRate: 1e6, AddrCommandBurst: 1e6})
 	id := openScript(t, ts.URL, "cluster proposers=3 acceptors=9 learners=3 timeout=3\npropose p1 X\npropose p2 Y\npropose p3 Z\nrun max=3000 dup=0.5\n")
 	// The slow one: a raw connection that sends the handshake and never
 	// reads a byte.
@@ -281,5 +283,81 @@ func TestPlayPausesWithoutViewers(t *testing.T) {
 		playing := false
 		sess.call(context.Background(), func(s *Session) { playing = s.playing })
 		t.Fatalf("a session left playing (playing=%v) never expired", playing)
+	}
+}
+
+// burstCommands sends per ticks from each of the sockets at once (each
+// socket reading everything it is sent) and returns how many were refused
+// as too many.
+func burstCommands(t *testing.T, conns []*wsClient, per int) int {
+	var mu sync.Mutex
+	refused := 0
+	var wg sync.WaitGroup
+	for _, w := range conns {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < per; i++ {
+				b, _ := json.Marshal(clientFrame{Cmd: "tick"})
+				if w.c.Write(context.Background(), websocket.MessageText, b) != nil {
+					return
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for {
+				ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+				_, b, err := w.c.Read(ctx)
+				cancel()
+				if err != nil {
+					return
+				}
+				if strings.Contains(strings.ToLower(string(b)), "too many commands") {
+					mu.Lock()
+					refused++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return refused
+}
+
+// TestCommandRatePerSessionAndAddress (issue 8, item 18): ten sockets on
+// one session ran 2,830 commands in 10 s, none limited, since the limit
+// was per connection. Now the session and the address have limits too.
+func TestCommandRatePerSessionAndAddress(t *testing.T) {
+	_, ts := newTestServer(t, Options{CommandRate: 30, CommandBurst: 60, SessionCommandRate: 20, SessionCommandBurst: 40,
+		AddrCommandRate: 1e6, AddrCommandBurst: 1e6})
+	id := openScript(t, ts.URL, "cluster servers=3")
+	var conns []*wsClient
+	for i := 0; i < 10; i++ {
+		w, _, err := dialWS(t, ts.URL, id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.next("state")
+		conns = append(conns, w)
+	}
+	// 10 x 30: each socket within its own burst of 60.
+	if refused := burstCommands(t, conns, 30); refused < 300-40-40 {
+		t.Errorf("one session: %d of 300 commands refused; its burst is 40", refused)
+	}
+	// Per address: four sessions, each within its own limit.
+	_, ts2 := newTestServer(t, Options{CommandRate: 30, CommandBurst: 60, SessionCommandRate: 1e6, SessionCommandBurst: 1e6,
+		AddrCommandRate: 20, AddrCommandBurst: 40})
+	conns = nil
+	for i := 0; i < 4; i++ {
+		w, _, err := dialWS(t, ts2.URL, openScript(t, ts2.URL, "cluster servers=3"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.next("state")
+		conns = append(conns, w)
+	}
+	if refused := burstCommands(t, conns, 30); refused < 120-40-40 {
+		t.Errorf("one address: %d of 120 commands refused; its burst is 40", refused)
 	}
 }

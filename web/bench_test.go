@@ -33,7 +33,8 @@ func BenchmarkBroadcast1000(b *testing.B) {
 
 func benchBroadcast(b *testing.B, n int) {
 	// Every client is on 127.0.0.1: lift the per-address socket cap.
-	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9, MaxSocketsPerAddr: 2 * n})
+	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9, SessionCommandRate: 1e9, SessionCommandBurst: 1e9,
+		AddrCommandRate: 1e9, AddrCommandBurst: 1e9, MaxSocketsPerAddr: 2 * n})
 	ts := newServerForBench(srv)
 	defer srv.Close()
 	defer ts.Close()

@@ -245,7 +245,7 @@ func BenchmarkLargestCommandFrame(b *testing.B) {
 // grows, a state frame lists at most MaxBranchesListed of them (the current
 // one always) and counts them all.
 func TestBranchListCapped(t *testing.T) {
-	_, ts := newTestServer(t, Options{CommandRate: 1e6, CommandBurst: 1e6})
+	_, ts := newTestServer(t, Options{CommandRate: 1e6, CommandBurst: 1e6, SessionCommandRate: 1e6, SessionCommandBurst: 1e6, AddrCommandRate: 1e6, AddrCommandBurst: 1e6})
 	id := openScript(t, ts.URL, "cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n")
 	w, _, err := dialWS(t, ts.URL, id, nil)
 	if err != nil {

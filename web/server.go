@@ -42,9 +42,15 @@ type Options struct {
 	// Origins are extra host patterns allowed to open websockets (the
 	// page's own origin is always allowed).
 	Origins []string
-	// CommandRate and CommandBurst limit one connection's commands.
-	CommandRate  float64
-	CommandBurst int
+	// CommandRate and CommandBurst limit one connection's commands; the
+	// Session and Addr pairs limit the commands of all the sockets of one
+	// session and of one client address.
+	CommandRate         float64
+	CommandBurst        int
+	SessionCommandRate  float64
+	SessionCommandBurst int
+	AddrCommandRate     float64
+	AddrCommandBurst    int
 	// UnwatchedTimeout expires sessions that never had a subscriber.
 	UnwatchedTimeout time.Duration
 	// One address may create CreateBurst sessions at once, then
@@ -67,12 +73,13 @@ type Options struct {
 
 // Server is the paxviz web app.
 type Server struct {
-	opts    Options
-	reg     *Registry
-	log     *slog.Logger
-	mux     http.Handler
-	gallery gallery
-	sockets sockets
+	opts     Options
+	reg      *Registry
+	log      *slog.Logger
+	mux      http.Handler
+	gallery  gallery
+	sockets  sockets
+	addrCmds addrBuckets
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
@@ -91,9 +98,17 @@ const (
 	DefaultMaxSocketsPerSession = 1000
 	DefaultMaxSocketsPerAddr    = 200
 	DefaultWriteTimeout         = 5 * time.Second
-	maxFrameBytes               = 4096
-	maxFormBytes                = 1 << 20
-	maxScriptBytes              = 256 << 10
+	// Commands a second (and bursts): a learner clicks or holds a key at
+	// a few a second; a page also asks for its log.
+	DefaultCommandRate         = 30
+	DefaultCommandBurst        = 60
+	DefaultSessionCommandRate  = 40
+	DefaultSessionCommandBurst = 80
+	DefaultAddrCommandRate     = 60
+	DefaultAddrCommandBurst    = 120
+	maxFrameBytes              = 4096
+	maxFormBytes               = 1 << 20
+	maxScriptBytes             = 256 << 10
 )
 
 // Timeouts of the HTTP server (item 15). A hijacked connection (a
@@ -130,10 +145,22 @@ func NewServer(opts Options) *Server {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
 	if opts.CommandRate <= 0 {
-		opts.CommandRate = 30
+		opts.CommandRate = DefaultCommandRate
 	}
 	if opts.CommandBurst <= 0 {
-		opts.CommandBurst = 60
+		opts.CommandBurst = DefaultCommandBurst
+	}
+	if opts.SessionCommandRate <= 0 {
+		opts.SessionCommandRate = DefaultSessionCommandRate
+	}
+	if opts.SessionCommandBurst <= 0 {
+		opts.SessionCommandBurst = DefaultSessionCommandBurst
+	}
+	if opts.AddrCommandRate <= 0 {
+		opts.AddrCommandRate = DefaultAddrCommandRate
+	}
+	if opts.AddrCommandBurst <= 0 {
+		opts.AddrCommandBurst = DefaultAddrCommandBurst
 	}
 	if opts.UnwatchedTimeout <= 0 {
 		opts.UnwatchedTimeout = DefaultUnwatchedTimeout
@@ -166,7 +193,9 @@ func NewServer(opts Options) *Server {
 	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout)
 	s.reg.UnwatchedTimeout = opts.UnwatchedTimeout
 	s.reg.CreatePerMinute, s.reg.CreateBurst, s.reg.MaxPerAddr = opts.CreatePerMinute, opts.CreateBurst, opts.MaxSessionsPerAddr
+	s.reg.CommandRate, s.reg.CommandBurst = opts.SessionCommandRate, opts.SessionCommandBurst
 	s.reg.log = opts.Logger
+	s.addrCmds = addrBuckets{rate: opts.AddrCommandRate, burst: float64(opts.AddrCommandBurst), m: map[string]*tokenBucket{}}
 	s.sockets = sockets{bySession: map[string]int{}, byAddr: map[string]int{}}
 	s.mux = s.routes()
 	return s

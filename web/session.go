@@ -113,6 +113,7 @@ type Session struct {
 	stopChosen bool
 	lastActive time.Time
 	watched    bool // it has had a subscriber
+	cmdLimit   tokenBucket
 	branches   branchCache
 	lesson     *lessonRun
 	gallery    *galleryRun
@@ -137,6 +138,10 @@ type Registry struct {
 	CreatePerMinute float64
 	CreateBurst     int
 	MaxPerAddr      int
+	// CommandRate and CommandBurst limit the commands of one session, from
+	// all its sockets together.
+	CommandRate  float64
+	CommandBurst int
 
 	mu       sync.Mutex
 	sessions map[string]*Session
@@ -161,6 +166,7 @@ func NewRegistry(maxSessions int, idle time.Duration) *Registry {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, UnwatchedTimeout: DefaultUnwatchedTimeout,
 		CreatePerMinute: DefaultCreatePerMinute, CreateBurst: DefaultCreateBurst, MaxPerAddr: DefaultMaxSessionsPerAddr,
+		CommandRate: DefaultSessionCommandRate, CommandBurst: DefaultSessionCommandBurst,
 		sessions: map[string]*Session{}, addrs: map[string]*addrState{}, now: time.Now, ctx: ctx, cancel: cancel,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
@@ -320,6 +326,7 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	s := &Session{
 		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
 		h: h, events: spent, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
+		cmdLimit: tokenBucket{rate: r.CommandRate, burst: float64(r.CommandBurst)},
 	}
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
@@ -449,6 +456,10 @@ func (s *Session) loop(ctx context.Context) {
 			return
 		case req := <-s.reqs:
 			s.lastActive = time.Now()
+			if req.sub != nil && req.fn == nil && !s.cmdLimit.allow(s.lastActive) {
+				req.sub.sendError(req.line, i18n.T(req.sub.lang, "err.commands_session"))
+				continue
+			}
 			err := s.safely(req)
 			if req.reply != nil {
 				req.reply <- result{err: err}

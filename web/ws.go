@@ -93,6 +93,32 @@ func (s *Server) closeSocket(id, addr string) {
 	}
 }
 
+// addrBuckets limit the commands of each client address, from all its
+// sockets together.
+type addrBuckets struct {
+	mu          sync.Mutex
+	rate, burst float64
+	m           map[string]*tokenBucket
+}
+
+func (a *addrBuckets) allow(addr string, now time.Time) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := a.m[addr]
+	if b == nil {
+		if len(a.m) >= maxAddrs {
+			for k, b := range a.m {
+				if b.full(now) {
+					delete(a.m, k)
+				}
+			}
+		}
+		b = &tokenBucket{rate: a.rate, burst: a.burst}
+		a.m[addr] = b
+	}
+	return b.allow(now)
+}
+
 // clientAddr is the address a request comes from, for per-address limits.
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -177,8 +203,13 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			sub.sendError("", "binary frames are not accepted; send JSON {\"cmd\": \"...\"}")
 			continue
 		}
-		if !limit.allow(time.Now()) {
-			sub.sendError("", "too many commands: slow down")
+		now := time.Now()
+		if !limit.allow(now) {
+			sub.sendError("", i18n.T(sub.lang, "err.commands_conn"))
+			continue
+		}
+		if !s.addrCmds.allow(addr, now) {
+			sub.sendError("", i18n.T(sub.lang, "err.commands_addr"))
 			continue
 		}
 		var f clientFrame
