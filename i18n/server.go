@@ -19,5 +19,6 @@ func init() {
 		"err.commands_conn":     {"Too many commands: slow down.", "命令太多了：请慢一点。"},
 		"err.commands_session":  {"Too many commands on this session (from all its windows): slow down.", "这个会话（所有窗口合计）的命令太多了：请慢一点。"},
 		"err.commands_addr":     {"Too many commands from your address: slow down.", "来自你的地址的命令太多了：请慢一点。"},
+		"err.session_busy":      {"This session is busy; try again in a moment.", "这个会话正忙，请稍后再试。"},
 	})
 }

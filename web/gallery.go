@@ -176,10 +176,17 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
 		return
 	}
-	script, err := sess.Script(r.Context())
+	wctx, cancel := context.WithTimeout(r.Context(), pageWait)
+	defer cancel()
+	script, err := sess.Script(wctx)
+	var rounds int
+	if err == nil {
+		rounds, err = maxRound(wctx, sess)
+	}
 	if err != nil {
-		w.WriteHeader(http.StatusNotFound)
-		enc.Encode(SearchResult{Error: err.Error()})
+		status, msg := waitErr(langOf(r), err)
+		w.WriteHeader(status)
+		enc.Encode(SearchResult{Error: msg})
 		return
 	}
 	cl, prefix, err := check.ParsePrefix(script)
@@ -192,7 +199,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	// propose, nobody starts a ballot beyond the highest round used, no
 	// crash or duplicate. ?deep=1 allows one more round, one crash and one
 	// duplicate (a far larger search).
-	opt := check.EngineOptions{Cluster: cl, Prefix: prefix, MaxRound: min(maxRound(sess), check.MaxMaxRound),
+	opt := check.EngineOptions{Cluster: cl, Prefix: prefix, MaxRound: min(rounds, check.MaxMaxRound),
 		MaxStates: 200_000, Timeout: 8 * time.Second}
 	if r.URL.Query().Get("deep") == "1" {
 		opt.MaxRound = min(opt.MaxRound+1, check.MaxMaxRound)
@@ -218,15 +225,18 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // maxRound returns the highest ballot round any proposer has used.
-func maxRound(sess *Session) int {
+func maxRound(ctx context.Context, sess *Session) (int, error) {
 	n := 0
-	sess.call(ctxBackground(), func(sess *Session) {
+	err := sess.call(ctx, func(sess *Session) {
 		st := sess.h.State()
 		for _, p := range st.Config().Proposers {
 			n = max(n, int(st.Nodes()[p].P.RoundUsed))
 		}
 	})
-	return max(n, 1)
+	if err != nil {
+		return 0, err
+	}
+	return max(n, 1), nil
 }
 
 // GalleryData is the gallery page's view model.

@@ -299,6 +299,7 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := s.create(r, l.ClusterLine+"\n", func(sess *Session) error {
 		sess.lesson = &lessonRun{lesson: l, answer: -1}
+		sess.lessonFile = l
 		return sess.enterStep(step)
 	})
 	if err != nil {
@@ -320,9 +321,8 @@ func (s *Server) handleFork(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	s.openScript(w, r, script)
@@ -353,12 +353,8 @@ func lessonPage(l *lessons.Lesson, lang i18n.Lang, explicitStep bool) *LessonPag
 
 // lessonPage for an existing session (the /s/{id} page of a lesson).
 func (s *Server) lessonPage(sess *Session, lang i18n.Lang) *LessonPage {
-	var l *lessons.Lesson
-	if err := sess.call(ctxBackground(), func(sess *Session) {
-		if sess.lesson != nil {
-			l = sess.lesson.lesson
-		}
-	}); err != nil || l == nil {
+	l := sess.lessonFile // set before the session started; never changes
+	if l == nil {
 		return nil
 	}
 	if set := s.lessonSet(); set != nil {

@@ -207,8 +207,24 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // Registry returns the session registry.
 func (s *Server) Registry() *Registry { return s.reg }
 
-// Close stops every session.
-func (s *Server) Close() { s.reg.Close() }
+// Close stops every session: their subscribers are told the server is
+// going away (1001), and sessions asked for from now on are refused with
+// 503. It waits (at most closeWait) for the sockets to finish their close
+// handshakes.
+func (s *Server) Close() {
+	s.reg.Close()
+	for deadline := time.Now().Add(closeWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		s.sockets.mu.Lock()
+		n := s.sockets.total
+		s.sockets.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
+}
+
+// closeWait bounds how long Close waits for the sockets' close handshakes.
+const closeWait = 3 * time.Second
 
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
@@ -561,6 +577,37 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) *Session {
 	return sess
 }
 
+// pageWait bounds how long a page waits for a busy session's goroutine
+// (a variable for tests).
+var pageWait = 5 * time.Second
+
+// waitErr is the status and message for a session that did not answer a
+// page in time: gone (404) or busy (503).
+func waitErr(lang i18n.Lang, err error) (int, string) {
+	if errors.Is(err, ErrSessionClosed) {
+		return http.StatusNotFound, i18n.T(lang, "err.no_session")
+	}
+	return http.StatusServiceUnavailable, i18n.T(lang, "err.session_busy")
+}
+
+// script returns a session's script for a page, waiting at most pageWait
+// and no longer than the request; on failure it has written the error
+// page.
+func (s *Server) script(w http.ResponseWriter, r *http.Request, sess *Session) (string, bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), pageWait)
+	defer cancel()
+	script, err := sess.Script(ctx)
+	if err != nil {
+		status, msg := waitErr(langOf(r), err)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "5")
+		}
+		s.errorPage(w, r, status, msg)
+		return "", false
+	}
+	return script, true
+}
+
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	sess := s.session(w, r)
 	if sess == nil {
@@ -581,9 +628,8 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -597,9 +643,8 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +17,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
+	"github.com/paxviz/paxviz/lessons"
 )
 
 // Errors of the session registry.
@@ -42,7 +46,10 @@ const (
 // writes frames to ch; a client too slow to keep up is closed, never
 // allowed to stall the others.
 type subscriber struct {
-	ch        chan []byte
+	ch chan []byte
+	// close ends the connection with a close code and reason (once; later
+	// calls do nothing); closeSlow is close for a client that fell behind.
+	close     func(code websocket.StatusCode, reason string)
 	closeSlow func()
 	lang      i18n.Lang // for the errors this client is sent
 	// queued is the bytes waiting in ch: past maxQueuedBytes the client is
@@ -91,11 +98,12 @@ type result struct {
 type Session struct {
 	ID string
 
-	addr   string // the address that created it ("": none)
-	reg    *Registry
-	reqs   chan request
-	done   chan struct{}
-	cancel context.CancelFunc
+	addr       string          // the address that created it ("": none)
+	lessonFile *lessons.Lesson // the lesson it plays (nil: none); set before it starts
+	reg        *Registry
+	reqs       chan request
+	done       chan struct{}
+	cancel     context.CancelFunc
 
 	// Owned by the session goroutine.
 	h          *sim.History
@@ -468,7 +476,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.sub.sendError(req.line, err.Error())
 			}
 		case <-playC:
-			s.playStep() // not activity: only a client's request is
+			s.guard("play", s.playStep) // not activity: only a client's request is
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
 				return
@@ -499,9 +507,24 @@ func (s *Session) safely(req request) (err error) {
 	return s.handle(req.sub, req.line)
 }
 
+// closeSubs tells every subscriber the session is going away (1001): the
+// server is shutting down or the session was closed.
+// guard runs f on the session goroutine outside a request (a play tick);
+// a panic (a bug) stops playing and is logged instead of taking the server
+// down.
+func (s *Session) guard(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.playing, s.replaying = false, false
+			s.reg.log.Error("session panic", "session", s.ID, "in", what, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
 func (s *Session) closeSubs() {
 	for sub := range s.subs {
-		sub.closeSlow()
+		sub.close(websocket.StatusGoingAway, "server shutting down")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -150,14 +151,32 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// connection is hijacked.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// Closing: the first close wins. It runs the close handshake (which
+	// the handler waits for before it drops the connection), then cancels
+	// ctx, ending the reader and the writer. A client too slow to keep up
+	// is not waited for: ctx is cancelled first, which ends the connection
+	// at once (coder/websocket closes a connection whose read or write
+	// context ends).
 	var once sync.Once
+	closed := make(chan struct{})
 	sub := &subscriber{ch: make(chan []byte, subscriberBuf), lang: langOf(r)}
-	sub.closeSlow = func() {
+	sub.close = func(code websocket.StatusCode, reason string) {
 		once.Do(func() {
-			cancel()
-			go c.Close(websocket.StatusPolicyViolation, "connection too slow to keep up")
+			go func() {
+				defer close(closed)
+				if code == websocket.StatusPolicyViolation {
+					cancel()
+				}
+				c.Close(code, reason)
+				cancel()
+			}()
 		})
 	}
+	sub.closeSlow = func() { sub.close(websocket.StatusPolicyViolation, "connection too slow to keep up") }
+	defer func() {
+		once.Do(func() { close(closed) }) // no close under way: none may start now
+		<-closed
+	}()
 	if err := sess.subscribe(ctx, sub); err != nil {
 		c.Close(websocket.StatusGoingAway, "session closed")
 		return
@@ -165,6 +184,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	defer sess.unsubscribe(sub)
 	go func() {
 		defer cancel()
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Error("websocket writer panic", "session", sess.ID, "panic", p, "stack", string(debug.Stack()))
+			}
+		}()
 		// Every write has a deadline: one timer per connection, re-armed
 		// for each frame (a timer per frame per subscriber costs a lot at
 		// a thousand subscribers). A write stuck past it drops the
@@ -185,7 +209,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			case <-ctx.Done():
 				return
 			case <-sess.done:
-				c.Close(websocket.StatusGoingAway, "session ended")
+				sub.close(websocket.StatusGoingAway, "session ended")
 				return
 			}
 		}

@@ -79,7 +79,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stdout, "paxviz: shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Close() // ends sessions, which closes their websockets
+		srv.Close() // ends sessions: sockets get 1001 (going away), creations 503
 		if err := hs.Shutdown(sctx); err != nil {
 			hs.Close()
 		}
