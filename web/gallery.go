@@ -143,6 +143,42 @@ func (s *Session) galleryView() *GalleryView {
 // may use a core for seconds.
 var searchSlots = make(chan struct{}, 1)
 
+// searchTurns keep one address from holding the search slot: after a
+// search, its address waits as long as the search took (at least gap)
+// before its next one, so others get turns in between.
+type searchTurns struct {
+	gap  time.Duration
+	mu   sync.Mutex
+	next map[string]time.Time // when each address may search again
+}
+
+// wait returns how long addr must still wait before searching.
+func (t *searchTurns) wait(addr string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.next[addr].Sub(now)
+}
+
+// done records that addr searched from start to end.
+func (t *searchTurns) done(addr string, start, end time.Time) {
+	if t.gap < 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.next == nil {
+		t.next = map[string]time.Time{}
+	}
+	if len(t.next) >= maxAddrs {
+		for k, at := range t.next {
+			if at.Before(end) {
+				delete(t.next, k)
+			}
+		}
+	}
+	t.next[addr] = end.Add(max(end.Sub(start), t.gap))
+}
+
 // SearchResult answers "search from here".
 type SearchResult struct {
 	Found     bool    `json:"found"`
@@ -167,13 +203,16 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
-	select {
-	case searchSlots <- struct{}{}:
-		defer func() { <-searchSlots }()
-	default:
+	busy := func(retry time.Duration) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(retry, time.Second).Round(time.Second)/time.Second)))
 		w.WriteHeader(http.StatusTooManyRequests)
 		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
+	}
+	addr := clientAddr(r)
+	if wait := s.searches.wait(addr, time.Now()); wait > 0 {
+		busy(wait)
 		return
 	}
 	wctx, cancel := context.WithTimeout(r.Context(), pageWait)
@@ -189,6 +228,17 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		enc.Encode(SearchResult{Error: msg})
 		return
 	}
+	// The slot is taken only now: waiting for a busy session does not
+	// hold it.
+	select {
+	case searchSlots <- struct{}{}:
+		defer func() { <-searchSlots }()
+	default:
+		busy(time.Second)
+		return
+	}
+	start := time.Now()
+	defer func() { s.searches.done(addr, start, time.Now()) }()
 	cl, prefix, err := check.ParsePrefix(script)
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)

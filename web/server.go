@@ -66,6 +66,10 @@ type Options struct {
 	// WriteTimeout is the deadline of one websocket write: a client that
 	// takes longer to accept a frame is dropped.
 	WriteTimeout time.Duration
+	// SearchGap is the least one address waits between two searches from
+	// here (after a search it waits as long as that search took, at
+	// least this); negative: no turns at all (tests).
+	SearchGap time.Duration
 	// Lessons lists the lessons (nil: none).
 	Lessons LessonSource
 	Logger  *slog.Logger
@@ -80,6 +84,7 @@ type Server struct {
 	gallery  gallery
 	sockets  sockets
 	addrCmds addrBuckets
+	searches searchTurns
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
@@ -98,6 +103,7 @@ const (
 	DefaultMaxSocketsPerSession = 1000
 	DefaultMaxSocketsPerAddr    = 200
 	DefaultWriteTimeout         = 5 * time.Second
+	DefaultSearchGap            = 2 * time.Second
 	// Commands a second (and bursts): a learner clicks or holds a key at
 	// a few a second; a page also asks for its log.
 	DefaultCommandRate         = 30
@@ -186,6 +192,9 @@ func NewServer(opts Options) *Server {
 	if opts.WriteTimeout <= 0 {
 		opts.WriteTimeout = DefaultWriteTimeout
 	}
+	if opts.SearchGap == 0 {
+		opts.SearchGap = DefaultSearchGap
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -195,6 +204,7 @@ func NewServer(opts Options) *Server {
 	s.reg.CreatePerMinute, s.reg.CreateBurst, s.reg.MaxPerAddr = opts.CreatePerMinute, opts.CreateBurst, opts.MaxSessionsPerAddr
 	s.reg.CommandRate, s.reg.CommandBurst = opts.SessionCommandRate, opts.SessionCommandBurst
 	s.reg.log = opts.Logger
+	s.searches.gap = opts.SearchGap
 	s.addrCmds = addrBuckets{rate: opts.AddrCommandRate, burst: float64(opts.AddrCommandBurst), m: map[string]*tokenBucket{}}
 	s.sockets = sockets{bySession: map[string]int{}, byAddr: map[string]int{}}
 	s.mux = s.routes()
@@ -236,7 +246,7 @@ func (s *Server) routes() http.Handler {
 	if s.opts.StaticDir != "" {
 		staticFS = os.DirFS(s.opts.StaticDir)
 	}
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(staticFS))
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(noDirs{staticFS}))
 	r.Get("/static/*", func(w http.ResponseWriter, req *http.Request) {
 		if s.opts.StaticDir != "" {
 			w.Header().Set("Cache-Control", "no-store")
@@ -263,6 +273,22 @@ func (s *Server) routes() http.Handler {
 	return r
 }
 
+// noDirs serves an FS's files but not its directories, so that /static/
+// does not list what it holds.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
+}
+
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -277,9 +303,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		host := r.Host
+		// connect-src 'self' covers the page's own ws:// and wss:// (CSP
+		// Level 3); the Host header, the client's to choose, is not copied
+		// in.
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self' ws://"+host+" wss://"+host+"; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+			"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -338,6 +366,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "sessions": s.reg.Len()})
 }
 
@@ -633,6 +662,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", `attachment; filename="paxviz-`+sess.ID+`.pxs"`)
 	io.WriteString(w, "# exported from paxviz; replay with: paxviz run FILE\n")
 	io.WriteString(w, script)
@@ -648,6 +678,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(map[string]string{
 		"permalink": EncodePermalink(script),
 		"script":    "/sandbox?script=" + url.QueryEscape(script),
