@@ -361,3 +361,21 @@ func TestCommandRatePerSessionAndAddress(t *testing.T) {
 		t.Errorf("one address: %d of 120 commands refused; its burst is 40", refused)
 	}
 }
+
+// TestClientAddr: an IPv6 client is limited by its /64, since it may pick
+// any address in it.
+func TestClientAddr(t *testing.T) {
+	for remote, want := range map[string]string{
+		"127.0.0.1:5000":             "127.0.0.1",
+		"[2001:db8:1:2:3:4:5:6]:443": "2001:db8:1:2::/64",
+		"[2001:db8:1:2:ff::1]:80":    "2001:db8:1:2::/64",
+		"[::ffff:10.0.0.1]:80":       "::ffff:10.0.0.1",
+		"garbage":                    "garbage",
+	} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.RemoteAddr = remote
+		if got := clientAddr(req); got != want {
+			t.Errorf("clientAddr(%q) = %q, want %q", remote, got, want)
+		}
+	}
+}

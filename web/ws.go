@@ -120,13 +120,19 @@ func (a *addrBuckets) allow(addr string, now time.Time) bool {
 	return b.allow(now)
 }
 
-// clientAddr is the address a request comes from, for per-address limits.
+// clientAddr is the address a request comes from, for per-address
+// limits: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+// network: a single client may use any address in it).
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	ip := net.ParseIP(host)
+	if ip == nil || ip.To4() != nil {
+		return host
+	}
+	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
