@@ -107,7 +107,7 @@ type Session struct {
 
 	// Owned by the session goroutine.
 	h          *sim.History
-	events     int    // events recorded in h, against MaxSessionEvents
+	events     int    // events recorded in h, against MaxSessionEvents (redoing a recorded action counts again: conservative)
 	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
 	seq        uint64
