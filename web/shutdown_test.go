@@ -25,16 +25,22 @@ func TestShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.next("state")
-	srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for {
-		if _, _, err := w.c.Read(ctx); err != nil {
-			if st := websocket.CloseStatus(err); st != websocket.StatusGoingAway {
-				t.Errorf("close status %v (%v), want 1001 going away", st, err)
+	// Read (and so answer the close handshake) while the server closes,
+	// as a browser does.
+	closed := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		for {
+			if _, _, err := w.c.Read(ctx); err != nil {
+				closed <- err
+				return
 			}
-			break
 		}
+	}()
+	srv.Close()
+	if err := <-closed; websocket.CloseStatus(err) != websocket.StatusGoingAway {
+		t.Errorf("close status %v (%v), want 1001 going away", websocket.CloseStatus(err), err)
 	}
 	resp, body := get(t, ts.URL+"/sandbox?script="+url.QueryEscape("cluster servers=3"))
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "restarting") {

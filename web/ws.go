@@ -62,7 +62,7 @@ type sockets struct {
 	byAddr    map[string]int
 }
 
-// open takes a place for a socket, or returns the HTTP status that says
+// openSocket takes a place for a socket, or returns the HTTP status that says
 // why there is none: 503 when the server or the session is full, 429 when
 // the address holds too many.
 func (s *Server) openSocket(id, addr string) int {
@@ -108,8 +108,8 @@ func (a *addrBuckets) allow(addr string, now time.Time) bool {
 	b := a.m[addr]
 	if b == nil {
 		if len(a.m) >= maxAddrs {
-			for k, b := range a.m {
-				if b.full(now) {
+			for k, old := range a.m {
+				if old.full(now) {
 					delete(a.m, k)
 				}
 			}
@@ -215,7 +215,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			case <-ctx.Done():
 				return
 			case <-sess.done:
+				// Wait for the handshake: this goroutine's cancel must not
+				// cut it short.
 				sub.close(websocket.StatusGoingAway, "session ended")
+				<-closed
 				return
 			}
 		}
