@@ -224,7 +224,7 @@ func TestLiveCommandBounded(t *testing.T) {
 func BenchmarkLargestCommandFrame(b *testing.B) {
 	// Every iteration opens a session from 127.0.0.1: lift the
 	// per-address caps.
-	srv := NewServer(Options{CreatePerMinute: 1e9, CreateBurst: 1 << 30, MaxSessionsPerAddr: 1 << 30, MaxSocketsPerAddr: 1 << 30})
+	srv := NewServer(Options{MaxSessions: 1 << 20, CreatePerMinute: 1e9, CreateBurst: 1 << 30, MaxSessionsPerAddr: 1 << 30, MaxSocketsPerAddr: 1 << 30})
 	ts := newServerForBench(srv)
 	defer srv.Close()
 	defer ts.Close()
