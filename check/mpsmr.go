@@ -1350,5 +1350,7 @@ func (e *smrSearch) violation(i int, act *smrAct, inv, detail string) {
 	fmt.Fprintf(&sb, "\\* %s: %s\n", inv, detail)
 	e.res.Stop = StopViolation
 	e.res.Violation = &Violation{Invariant: inv, Detail: detail, Script: sb.String(), Steps: len(steps)}
+	// TLC's depth: the states of the trace, the initial one included.
+	e.res.Depth = max(e.res.Depth, len(steps)+1)
 	e.done = true
 }
