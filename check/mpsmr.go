@@ -1289,58 +1289,98 @@ func (e *smrSearch) violation(i int, act *smrAct, inv, detail string) {
 		path = append(path, j)
 	}
 	// Rebuild concrete states along the path: from each state, the
-	// successor whose canonical form is the next state's.
+	// successor whose canonical form is the next state's; the last step
+	// is the action found by the search, up to the symmetry (its
+	// canonical form is the bad state's).
 	var st smrState
 	m.initState(&st)
-	var steps []string
 	var acts []smrAct
-	var states []smrState
 	canon := newSMRCanon(m)
 	for k := len(path) - 1; k >= -1; k-- {
-		var want []uint64
+		want := e.badKey
 		if k >= 0 {
 			want = e.t.state(path[k])
+		} else if act == nil {
+			break
 		}
 		found := false
 		var got smrState
-		var gotAct smrAct
 		sub := &smrSearch{opt: e.opt, m: m}
 		sub.sink = func(s *smrState, a smrAct) bool {
-			if k < 0 {
-				// The last step: the action found by the search, up to
-				// the symmetry (its canonical form equals the bad one).
-				if !equalWords(canon.canon(s, -1), e.badKey) {
-					return false
-				}
-			} else if !equalWords(canon.canon(s, -1), want) {
+			if !equalWords(canon.canon(s, -1), want) {
 				return false
 			}
-			got, gotAct, found = *s, a, true
+			got, found = *s, true
+			acts = append(acts, a)
 			return true
-		}
-		if k < 0 {
-			if act == nil {
-				break
-			}
 		}
 		sub.expand(&st)
 		if !found {
 			e.err = fmt.Errorf("%w: the trace cannot be rebuilt", errSMRModel)
 			return
 		}
-		steps = append(steps, m.actText(&st, gotAct))
-		acts = append(acts, gotAct)
+		st = got
+	}
+	script, err := m.traceScript(e.opt, acts, inv, detail)
+	if err != nil {
+		e.err = err
+		return
+	}
+	e.res.Stop = StopViolation
+	e.res.Violation = &Violation{Invariant: inv, Detail: detail, Script: script, Steps: len(acts)}
+	// TLC's depth: the states of the trace, the initial one included.
+	e.res.Depth = max(e.res.Depth, len(acts)+1)
+	e.done = true
+}
+
+// replay runs acts from the initial state and returns the states after
+// each, or an error naming the first action that is not enabled.
+func (m *smrModel) replay(opt SMROptions, acts []smrAct) ([]smrState, error) {
+	var st smrState
+	m.initState(&st)
+	states := make([]smrState, 0, len(acts))
+	for i, want := range acts {
+		found := false
+		var got smrState
+		sub := &smrSearch{opt: opt, m: m}
+		sub.sink = func(s *smrState, a smrAct) bool {
+			if a == want {
+				got, found = *s, true
+				return true
+			}
+			return false
+		}
+		sub.expand(&st)
+		if !found {
+			return nil, fmt.Errorf("%w: step %d, %s, is not enabled", errSMRModel, i+1, m.actText(&st, want))
+		}
 		st = got
 		states = append(states, st)
 	}
+	return states, nil
+}
+
+// traceScript renders a trace: the actions from Init, each followed by the
+// acting replica's node and, when it changed, observed.
+func (m *smrModel) traceScript(opt SMROptions, acts []smrAct, inv, detail string) (string, error) {
+	states, err := m.replay(opt, acts)
+	if err != nil {
+		return "", err
+	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "\\* paxviz check spec: a shortest trace (%d steps) to a violation of %s.\n", len(steps), inv)
+	fmt.Fprintf(&sb, "\\* paxviz check spec: a shortest trace (%d steps) to a violation of %s.\n", len(acts), inv)
 	fmt.Fprintf(&sb, "\\* Spec: tlaplus/Examples specifications/MultiPaxos-SMR (MultiPaxos.tla, MultiPaxos_MC.tla)\n")
-	fmt.Fprintf(&sb, "\\* Bounds: %s\n", e.opt.Bounds())
+	fmt.Fprintf(&sb, "\\* Bounds: %s\n", opt.Bounds())
 	sb.WriteString("Init\n")
-	for k, s := range steps {
-		sb.WriteString(s + "\n")
-		if a := acts[k]; a.r >= 0 {
+	var init smrState
+	m.initState(&init)
+	for k, a := range acts {
+		pre := &init
+		if k > 0 {
+			pre = &states[k-1]
+		}
+		sb.WriteString(m.actText(pre, a) + "\n")
+		if a.r >= 0 {
 			fmt.Fprintf(&sb, "    \\* %s\n", m.nodeText(&states[k], a.r))
 		}
 		if k == 0 || states[k].nObs != states[k-1].nObs {
@@ -1348,9 +1388,5 @@ func (e *smrSearch) violation(i int, act *smrAct, inv, detail string) {
 		}
 	}
 	fmt.Fprintf(&sb, "\\* %s: %s\n", inv, detail)
-	e.res.Stop = StopViolation
-	e.res.Violation = &Violation{Invariant: inv, Detail: detail, Script: sb.String(), Steps: len(steps)}
-	// TLC's depth: the states of the trace, the initial one included.
-	e.res.Depth = max(e.res.Depth, len(steps)+1)
-	e.done = true
+	return sb.String(), nil
 }

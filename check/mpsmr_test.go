@@ -95,93 +95,60 @@ func smrTraceActions(script string) []string {
 	return acts
 }
 
-// smrMaxBallot3Trace is the shortest counterexample the search finds with
-// MaxBallot = 3 (TestSMRMaxBallot3), as actions: s2 commits w1 in slot 1
-// at ballot 2; s1, a stale leader of ballot 1, put r1 in slot 1 and
-// commits it on CommitNotice(1); as the leader of ballot 3 it rewrites
-// slot 1's cmd to w1 (PeakVotedCmd) without recomputing kvalue, and
-// acknowledges r1 in slot 2 with "nil", though w1 was acknowledged before
-// r1 was requested.
-var smrMaxBallot3Trace = []smrAct{
-	{kind: smrBecomeLeader, r: 0, b: 1},
-	{kind: smrBecomeLeader, r: 1, b: 2},
-	{kind: smrHandlePrepare, r: 2, b: 1},
-	{kind: smrHandlePrepareReplies, r: 0, b: 1},
-	{kind: smrHandlePrepare, r: 2, b: 2},
-	{kind: smrHandlePrepareReplies, r: 1, b: 2},
-	{kind: smrTakeNewRequest, r: 1, b: 2, s: 0},
-	{kind: smrHandleAccept, r: 2, b: 2, s: 0},
-	{kind: smrHandleAcceptReplies, r: 1, s: 0},
-	{kind: smrTakeNewRequest, r: 1, b: 2, s: 1},
-	{kind: smrTakeNewRequest, r: 0, b: 1, s: 0},
-	{kind: smrHandleAccept, r: 0, b: 2, s: 1},
-	{kind: smrHandleCommitNotice, r: 0, s: 0},
-	{kind: smrBecomeLeader, r: 0, b: 3},
-	{kind: smrHandlePrepare, r: 1, b: 3},
-	{kind: smrHandlePrepareReplies, r: 0, b: 3},
-	{kind: smrHandleAccept, r: 0, b: 3, s: 1},
-	{kind: smrHandleAccept, r: 1, b: 3, s: 1},
-	{kind: smrHandleAcceptReplies, r: 0, s: 1},
-}
-
 // TestSMRMaxBallot3Replay: the spec's own bug, step by step: each action
-// of the trace is enabled, every state before the last satisfies TypeOK
-// and Linearizability, and the last breaks Linearizability. (The search
-// that finds it is TestSMRMaxBallot3; this replay is fast enough for
-// every run.)
+// of the recorded trace is enabled, every state before the last satisfies
+// TypeOK and Linearizability, and the last breaks Linearizability. (The
+// search that finds the trace is TestSMRMaxBallot3; this replay is fast
+// enough for every run.)
 func TestSMRMaxBallot3Replay(t *testing.T) {
-	opt := smrSmall
-	opt.MaxBallot = 3
+	v, err := MultiPaxosSMRSpecBug()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Invariant != "Linearizability" || v.Steps != 19 || len(smrTraceActions(v.Script)) != 19 {
+		t.Fatalf("%+v", v)
+	}
+	opt := SMRSpecBugOptions
 	if err := opt.normalize(); err != nil {
 		t.Fatal(err)
 	}
 	m := newSMRModel(opt)
-	var st smrState
-	m.initState(&st)
-	for i, want := range smrMaxBallot3Trace {
-		var got smrState
-		found := false
-		e := &smrSearch{opt: opt, m: m}
-		e.sink = func(s *smrState, a smrAct) bool {
-			if a == want {
-				got, found = *s, true
-				return true
-			}
-			return false
-		}
-		e.expand(&st)
-		if !found {
-			t.Fatalf("step %d: %s is not enabled", i+1, m.actText(&st, want))
-		}
-		st = got
-		bad, detail := m.check(&st)
-		switch {
-		case i < len(smrMaxBallot3Trace)-1 && bad != "":
-			t.Fatalf("step %d (%s) already breaks %s: %s", i+1, m.actText(&st, want), bad, detail)
-		case i == len(smrMaxBallot3Trace)-1 && bad != "Linearizability":
-			t.Fatalf("the last step breaks %q, want Linearizability", bad)
-		}
+	states, err := m.replay(opt, smrSpecBugTrace)
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Slot 1 holds w1 at s1, rewritten, yet s1 executed r1 there.
+	// Slot 1 of s1 holds w1, rewritten, with its vote for r1 and r1's
+	// effect (kvalue "nil").
+	st := &states[len(states)-1]
 	if in := st.node[0].insts[0]; in.status != smrCommitted || in.cmd != 1 || m.voteCmd(in.vote) != 1 || st.node[0].kvalue != 0 {
-		t.Errorf("s1: %s", m.nodeText(&st, 0))
+		t.Errorf("s1: %s", m.nodeText(st, 0))
+	}
+	// With MaxBallot = 2 the third ballot does not exist.
+	small := smrSmall
+	if err := small.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newSMRModel(small).replay(small, smrSpecBugTrace); err == nil || !strings.Contains(err.Error(), "step 14, BecomeLeader(s1)") {
+		t.Errorf("replay with MaxBallot = 2: %v", err)
 	}
 }
 
 // TestSMRMaxBallot3: with one more ballot the spec breaks its own
 // Linearizability invariant; the breadth-first search finds a shortest
-// trace, of 19 steps (a 20-state trace in TLC's terms), the one
-// TestSMRMaxBallot3Replay replays.
+// trace, of 19 steps (a 20-state trace in TLC's terms): the one
+// MultiPaxosSMRSpecBug replays.
 func TestSMRMaxBallot3(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("about 5 million states: skipped with -short and -race")
 	}
-	opt := smrSmall
-	opt.MaxBallot = 3
-	res := mustSMR(t, opt)
+	res := mustSMR(t, SMRSpecBugOptions)
 	v := res.Violation
-	if v == nil || v.Invariant != "Linearizability" || v.Steps != len(smrMaxBallot3Trace) || res.Depth != len(smrMaxBallot3Trace)+1 {
-		t.Fatalf("stop %s, depth %d, violation %+v; want Linearizability in %d steps", res.Stop, res.Depth, v, len(smrMaxBallot3Trace))
+	if v == nil || v.Invariant != "Linearizability" || v.Steps != len(smrSpecBugTrace) || res.Depth != len(smrSpecBugTrace)+1 {
+		t.Fatalf("stop %s, depth %d, violation %+v; want Linearizability in %d steps", res.Stop, res.Depth, v, len(smrSpecBugTrace))
+	}
+	want, err := MultiPaxosSMRSpecBug()
+	if err != nil || want.Script != v.Script {
+		t.Errorf("the search's trace is not the recorded one (%v):\n%s", err, v.Script)
 	}
 	acts := smrTraceActions(v.Script)
 	for _, want := range []string{"HandleCommitNotice(", "BecomeLeader(", "HandlePrepareReplies("} {
