@@ -171,6 +171,7 @@ type smrModel struct {
 	G, K, words           int
 
 	rperms [][MaxSMRReplicas]uint8 // rperms[p][r]: the new index of replica r
+	rinv   [][MaxSMRReplicas]uint8 // rinv[p][i]: the replica that gets index i
 	cmaps  []smrCmdMap             // command permutations (identity first)
 }
 
@@ -185,18 +186,23 @@ type smrCmdMap struct {
 	obs  [MaxSMRCommands + (MaxSMRCommands+1)*(MaxSMRCommands+1) + 1]uint8 // event code
 }
 
+// permutations returns the permutations of 0..n-1 in lexicographic order,
+// the identity first (the search relies on it: see smrCanon.setParent).
 func permutations(n int) [][]int {
-	if n == 0 {
-		return [][]int{{}}
+	if n <= 1 {
+		return [][]int{identity(n)}
 	}
 	var out [][]int
-	for _, p := range permutations(n - 1) {
-		for i := 0; i <= n-1; i++ {
-			q := make([]int, 0, n)
-			q = append(q, p[:i]...)
-			q = append(q, n-1)
-			q = append(q, p[i:]...)
-			out = append(out, q)
+	for first := 0; first < n; first++ {
+		for _, rest := range permutations(n - 1) {
+			p := []int{first}
+			for _, x := range rest {
+				if x >= first {
+					x++
+				}
+				p = append(p, x)
+			}
+			out = append(out, p)
 		}
 	}
 	return out
@@ -243,11 +249,12 @@ func newSMRModel(o SMROptions) *smrModel {
 		}
 	}
 	for _, p := range rp {
-		var a [MaxSMRReplicas]uint8
+		var a, inv [MaxSMRReplicas]uint8
 		for r, x := range p {
-			a[r] = uint8(x)
+			a[r], inv[x] = uint8(x), uint8(r)
 		}
 		m.rperms = append(m.rperms, a)
+		m.rinv = append(m.rinv, inv)
 	}
 	for _, w := range wp {
 		for _, q := range qp {
@@ -470,7 +477,8 @@ func (m *smrModel) decode(p []uint64, st *smrState) {
 // distinct states as TLC's (one per orbit).
 type smrCanon struct {
 	m      *smrModel
-	parent []uint64 // the expanded state's chunks (identity command map)
+	parent []uint64 // the expanded state's chunks, per command map
+	pglob  []uint64 // the expanded state's global words, per command map
 	work   []uint64 // every chunk, recomputed
 	tmp    []uint64 // the changed replica's chunk
 	glob   []uint64
@@ -479,8 +487,8 @@ type smrCanon struct {
 }
 
 func newSMRCanon(m *smrModel) *smrCanon {
-	return &smrCanon{m: m, parent: make([]uint64, m.nR*m.K), work: make([]uint64, m.nR*m.K),
-		tmp: make([]uint64, m.K), glob: make([]uint64, m.G),
+	return &smrCanon{m: m, parent: make([]uint64, len(m.cmaps)*m.nR*m.K), work: make([]uint64, m.nR*m.K),
+		tmp: make([]uint64, m.K), glob: make([]uint64, m.G), pglob: make([]uint64, len(m.cmaps)*m.G),
 		cand: make([]uint64, m.words), best: make([]uint64, m.words)}
 }
 
@@ -493,36 +501,62 @@ func lessWords(a, b []uint64) bool {
 	return false
 }
 
+// setParent records the chunks of st, the state about to be expanded, under
+// every command map; packed is st's packed form.
+func (c *smrCanon) setParent(st *smrState, packed []uint64) {
+	m := c.m
+	for ci := range m.cmaps {
+		m.global(st, &m.cmaps[ci], c.pglob[ci*m.G:(ci+1)*m.G])
+		for r := 0; r < m.nR; r++ {
+			ch := c.parent[(ci*m.nR+r)*m.K : (ci*m.nR+r+1)*m.K]
+			if ci == 0 {
+				copy(ch, packed[m.G+r*m.K:])
+				ch[0] &^= 1<<m.wLeader - 1
+			} else {
+				m.chunk(st, r, &m.cmaps[ci], ch)
+			}
+		}
+	}
+}
+
 // canon returns st's canonical packed form (in c.best, valid until the
-// next call). When changed >= 0 and there is a single command map,
-// c.parent holds the chunks of every replica but changed (st differs from
-// the state expanded only in replica changed and the global fields).
-func (c *smrCanon) canon(st *smrState, changed int) []uint64 {
+// next call). When changed >= 0, st differs from the state given to
+// setParent only in replica changed's chunk and the global fields, and
+// when sameGlobal is also set, not in the global fields (but for Prepare
+// messages, which are not among them).
+func (c *smrCanon) canon(st *smrState, changed int, sameGlobal bool) []uint64 {
 	m := c.m
 	first := true
-	incremental := changed >= 0 && len(m.cmaps) == 1
+	incremental := changed >= 0
 	for ci := range m.cmaps {
 		cm := &m.cmaps[ci]
 		chunks := c.work
 		if incremental {
-			chunks = c.parent
+			chunks = c.parent[ci*m.nR*m.K : (ci+1)*m.nR*m.K]
 			m.chunk(st, changed, cm, c.tmp)
 		} else {
 			for r := 0; r < m.nR; r++ {
 				m.chunk(st, r, cm, c.work[r*m.K:(r+1)*m.K])
 			}
 		}
-		m.global(st, cm, c.glob)
+		if incremental && sameGlobal {
+			copy(c.glob, c.pglob[ci*m.G:(ci+1)*m.G])
+		} else {
+			m.global(st, cm, c.glob)
+		}
 		for pi := range m.rperms {
 			p := &m.rperms[pi]
-			cand := c.cand
-			copy(cand, c.glob)
 			var pre uint64
-			for b := 1; b <= m.nB; b++ {
-				if x := st.prep[b]; x != 0 {
-					pre |= uint64(p[x-1]+1) << (uint(b-1) * m.wLeader)
+			for bal := 1; bal <= m.nB; bal++ {
+				if x := st.prep[bal]; x != 0 {
+					pre |= uint64(p[x-1]+1) << (uint(bal-1) * m.wLeader)
 				}
 			}
+			if !first && !c.mayBeLess(st, p, &m.rinv[pi], chunks, changed, pre) {
+				continue
+			}
+			cand := c.cand
+			copy(cand, c.glob)
 			cand[0] |= pre
 			for r := 0; r < m.nR; r++ {
 				dst := cand[m.G+int(p[r])*m.K : m.G+int(p[r]+1)*m.K]
@@ -542,6 +576,40 @@ func (c *smrCanon) canon(st *smrState, changed int) []uint64 {
 		}
 	}
 	return c.best
+}
+
+// mayBeLess compares the packed form under replica permutation p (inv its
+// inverse) with c.best word by word, building each word only when the
+// words before it are equal; it returns false as soon as the form is
+// known not to be less.
+func (c *smrCanon) mayBeLess(st *smrState, p, inv *[MaxSMRReplicas]uint8, chunks []uint64, changed int, pre uint64) bool {
+	m := c.m
+	for w := 0; w < m.G; w++ {
+		x := c.glob[w]
+		if w == 0 {
+			x |= pre
+		}
+		if x != c.best[w] {
+			return x < c.best[w]
+		}
+	}
+	for i := 0; i < m.nR; i++ {
+		r := int(inv[i])
+		ch := chunks[r*m.K : (r+1)*m.K]
+		if r == changed {
+			ch = c.tmp
+		}
+		for k := 0; k < m.K; k++ {
+			x := ch[k]
+			if l := st.node[r].leader; k == 0 && l != 0 {
+				x |= uint64(p[l-1] + 1)
+			}
+			if y := c.best[m.G+i*m.K+k]; x != y {
+				return x < y
+			}
+		}
+	}
+	return false // equal
 }
 
 // smrTable is an exact set of packed states, kept whole in fixed blocks
@@ -576,24 +644,40 @@ func (t *smrTable) growBytes() int64 {
 	return n
 }
 
+// A table entry is the state number + 1 in its low smrIndexBits bits and
+// the top bits of the state's hash above them, so that most mismatches
+// are told apart without reading the state.
+const (
+	smrIndexBits = 28
+	smrIndexMask = 1<<smrIndexBits - 1
+	// MaxSMRStates is the most distinct states a search can hold.
+	MaxSMRStates = smrIndexMask - 1
+)
+
+func smrTag(h uint64) uint32 { return uint32(h>>(64-(32-smrIndexBits))) << smrIndexBits }
+
 func (t *smrTable) insert(s []uint64) (int, bool) {
 	if 2*(t.n+1) > len(t.table) {
 		t.grow()
 	}
 	mask := uint64(len(t.table) - 1)
-	for i := hashWords(s) & mask; ; i = (i + 1) & mask {
+	h := hashWords(s)
+	tag := smrTag(h)
+	for i := h & mask; ; i = (i + 1) & mask {
 		e := t.table[i]
 		if e == 0 {
 			if t.n&(1<<smrBlockShift-1) == 0 {
 				t.blocks = append(t.blocks, make([]uint64, t.words<<smrBlockShift))
 			}
-			t.table[i] = uint32(t.n + 1)
+			t.table[i] = uint32(t.n+1) | tag
 			copy(t.state(t.n), s)
 			t.n++
 			return t.n - 1, true
 		}
-		if equalWords(t.state(int(e-1)), s) {
-			return int(e - 1), false
+		if e&^smrIndexMask == tag {
+			if j := int(e&smrIndexMask) - 1; equalWords(t.state(j), s) {
+				return j, false
+			}
 		}
 	}
 }
@@ -606,7 +690,7 @@ func (t *smrTable) grow() {
 		if e == 0 {
 			continue
 		}
-		for i := hashWords(t.state(int(e-1))) & mask; ; i = (i + 1) & mask {
+		for i := hashWords(t.state(int(e&smrIndexMask)-1)) & mask; ; i = (i + 1) & mask {
 			if nt[i] == 0 {
 				nt[i] = e
 				break
@@ -700,7 +784,7 @@ func (e *smrSearch) run() {
 	m := e.m
 	res := &e.res
 	m.initState(&e.cur)
-	e.t.insert(e.canon.canon(&e.cur, -1))
+	e.t.insert(e.canon.canon(&e.cur, -1, false))
 	e.parent = append(e.parent, 0)
 	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
 	if bad, detail := m.check(&e.cur); bad != "" {
@@ -718,15 +802,7 @@ func (e *smrSearch) run() {
 			}
 			e.curID = i
 			m.decode(e.t.state(i), &e.cur)
-			// The chunks of the state expanded, under the identity
-			// command map: its packed words.
-			if len(m.cmaps) == 1 {
-				for r := 0; r < m.nR; r++ {
-					ch := e.canon.parent[r*m.K : (r+1)*m.K]
-					copy(ch, e.t.state(i)[m.G+r*m.K:])
-					ch[0] &^= 1<<m.wLeader - 1
-				}
-			}
+			e.canon.setParent(&e.cur, e.t.state(i))
 			e.succs = 0
 			e.expand(&e.cur)
 			if e.done {
@@ -767,7 +843,12 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 		e.done = true
 		return true
 	}
-	key := e.canon.canon(&e.next, changed)
+	key := e.canon.canon(&e.next, changed, smrKeepsGlobal(act.kind))
+	if e.t.n >= MaxSMRStates {
+		e.res.Stop = StopMaxStates
+		e.done = true
+		return true
+	}
 	_, isNew := e.t.insert(key)
 	if !isNew {
 		return false
@@ -782,6 +863,18 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 	if e.opt.MaxStates > 0 && e.res.DistinctStates >= e.opt.MaxStates {
 		e.res.Stop = StopMaxStates
 		e.done = true
+		return true
+	}
+	return false
+}
+
+// smrKeepsGlobal tells the actions that change none of the global fields
+// (Accepts, CommitNotices, pending, observed): their successor differs
+// from the state expanded in the acting replica's chunk and, for
+// BecomeLeader, a Prepare message.
+func smrKeepsGlobal(kind int) bool {
+	switch kind {
+	case smrBecomeLeader, smrHandlePrepare, smrHandleAccept, smrHandleCommitNotice, smrDone:
 		return true
 	}
 	return false
@@ -1307,7 +1400,7 @@ func (e *smrSearch) violation(i int, act *smrAct, inv, detail string) {
 		var got smrState
 		sub := &smrSearch{opt: e.opt, m: m}
 		sub.sink = func(s *smrState, a smrAct) bool {
-			if !equalWords(canon.canon(s, -1), want) {
+			if !equalWords(canon.canon(s, -1, false), want) {
 				return false
 			}
 			got, found = *s, true

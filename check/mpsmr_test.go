@@ -243,14 +243,14 @@ func TestSMRCanonical(t *testing.T) {
 	for n := 0; n < 3000 && len(queue) > 0; n++ {
 		s := queue[0]
 		queue = queue[1:]
-		key := append([]uint64(nil), c1.canon(&s, -1)...)
+		key := append([]uint64(nil), c1.canon(&s, -1, false)...)
 		var d smrState
 		m.decode(key, &d)
-		if !equalWords(c2.canon(&d, -1), key) {
+		if !equalWords(c2.canon(&d, -1, false), key) {
 			t.Fatalf("decode(canon(s)) has another canonical form")
 		}
 		p := smrRename(m, &s, [MaxSMRReplicas]uint8{2, 0, 1}, &m.cmaps[1])
-		if !equalWords(c2.canon(&p, -1), key) {
+		if !equalWords(c2.canon(&p, -1, false), key) {
 			t.Fatalf("a renamed state has another canonical form:\n%s\n%s", m.nodeText(&s, 0), m.nodeText(&p, 2))
 		}
 		e := &smrSearch{opt: opt, m: m}
@@ -384,5 +384,48 @@ func TestSMRSmallerModels(t *testing.T) {
 		if res.DistinctStates != c.distinct || res.TotalStates != int64(c.total) || res.Depth != c.depth {
 			t.Errorf("%s: %d, %d, depth %d; want %d, %d, %d", c.opt.Bounds(), res.DistinctStates, res.TotalStates, res.Depth, c.distinct, c.total, c.depth)
 		}
+	}
+}
+
+// TestSMRIncrementalCanon: the search computes a successor's canonical
+// form from the state expanded's chunks and global words, redoing only what
+// the action changed; that gives the same form as computing it from
+// scratch (with two writes, so both replica and write permutations).
+func TestSMRIncrementalCanon(t *testing.T) {
+	opt := SMROptions{Replicas: 3, Writes: 2, Reads: 1, MaxBallot: 2}
+	if err := opt.normalize(); err != nil {
+		t.Fatal(err)
+	}
+	m := newSMRModel(opt)
+	for _, p := range [][MaxSMRReplicas]uint8{m.rperms[0], m.rinv[0]} {
+		if p != [MaxSMRReplicas]uint8{0, 1, 2} {
+			t.Fatalf("the first replica permutation is %v, not the identity", p)
+		}
+	}
+	if m.cmaps[0].cmd != [MaxSMRCommands]uint8{0, 1, 2} {
+		t.Fatalf("the first command permutation is %v, not the identity", m.cmaps[0].cmd)
+	}
+	inc, full := newSMRCanon(m), newSMRCanon(m)
+	var st smrState
+	m.initState(&st)
+	queue := []smrState{st}
+	for n := 0; n < 5000 && len(queue) > 0; n++ {
+		packed := append([]uint64(nil), full.canon(&queue[0], -1, false)...)
+		queue = queue[1:]
+		var d smrState
+		m.decode(packed, &d)
+		inc.setParent(&d, packed)
+		e := &smrSearch{opt: opt, m: m}
+		e.sink = func(x *smrState, a smrAct) bool {
+			got := append([]uint64(nil), inc.canon(x, a.r, smrKeepsGlobal(a.kind))...)
+			if want := full.canon(x, -1, false); !equalWords(got, want) {
+				t.Fatalf("after %s: %x, from scratch %x", m.actText(&d, a), got, want)
+			}
+			if len(queue) < 5000 {
+				queue = append(queue, *x)
+			}
+			return false
+		}
+		e.expand(&d)
 	}
 }
