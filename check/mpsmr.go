@@ -748,17 +748,10 @@ type smrSearch struct {
 // returns TLC's figures (distinct states, states generated, depth) and,
 // when a check fails, the shortest trace.
 func MultiPaxosSMR(ctx context.Context, opt SMROptions) (*SMRResult, error) {
-	if err := opt.normalize(); err != nil {
-		return nil, err
-	}
 	start := time.Now()
-	e := &smrSearch{opt: opt, m: newSMRModel(opt)}
-	e.t.words = e.m.words
-	e.canon = newSMRCanon(e.m)
-	e.res = SMRResult{Result: Result{Search: "spec", Bounds: opt.Bounds()}, Model: "multipaxos-smr"}
-	e.budget = budget{ctx: ctx}
-	if opt.Timeout > 0 {
-		e.budget.deadline = start.Add(opt.Timeout)
+	e, err := newSMRSearch(ctx, opt, start)
+	if err != nil {
+		return nil, err
 	}
 	e.run()
 	if e.err != nil {
@@ -767,6 +760,21 @@ func MultiPaxosSMR(ctx context.Context, opt SMROptions) (*SMRResult, error) {
 	e.res.finish(start, e.memory())
 	e.res.TotalStates = e.res.Transitions
 	return &e.res, nil
+}
+
+func newSMRSearch(ctx context.Context, opt SMROptions, start time.Time) (*smrSearch, error) {
+	if err := opt.normalize(); err != nil {
+		return nil, err
+	}
+	e := &smrSearch{opt: opt, m: newSMRModel(opt)}
+	e.t.words = e.m.words
+	e.canon = newSMRCanon(e.m)
+	e.res = SMRResult{Result: Result{Search: "spec", Bounds: opt.Bounds()}, Model: "multipaxos-smr"}
+	e.budget = budget{ctx: ctx}
+	if opt.Timeout > 0 {
+		e.budget.deadline = start.Add(opt.Timeout)
+	}
+	return e, nil
 }
 
 func (e *smrSearch) memory() int64 { return e.t.bytes() + int64(cap(e.parent))*4 }
