@@ -168,6 +168,7 @@ type smrModel struct {
 	wLeader, wKv, wCu, wBal, wICmd, wVote, wAcc, wPend, wObs uint
 
 	globalBits, chunkBits int
+	doneBit               uint // the pc bit in a chunk's first word
 	G, K, words           int
 
 	rperms [][MaxSMRReplicas]uint8 // rperms[p][r]: the new index of replica r
@@ -229,6 +230,7 @@ func newSMRModel(o SMROptions) *smrModel {
 	m.wObs = l(m.nC + (m.nC+1)*(m.nW+1))
 	m.globalBits = m.nB*int(m.wLeader) + m.nB*m.nC*int(m.wAcc) + m.nC + m.nC*int(m.wPend) + m.obsCap*int(m.wObs)
 	m.chunkBits = int(m.wLeader+m.wKv+m.wCu+2*m.wBal+1) + m.nC*int(2+m.wICmd+m.wVote) + m.nB*(1+m.nC*int(m.wVote)) + m.nB*m.nC
+	m.doneBit = m.wLeader + m.wKv + m.wCu + 2*m.wBal
 	m.G = (m.globalBits + 63) / 64
 	m.K = (m.chunkBits + 63) / 64
 	m.words = m.G + m.nR*m.K
@@ -519,12 +521,17 @@ func (c *smrCanon) setParent(st *smrState, packed []uint64) {
 	}
 }
 
+// What a successor changes, for smrCanon.canon.
+const (
+	smrDeltaAll   = iota // the acting replica's chunk and the global fields
+	smrDeltaChunk        // the acting replica's chunk (and Prepare messages)
+	smrDeltaDone         // the acting replica's pc, and nothing else
+)
+
 // canon returns st's canonical packed form (in c.best, valid until the
 // next call). When changed >= 0, st differs from the state given to
-// setParent only in replica changed's chunk and the global fields, and
-// when sameGlobal is also set, not in the global fields (but for Prepare
-// messages, which are not among them).
-func (c *smrCanon) canon(st *smrState, changed int, sameGlobal bool) []uint64 {
+// setParent only as delta says, replica changed acting.
+func (c *smrCanon) canon(st *smrState, changed int, delta int) []uint64 {
 	m := c.m
 	first := true
 	incremental := changed >= 0
@@ -533,13 +540,18 @@ func (c *smrCanon) canon(st *smrState, changed int, sameGlobal bool) []uint64 {
 		chunks := c.work
 		if incremental {
 			chunks = c.parent[ci*m.nR*m.K : (ci+1)*m.nR*m.K]
-			m.chunk(st, changed, cm, c.tmp)
+			if delta == smrDeltaDone {
+				copy(c.tmp, chunks[changed*m.K:(changed+1)*m.K])
+				c.tmp[0] |= 1 << m.doneBit
+			} else {
+				m.chunk(st, changed, cm, c.tmp)
+			}
 		} else {
 			for r := 0; r < m.nR; r++ {
 				m.chunk(st, r, cm, c.work[r*m.K:(r+1)*m.K])
 			}
 		}
-		if incremental && sameGlobal {
+		if incremental && delta != smrDeltaAll {
 			copy(c.glob, c.pglob[ci*m.G:(ci+1)*m.G])
 		} else {
 			m.global(st, cm, c.glob)
@@ -682,17 +694,17 @@ func (t *smrTable) insert(s []uint64) (int, bool) {
 	}
 }
 
+// grow doubles the table, reading the states in their order (the arena
+// sequentially) rather than the table's.
 func (t *smrTable) grow() {
 	size := max(2*len(t.table), 1<<12)
 	nt := make([]uint32, size)
 	mask := uint64(size - 1)
-	for _, e := range t.table {
-		if e == 0 {
-			continue
-		}
-		for i := hashWords(t.state(int(e&smrIndexMask)-1)) & mask; ; i = (i + 1) & mask {
+	for j := 0; j < t.n; j++ {
+		h := hashWords(t.state(j))
+		for i := h & mask; ; i = (i + 1) & mask {
 			if nt[i] == 0 {
-				nt[i] = e
+				nt[i] = uint32(j+1) | smrTag(h)
 				break
 			}
 		}
@@ -792,7 +804,7 @@ func (e *smrSearch) run() {
 	m := e.m
 	res := &e.res
 	m.initState(&e.cur)
-	e.t.insert(e.canon.canon(&e.cur, -1, false))
+	e.t.insert(e.canon.canon(&e.cur, -1, smrDeltaAll))
 	e.parent = append(e.parent, 0)
 	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
 	if bad, detail := m.check(&e.cur); bad != "" {
@@ -851,7 +863,7 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 		e.done = true
 		return true
 	}
-	key := e.canon.canon(&e.next, changed, smrKeepsGlobal(act.kind))
+	key := e.canon.canon(&e.next, changed, smrDelta(act.kind))
 	if e.t.n >= MaxSMRStates {
 		e.res.Stop = StopMaxStates
 		e.done = true
@@ -876,16 +888,18 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 	return false
 }
 
-// smrKeepsGlobal tells the actions that change none of the global fields
-// (Accepts, CommitNotices, pending, observed): their successor differs
-// from the state expanded in the acting replica's chunk and, for
-// BecomeLeader, a Prepare message.
-func smrKeepsGlobal(kind int) bool {
+// smrDelta tells what an action changes. Those that change none of the
+// global fields (Accepts, CommitNotices, pending, observed) change the
+// acting replica's chunk and, for BecomeLeader, a Prepare message; rloop's
+// exit only the replica's pc.
+func smrDelta(kind int) int {
 	switch kind {
-	case smrBecomeLeader, smrHandlePrepare, smrHandleAccept, smrHandleCommitNotice, smrDone:
-		return true
+	case smrBecomeLeader, smrHandlePrepare, smrHandleAccept, smrHandleCommitNotice:
+		return smrDeltaChunk
+	case smrDone:
+		return smrDeltaDone
 	}
-	return false
+	return smrDeltaAll
 }
 
 // terminated is the spec's terminated: no pending command, and every
@@ -1408,7 +1422,7 @@ func (e *smrSearch) violation(i int, act *smrAct, inv, detail string) {
 		var got smrState
 		sub := &smrSearch{opt: e.opt, m: m}
 		sub.sink = func(s *smrState, a smrAct) bool {
-			if !equalWords(canon.canon(s, -1, false), want) {
+			if !equalWords(canon.canon(s, -1, smrDeltaAll), want) {
 				return false
 			}
 			got, found = *s, true

@@ -244,14 +244,14 @@ func TestSMRCanonical(t *testing.T) {
 	for n := 0; n < 3000 && len(queue) > 0; n++ {
 		s := queue[0]
 		queue = queue[1:]
-		key := append([]uint64(nil), c1.canon(&s, -1, false)...)
+		key := append([]uint64(nil), c1.canon(&s, -1, smrDeltaAll)...)
 		var d smrState
 		m.decode(key, &d)
-		if !equalWords(c2.canon(&d, -1, false), key) {
+		if !equalWords(c2.canon(&d, -1, smrDeltaAll), key) {
 			t.Fatalf("decode(canon(s)) has another canonical form")
 		}
 		p := smrRename(m, &s, [MaxSMRReplicas]uint8{2, 0, 1}, &m.cmaps[1])
-		if !equalWords(c2.canon(&p, -1, false), key) {
+		if !equalWords(c2.canon(&p, -1, smrDeltaAll), key) {
 			t.Fatalf("a renamed state has another canonical form:\n%s\n%s", m.nodeText(&s, 0), m.nodeText(&p, 2))
 		}
 		e := &smrSearch{opt: opt, m: m}
@@ -411,15 +411,15 @@ func TestSMRIncrementalCanon(t *testing.T) {
 	m.initState(&st)
 	queue := []smrState{st}
 	for n := 0; n < 5000 && len(queue) > 0; n++ {
-		packed := append([]uint64(nil), full.canon(&queue[0], -1, false)...)
+		packed := append([]uint64(nil), full.canon(&queue[0], -1, smrDeltaAll)...)
 		queue = queue[1:]
 		var d smrState
 		m.decode(packed, &d)
 		inc.setParent(&d, packed)
 		e := &smrSearch{opt: opt, m: m}
 		e.sink = func(x *smrState, a smrAct) bool {
-			got := append([]uint64(nil), inc.canon(x, a.r, smrKeepsGlobal(a.kind))...)
-			if want := full.canon(x, -1, false); !equalWords(got, want) {
+			got := append([]uint64(nil), inc.canon(x, a.r, smrDelta(a.kind))...)
+			if want := full.canon(x, -1, smrDeltaAll); !equalWords(got, want) {
 				t.Fatalf("after %s: %x, from scratch %x", m.actText(&d, a), got, want)
 			}
 			if len(queue) < 5000 {
@@ -464,12 +464,12 @@ func TestSMRSymmetryExact(t *testing.T) {
 		var st smrState
 		for i := 0; i < all.t.n; i++ {
 			sym.m.decode(all.t.state(i), &st)
-			key := smrKey(sym.canon.canon(&st, -1, false))
+			key := smrKey(sym.canon.canon(&st, -1, smrDeltaAll))
 			// Exact: every renaming of the state has the same form.
 			for _, p := range sym.m.rperms {
 				for ci := range sym.m.cmaps {
 					q := smrRename(sym.m, &st, p, &sym.m.cmaps[ci])
-					if k := smrKey(sym.canon.canon(&q, -1, false)); k != key {
+					if k := smrKey(sym.canon.canon(&q, -1, smrDeltaAll)); k != key {
 						t.Fatalf("%s: two states of one orbit have different forms", opt.Bounds())
 					}
 				}
