@@ -433,14 +433,14 @@ func TestSMRIncrementalCanon(t *testing.T) {
 
 // TestSMRSymmetryExact: the symmetric search reaches exactly one state per
 // orbit of the states the search without symmetry reaches: the canonical
-// forms of the latter are the former's states, no more, no fewer. With two
-// replicas, two writes and two reads, every kind of permutation of the MC
-// config's SymmetricPerms is at work. (Write and read permutations merge
-// no reachable states here: InitPending's order puts w1 before w2 and r1
-// before r2 in every log.)
+// forms of the latter are the former's states, no more, no fewer. Each kind
+// of permutation of the MC config's SymmetricPerms is at work in one of the
+// models. (Write and read permutations merge no reachable states here:
+// InitPending's order puts w1 before w2 and r1 before r2 in every log.)
 func TestSMRSymmetryExact(t *testing.T) {
 	for _, opt := range []SMROptions{
-		{Replicas: 2, Writes: 2, Reads: 2, MaxBallot: 2},
+		{Replicas: 2, Writes: 2, Reads: 1, MaxBallot: 2},
+		{Replicas: 2, Writes: 1, Reads: 2, MaxBallot: 2},
 		{Replicas: 3, Writes: 1, Reads: 0, MaxBallot: 2},
 	} {
 		sym, err := newSMRSearch(context.Background(), opt, time.Now())
@@ -457,6 +457,25 @@ func TestSMRSymmetryExact(t *testing.T) {
 		if sym.err != nil || all.err != nil || sym.res.Stop != StopComplete || all.res.Stop != StopComplete {
 			t.Fatalf("%s: %v %v %s %s", opt.Bounds(), sym.err, all.err, sym.res.Stop, all.res.Stop)
 		}
+		// The group, enumerated here rather than by the search's model.
+		var rperms [][MaxSMRReplicas]uint8
+		var cmaps []smrCmdMap
+		for _, p := range testPerms(opt.Replicas) {
+			var a [MaxSMRReplicas]uint8
+			copy(a[:], p)
+			rperms = append(rperms, a)
+		}
+		for _, w := range testPerms(opt.Writes) {
+			for _, q := range testPerms(opt.Reads) {
+				var cm smrCmdMap
+				copy(cm.cmd[:], w)
+				for i, x := range q {
+					cm.cmd[opt.Writes+i] = uint8(opt.Writes) + x
+				}
+				sym.m.fillCmdMap(&cm)
+				cmaps = append(cmaps, cm)
+			}
+		}
 		seen := make(map[string]bool, sym.t.n)
 		for i := 0; i < sym.t.n; i++ {
 			seen[smrKey(sym.t.state(i))] = false
@@ -466,9 +485,9 @@ func TestSMRSymmetryExact(t *testing.T) {
 			sym.m.decode(all.t.state(i), &st)
 			key := smrKey(sym.canon.canon(&st, -1, smrDeltaAll))
 			// Exact: every renaming of the state has the same form.
-			for _, p := range sym.m.rperms {
-				for ci := range sym.m.cmaps {
-					q := smrRename(sym.m, &st, p, &sym.m.cmaps[ci])
+			for _, p := range rperms {
+				for ci := range cmaps {
+					q := smrRename(sym.m, &st, p, &cmaps[ci])
 					if k := smrKey(sym.canon.canon(&q, -1, smrDeltaAll)); k != key {
 						t.Fatalf("%s: two states of one orbit have different forms", opt.Bounds())
 					}
@@ -496,4 +515,19 @@ func smrKey(words []uint64) string {
 		b = binary.LittleEndian.AppendUint64(b, w)
 	}
 	return string(b)
+}
+
+// testPerms returns every permutation of 0..n-1.
+func testPerms(n int) [][]uint8 {
+	if n == 0 {
+		return [][]uint8{{}}
+	}
+	var out [][]uint8
+	for _, p := range testPerms(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]uint8{}, p[:i]...), uint8(n-1)), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
 }
