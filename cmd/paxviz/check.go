@@ -31,6 +31,9 @@ const checkUsageText = `usage:
                       [--max-states N] [--max-memory MB] [--timeout DUR]
   paxviz check spec --acceptors A --values V --max-ballot B [--quorum Q] [--json]
                       [--max-states N] [--timeout DUR]
+  paxviz check spec --model multipaxos-smr --replicas N --writes W --reads R
+                      --max-ballot B [--no-symmetry] [--seed-bug NAME] [--json]
+                      [--max-states N] [--max-memory MB] [--timeout DUR]
 
 Exit status: 0 no violation (every state within the bounds explored), 1 a
 violation (its shortest counterexample is printed), 2 a usage error, 3 a
@@ -157,12 +160,21 @@ func cmdCheckEngine(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 func cmdCheckSpec(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	switch model, _ := specModel(args); model {
+	case "", "paxos":
+	case "multipaxos-smr":
+		return cmdCheckSMR(ctx, args, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "paxviz check spec: unknown model %q (paxos or multipaxos-smr)\n", model)
+		return checkUsage
+	}
 	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
 	opt := check.SpecOptions{}
 	fs.IntVar(&opt.Acceptors, "acceptors", 0, "number of acceptors")
 	fs.IntVar(&opt.Values, "values", 0, "number of values")
 	fs.IntVar(&opt.MaxBallot, "max-ballot", -1, "highest ballot number (ballots are 0..B)")
 	fs.IntVar(&opt.Quorum, "quorum", 0, "quorums of exactly this many acceptors (0: majorities)")
+	fs.String("model", "paxos", "the spec: paxos (Lamport's Paxos.tla) or multipaxos-smr")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
@@ -187,6 +199,84 @@ func cmdCheckSpec(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return checkUsage
 	}
 	return report(res, *asJSON, stdout, stderr)
+}
+
+// specModel returns the value of the --model flag among args, if any, the
+// way package flag would read it (-model or --model, with = or as the next
+// argument), stopping at the first non-flag argument or "--".
+func specModel(args []string) (string, bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			return "", false
+		}
+		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if name != "model" {
+			continue
+		}
+		if hasValue {
+			return value, true
+		}
+		if i+1 < len(args) {
+			return args[i+1], true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// cmdCheckSMR is paxviz check spec --model multipaxos-smr: G. Hu's
+// MultiPaxos-SMR spec (multipaxos.md §6).
+func cmdCheckSMR(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("spec", flag.ContinueOnError)
+	opt := check.SMROptions{}
+	fs.String("model", "multipaxos-smr", "the spec")
+	fs.IntVar(&opt.Replicas, "replicas", 0, "number of replicas (Replicas = {s1..sN})")
+	fs.IntVar(&opt.Writes, "writes", 0, "number of write commands (Writes = {w1..wW})")
+	fs.IntVar(&opt.Reads, "reads", -1, "number of read commands (Reads = {r1..rR})")
+	fs.IntVar(&opt.MaxBallot, "max-ballot", 0, "highest ballot (ballots are 1..B, B >= 2)")
+	fs.BoolVar(&opt.NoSymmetry, "no-symmetry", false, "check without the MC config's SYMMETRY (replica, write and read permutations)")
+	fs.StringVar(&opt.SeedBug, "seed-bug", "", "a deviation the spec's README suggests: "+strings.Join(check.SMRSeedBugs, " or "))
+	fs.IntVar(&opt.MaxStates, "max-states", 0, "stop after this many distinct states (0: no bound but memory)")
+	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
+	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	if !checkFlags(fs, args, stderr) {
+		return checkUsage
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, name := range []string{"replicas", "writes", "reads", "max-ballot"} {
+		if !set[name] {
+			fmt.Fprintf(stderr, "paxviz check spec: give --replicas N --writes W --reads R --max-ballot B (missing --%s)\n", name)
+			return checkUsage
+		}
+	}
+	if set["max-states"] && opt.MaxStates <= 0 {
+		fmt.Fprintln(stderr, "paxviz check spec: --max-states must be positive")
+		return checkUsage
+	}
+	if *maxMB <= 0 || *maxMB > 1<<40 {
+		fmt.Fprintln(stderr, "paxviz check spec: --max-memory must be a positive number of megabytes")
+		return checkUsage
+	}
+	opt.MaxMemoryBytes = *maxMB << 20
+	res, err := check.MultiPaxosSMR(ctx, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxviz check spec: %v\n", strings.TrimPrefix(err.Error(), check.ErrOptions.Error()+": "))
+		return checkUsage
+	}
+	if asJSON := *asJSON; asJSON {
+		status := report(&res.Result, false, io.Discard, stderr)
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "paxviz check: %v\n", err)
+			return checkUsage
+		}
+		return status
+	}
+	return report(&res.Result, false, stdout, stderr)
 }
 
 // report prints a search's result and returns the exit status.
