@@ -28,6 +28,7 @@ import (
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/static"
+	"github.com/paxviz/paxviz/store"
 )
 
 // Options configure a Server.
@@ -47,6 +48,10 @@ type Options struct {
 	// Lessons lists the lessons (nil: none).
 	Lessons LessonSource
 	Logger  *slog.Logger
+	// Store keeps sessions and rooms across restarts (nil: in memory).
+	Store store.Store
+	// Classroom configures live rooms (room.go).
+	Classroom ClassroomOptions
 }
 
 // Server is the paxviz web app.
@@ -56,6 +61,7 @@ type Server struct {
 	log     *slog.Logger
 	mux     http.Handler
 	gallery gallery
+	rooms   *roomHub
 }
 
 // Limits of the web app.
@@ -87,6 +93,7 @@ func NewServer(opts Options) *Server {
 	s := &Server{opts: opts, log: opts.Logger}
 	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout)
 	s.reg.log = opts.Logger
+	s.rooms = newRoomHub(s)
 	s.mux = s.routes()
 	return s
 }
@@ -97,8 +104,11 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // Registry returns the session registry.
 func (s *Server) Registry() *Registry { return s.reg }
 
-// Close stops every session.
-func (s *Server) Close() { s.reg.Close() }
+// Close stops every session (rooms first: they save their state).
+func (s *Server) Close() {
+	s.rooms.close()
+	s.reg.Close()
+}
 
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
@@ -131,6 +141,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
 	s.galleryRoutes(r)
+	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.errorPage(w, req, http.StatusNotFound, i18n.T(langOf(req), "err.not_found"))
 	})
