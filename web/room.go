@@ -73,6 +73,8 @@ type roomHub struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	saver *sessionSaver
+
 	mu    sync.Mutex
 	rooms map[string]*liveRoom
 	joins *room.RateLimiter
@@ -139,6 +141,15 @@ func newRoomHub(s *Server) *roomHub {
 	h.reg.log = s.log
 	h.ctx, h.cancel = context.WithCancel(context.Background())
 	h.restore()
+	// Ordinary sessions are saved by the same hub (so Server.Close stops
+	// both before the sessions end).
+	h.saver = newSessionSaver(s)
+	h.saver.restore(h.store)
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		h.saver.run(h.ctx, h.store)
+	}()
 	return h
 }
 

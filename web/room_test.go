@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -535,4 +536,81 @@ func moveCookies(t *testing.T, c *roomClient, cr createResponse, newBase string)
 	}
 	c.jar.SetCookies(newU, cs)
 	c.base = newBase
+}
+
+// TestSessionRestart: sandbox and lesson sessions survive a restart on
+// the same store under their old ids (their pages reconnect to the same
+// /ws/{id}); a session that ended is not brought back.
+func TestSessionRestart(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := lessons.Builtin()
+	opts := Options{Store: st, Lessons: staticLessons{set}}
+	srv := NewServer(opts)
+	ts := newServerForBench(srv)
+	id := openScript(t, ts.URL, roomScript)
+	c, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.next("state")
+	c.send("deliver #1")
+	c.send("deliver #4")
+	before := c.next("state")
+	for num(before, "step") < 4 {
+		before = c.next("state")
+	}
+	resp, body := get(t, ts.URL+"/lessons/02-happy-path?step=2")
+	if resp.StatusCode != 200 {
+		t.Fatalf("lesson: %d", resp.StatusCode)
+	}
+	lessonID := regexpFind(body, `"session":"([0-9a-f]+)"`)
+	gone := openScript(t, ts.URL, roomScript)
+	g, _ := srv.Registry().Get(gone)
+	g.Close()
+	srv.Close()
+	ts.Close()
+	st.Close()
+
+	st, err = store.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	opts.Store = st
+	srv = NewServer(opts)
+	defer srv.Close()
+	ts = newServerForBench(srv)
+	defer ts.Close()
+	c, _, err = dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatalf("the sandbox did not survive the restart: %v", err)
+	}
+	after := c.next("state")
+	bs, _ := json.Marshal(before["state"])
+	as, _ := json.Marshal(after["state"])
+	if !bytes.Equal(bs, as) {
+		t.Fatalf("sandbox state after restart:\nbefore %s\nafter  %s", bs, as)
+	}
+	l, _, err := dialWS(t, ts.URL, lessonID, nil)
+	if err != nil {
+		t.Fatalf("the lesson session did not survive: %v", err)
+	}
+	if f := l.next("state"); num(f, "lesson", "step") != 1 || f["lesson"].(map[string]any)["id"] != "02-happy-path" {
+		t.Fatalf("lesson after restart: %v", f["lesson"])
+	}
+	if _, err := srv.Registry().Get(gone); err == nil {
+		t.Fatal("an ended session came back")
+	}
+}
+
+func regexpFind(s, re string) string {
+	m := regexp.MustCompile(re).FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1]
 }
