@@ -259,8 +259,9 @@ function renderPoll() {
     } else li.append(el("span", { class: "poll-text" }, c));
     if (p.revealed && p.hist) {
       const n = p.hist[i] || 0;
-      li.append(el("span", { class: "bar", style: `--w:${Math.round((100 * n) / total)}%`, "aria-hidden": "true" }),
-        el("span", { class: "count", dataset: { count: n } }, String(n)));
+      const bar = el("span", { class: "bar", "aria-hidden": "true" });
+      bar.style.setProperty("--w", `${Math.round((100 * n) / total)}%`); // CSSOM: the CSP forbids style attributes
+      li.append(bar, el("span", { class: "count", dataset: { count: n } }, String(n)));
       if (p.rounds && p.rounds.length) li.append(el("span", { class: "before" }, t("room.before", { n: p.rounds[p.rounds.length - 1][i] || 0 })));
     }
     ol.append(li);
