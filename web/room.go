@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -94,8 +95,12 @@ type liveRoom struct {
 	lessonIdx int
 	rev       uint64
 	dirty     bool // status changed: publish at the next tick
+	minor     bool // only counts changed: the projector at the next tick
+	allStale  bool // students have not seen the latest counts
+	lastAll   time.Time
 	save      bool // something to persist
 	lastGoal  time.Time
+	saveKick  chan struct{} // wakes the room's saver (a write never delays a frame)
 }
 
 func topicAll(code string) string        { return "room/" + code }
@@ -270,7 +275,8 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 
 // start registers a room and runs its loop.
 func (h *roomHub) start(m *room.Room, sess *Session, l *lessons.Lesson) *liveRoom {
-	lr := &liveRoom{hub: h, code: m.Code, sess: sess, m: m, lesson: l, done: make(chan struct{}), dirty: true}
+	lr := &liveRoom{hub: h, code: m.Code, sess: sess, m: m, lesson: l, done: make(chan struct{}), dirty: true, saveKick: make(chan struct{}, 1)}
+	lr.noteFrame(sess.View()) // the step, before anyone asks
 	h.mu.Lock()
 	if h.ctx.Err() != nil {
 		h.mu.Unlock()
@@ -319,10 +325,36 @@ func (lr *liveRoom) loop() {
 	}
 	tick := time.NewTicker(h.tick)
 	defer tick.Stop()
+	// The saver writes the room to the store off this loop, so a slow disk
+	// never delays a frame; kicks while it writes coalesce into one more
+	// write.
+	saverDone := make(chan struct{})
+	stopSaver := make(chan struct{})
+	go func() {
+		defer close(saverDone)
+		for {
+			select {
+			case <-lr.saveKick:
+				lr.flush()
+			case <-stopSaver:
+				return
+			}
+		}
+	}()
+	defer func() {
+		select {
+		case <-stopSaver:
+		default:
+			close(stopSaver)
+		}
+		<-saverDone
+	}()
 	ended := false
 	for !ended {
 		select {
 		case <-h.ctx.Done():
+			close(stopSaver)
+			<-saverDone
 			lr.flush()
 			close(lr.done)
 			return
@@ -339,6 +371,8 @@ func (lr *liveRoom) loop() {
 		}
 	}
 	// Closed or expired: tell everyone, forget the room.
+	close(stopSaver)
+	<-saverDone
 	lr.mu.Lock()
 	lr.m.Close(time.Now())
 	lr.mu.Unlock()
@@ -372,7 +406,7 @@ func (lr *liveRoom) noteFrame(b []byte) {
 		lr.lessonIdx = v.Lesson.Step
 	}
 	lr.save = true
-	lr.dirty = true // the dashboard's goal counts may change
+	lr.countsChangedLocked() // the dashboard's goal counts may change
 	lr.mu.Unlock()
 }
 
@@ -391,15 +425,32 @@ func (lr *liveRoom) onTick(now time.Time) (ended bool) {
 		lr.checkGoals()
 	}
 	lr.mu.Lock()
-	dirty, save := lr.dirty, lr.save
-	lr.dirty, lr.save = false, false
+	dirty, minor, save := lr.dirty, lr.minor, lr.save
+	toAll := dirty || (lr.allStale && now.Sub(lr.lastAll) >= studentCountEvery)
+	var pub, dash []byte
+	if dirty || minor || toAll {
+		pub, dash = lr.framesLocked()
+	}
+	if toAll {
+		lr.lastAll, lr.allStale = now, false
+	}
+	lr.dirty, lr.minor, lr.save = false, false, false
 	lr.mu.Unlock()
-	if dirty {
-		lr.publishStatus()
+	fan := lr.hub.fan
+	switch {
+	case toAll:
+		fan.Publish(topicAll(lr.code), pub)
+		fan.Publish(topicInstructor(lr.code), dash)
+	case minor:
+		// Only counts changed: the projector gets them every tick, the
+		// students' devices at most every studentCountEvery.
+		fan.Publish(topicInstructor(lr.code), pub)
+		fan.Publish(topicInstructor(lr.code), dash)
 	}
 	if save {
-		if err := lr.persist(); err != nil {
-			lr.hub.s.log.Error("save room", "code", lr.code, "err", err)
+		select {
+		case lr.saveKick <- struct{}{}:
+		default:
 		}
 	}
 	return false
@@ -456,7 +507,7 @@ func (lr *liveRoom) checkGoals() {
 		lr.mu.Lock()
 		if cur, ok := lr.m.Student(st.ID); ok && cur.GoalMet != met {
 			lr.m.SetGoal(st.ID, met)
-			lr.dirty = true
+			lr.countsChangedLocked()
 		}
 		lr.mu.Unlock()
 	}
@@ -520,6 +571,17 @@ func (lr *liveRoom) youLocked(id string) []byte {
 func (lr *liveRoom) changedLocked() {
 	lr.dirty, lr.save = true, true
 }
+
+// countsChangedLocked marks a change of counts only (an answer, a
+// student coming or going): the projector shows it at the next tick, the
+// students' devices a little later (a thousand answers a second must not
+// become ten thousand frames a second to the students).
+func (lr *liveRoom) countsChangedLocked() {
+	lr.minor, lr.allStale = true, true
+}
+
+// studentCountEvery is how often students' devices get count-only updates.
+const studentCountEvery = 500 * time.Millisecond
 
 // ---- HTTP ------------------------------------------------------------------
 
@@ -931,8 +993,12 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 	var once sync.Once
 	closeWith := func(code websocket.StatusCode, why string) {
 		once.Do(func() {
-			cancel()
-			go c.Close(code, why)
+			// Close first (the reader is still reading, so the handshake
+			// completes and the peer sees why), then stop.
+			go func() {
+				c.Close(code, why)
+				cancel()
+			}()
 		})
 	}
 	rc.direct = &subscriber{ch: make(chan []byte, subscriberBuf)}
@@ -957,7 +1023,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 	} else {
 		lr.m.Connect(rc.student, now)
 	}
-	lr.dirty = true
+	lr.countsChangedLocked()
 	pub, dash := lr.framesLocked()
 	var you []byte
 	if !rc.instructor {
@@ -971,7 +1037,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 		} else {
 			lr.m.Disconnect(rc.student, time.Now())
 		}
-		lr.dirty = true
+		lr.countsChangedLocked()
 		lr.mu.Unlock()
 	}()
 	initial := [][]byte{lr.sess.View(), pub}
@@ -991,12 +1057,38 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// No timer per write (a thousand sockets would make a thousand timers
+	// per frame): a socket that falls behind is dropped by the fan-out,
+	// and this watchdog closes one whose write has been stuck too long.
+	var writing atomic.Int64
 	go func() {
-		defer cancel()
+		wd := time.NewTicker(writeTimeout / 2)
+		defer wd.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-all.Dropped():
+				closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
+				return
+			case <-instrDropped:
+				closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
+				return
+			case now := <-wd.C:
+				if w := writing.Load(); w != 0 && now.UnixNano()-w > int64(writeTimeout) {
+					closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
+					return
+				}
+			}
+		}
+	}()
+	go func() {
+		// Returning after closeWith must not cancel ctx: the reader has to
+		// keep reading until the close handshake is done.
 		write := func(b []byte) bool {
-			wctx, wcancel := context.WithTimeout(ctx, writeTimeout)
-			defer wcancel()
-			return c.Write(wctx, websocket.MessageText, b) == nil
+			writing.Store(time.Now().UnixNano())
+			defer writing.Store(0)
+			return c.Write(ctx, websocket.MessageText, b) == nil
 		}
 		for {
 			var b []byte
@@ -1004,12 +1096,6 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 			case b = <-rc.direct.ch:
 			case b = <-all.C():
 			case b = <-instrC:
-			case <-all.Dropped():
-				closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
-				return
-			case <-instrDropped:
-				closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
-				return
 			case <-ctx.Done():
 				return
 			case <-h.ctx.Done():
@@ -1030,6 +1116,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			if !write(b) {
+				cancel()
 				return
 			}
 		}
@@ -1130,7 +1217,8 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 		lr.mu.Lock()
 		err = lr.m.Answer(rc.student, n-1, now)
 		if err == nil {
-			lr.changedLocked()
+			lr.save = true
+			lr.countsChangedLocked()
 			rc.sendDirect(lr.youLocked(rc.student))
 		}
 		lr.mu.Unlock()
