@@ -880,7 +880,7 @@ func (h *roomHub) handleInstructor(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		http.SetCookie(w, &http.Cookie{Name: cookieName(instructorCookie, lr.code), Value: k, Path: "/r/" + lr.code, MaxAge: 30 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 		q := r.URL.Query()
 		q.Del("k")
 		u := "/r/" + lr.code + "/teach"

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/lessons"
 	"github.com/paxviz/paxviz/room"
 	"github.com/paxviz/paxviz/store"
@@ -613,4 +616,80 @@ func regexpFind(s, re string) string {
 		return ""
 	}
 	return m[1]
+}
+
+// TestRoomTranslationKeys: every room.* key the room's Go, templ and JS
+// code uses is in the table (with Chinese; TestTranslationKeys checks
+// that every key has it).
+func TestRoomTranslationKeys(t *testing.T) {
+	re := regexp.MustCompile(`(?:\bT|\bt|errT)\("(room\.[a-z0-9_]*[a-z0-9])"`)
+	seen := 0
+	for _, f := range []string{"room.go", "room.templ", "../static/room.js"} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			seen++
+			if !i18n.Has(m[1]) {
+				t.Errorf("%s uses %q, which is not in the translation table", f, m[1])
+			}
+		}
+	}
+	// Keys built at run time: "room.q_" + a poll kind.
+	for _, k := range []string{room.PollLesson, room.PollValue, room.PollMessage} {
+		if !i18n.Has("room.q_" + k) {
+			t.Errorf("no text for poll kind %s", k)
+		}
+	}
+	if seen < 60 {
+		t.Errorf("found only %d key uses; the scanner is broken", seen)
+	}
+}
+
+// TestRoomLesson: a lesson room polls the step's own question, follows
+// "lesson next", and the dashboard counts the students whose fork reaches
+// the step's goal.
+func TestRoomLesson(t *testing.T) {
+	set, _ := lessons.Builtin()
+	_, ts := newTestServer(t, Options{Lessons: staticLessons{set}})
+	code, cr, body := createRoom(t, ts.URL, `{"lesson":"02-happy-path","step":1}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	teacher := newRoomClient(t, ts.URL)
+	teacher.teach(cr)
+	s := newRoomClient(t, ts.URL)
+	s.join(cr.Code)
+	teacher.send(roomClientFrame{Room: "poll lesson"})
+	p := s.until("room", func(f map[string]any) bool { return f["poll"] != nil })["poll"].(map[string]any)
+	if p["kind"] != "lesson" || p["n"] != 3.0 || p["step"] != 0.0 {
+		t.Fatalf("lesson poll %v", p)
+	}
+	teacher.send(roomClientFrame{Cmd: "lesson next"})
+	s.until("state", func(f map[string]any) bool { return num(f, "lesson", "step") == 1 })
+	teacher.send(roomClientFrame{Room: "poll lesson"})
+	if e := teacher.until("error", nil); !strings.Contains(e["message"].(string), "no question") {
+		t.Fatalf("poll on a step without a question: %v", e)
+	}
+	teacher.send(roomClientFrame{Room: "release"})
+	s.until("room", func(f map[string]any) bool { return f["released"] == true })
+	s.send(roomClientFrame{Room: "fork"})
+	forkID := s.until("you", func(f map[string]any) bool { return f["fork"] != "" })["fork"].(string)
+	fork, _, err := dialWS(t, ts.URL, forkID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := fork.next("state"); f["lesson"].(map[string]any)["met"] != false {
+		t.Fatalf("the goal holds before any move: %v", f["lesson"])
+	}
+	teacher.until("dash", func(f map[string]any) bool { return num(f, "on_forks") == 1 && num(f, "goal_met") == 0 })
+	l := set.Lesson("02-happy-path", "en")
+	cfg := sim.NewHistory(l.Cluster).Config()
+	for _, a := range lessons.Actions(l.Steps[1].Goal.Solution) {
+		fork.send(a.Format(cfg))
+	}
+	for f := fork.next("state"); f["lesson"].(map[string]any)["met"] != true; f = fork.next("state") {
+	}
+	teacher.until("dash", func(f map[string]any) bool { return num(f, "goal_met") == 1 })
 }
