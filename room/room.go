@@ -297,6 +297,9 @@ func (r *Room) BackToClass(id string) error {
 	if !ok {
 		return ErrNoStudent
 	}
+	if st.Fork == "" {
+		return ErrNoFork
+	}
 	st.Fork, st.GoalMet = "", false
 	return nil
 }

@@ -243,6 +243,9 @@ func TestForksAndShares(t *testing.T) {
 	if r.Dashboard().OnForks != 2 {
 		t.Fatal("back to class did not leave the fork")
 	}
+	if err := r.BackToClass("a"); !errors.Is(err, ErrNoFork) {
+		t.Fatalf("back to class twice: %v", err)
+	}
 }
 
 func TestRateLimiter(t *testing.T) {

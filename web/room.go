@@ -1206,6 +1206,12 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 		return rc.errT("room.err_instructor_only")
 	}
 	switch words[0] {
+	case "fork", "back", "share", "release", "recall", "lock", "unlock", "close":
+		if len(words) != 1 {
+			return rc.errT("room.err_usage", "usage", words[0])
+		}
+	}
+	switch words[0] {
 	case "answer":
 		if len(words) != 2 {
 			return rc.errT("room.err_usage", "usage", "answer N")

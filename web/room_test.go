@@ -693,3 +693,57 @@ func TestRoomLesson(t *testing.T) {
 	}
 	teacher.until("dash", func(f map[string]any) bool { return num(f, "goal_met") == 1 })
 }
+
+// TestRoomIdleExpiry: a room nobody is in and nobody acts in expires, and
+// its record leaves the store; a room with a connected student does not.
+func TestRoomIdleExpiry(t *testing.T) {
+	st := store.NewMem()
+	_, ts := newTestServer(t, Options{Store: st, Classroom: ClassroomOptions{Tick: 10 * time.Millisecond, Limits: room.Limits{IdleExpiry: 300 * time.Millisecond}}})
+	_, idle, _ := createRoom(t, ts.URL, `{"script": `+jsonString(roomScript)+`}`)
+	_, busy, _ := createRoom(t, ts.URL, `{"script": `+jsonString(roomScript)+`}`)
+	s := newRoomClient(t, ts.URL)
+	s.join(busy.Code)
+	s.until("state", nil)
+	if _, ok, _ := st.Get(store.Rooms, idle.Code); !ok {
+		t.Fatal("a new room is not in the store")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		resp, _ := get(t, ts.URL+"/api/rooms/"+idle.Code)
+		if resp.StatusCode == http.StatusNotFound {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the idle room did not expire")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if _, ok, _ := st.Get(store.Rooms, idle.Code); ok {
+		t.Fatal("an expired room stayed in the store")
+	}
+	if resp, _ := get(t, ts.URL+"/api/rooms/"+busy.Code); resp.StatusCode != 200 {
+		t.Fatalf("a room with a student expired: %d", resp.StatusCode)
+	}
+}
+
+// TestRoomBadVerbs: junk on the room socket gets error frames, never a
+// panic or a closed socket.
+func TestRoomBadVerbs(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	_, cr, _ := createRoom(t, ts.URL, `{"script": `+jsonString(roomScript)+`}`)
+	teacher := newRoomClient(t, ts.URL)
+	teacher.teach(cr)
+	s := newRoomClient(t, ts.URL)
+	s.join(cr.Code)
+	for _, v := range []string{"answer", "answer x", "answer -1", "answer 99999999999999999999", "fork now", "share", "back",
+		"poll", "dance", strings.Repeat("x", 2000)} {
+		s.send(roomClientFrame{Room: v})
+		s.until("error", nil)
+	}
+	for _, v := range []string{"poll", "poll nope", "poll reveal", "project", "project x", "project 7", "answer 1", "lock now now"} {
+		teacher.send(roomClientFrame{Room: v})
+		teacher.until("error", nil)
+	}
+	teacher.send(roomClientFrame{Cmd: "undo"})
+	s.until("state", nil) // both sockets still open
+}
