@@ -28,7 +28,15 @@ type sessionRecord struct {
 	Lesson     string `json:"lesson,omitempty"`
 	LessonLang string `json:"lesson_lang,omitempty"`
 	LessonStep int    `json:"lesson_step,omitempty"`
+	// Seq is the session's frame number when saved: the restored session
+	// numbers its frames past it, so an open page (which ignores frames
+	// older than the one it has) takes the restored state.
+	Seq uint64 `json:"seq"`
 }
+
+// seqMargin covers frames sent after the last save of a session that was
+// not shut down cleanly.
+const seqMargin = 1 << 20
 
 func newSessionSaver(s *Server) *sessionSaver {
 	return &sessionSaver{s: s, every: time.Second, saved: map[string]uint64{}}
@@ -54,6 +62,7 @@ func (sv *sessionSaver) restore(st store.Store) {
 		id, rr := r.id, r.r
 		sess, err := sv.s.reg.Create(rr.Script, func(sess *Session) error {
 			sess.ID = id
+			sess.seq = rr.Seq + seqMargin
 			if rr.Lesson == "" {
 				return nil
 			}
@@ -98,7 +107,7 @@ func (sv *sessionSaver) pass(st store.Store) {
 				return
 			}
 			changed = true
-			rec.Script = s.h.Script()
+			rec.Script, rec.Seq = s.h.Script(), s.seq
 			if s.lesson != nil {
 				rec.Lesson, rec.LessonLang, rec.LessonStep = s.lesson.lesson.ID, string(s.lesson.lesson.Lang), s.lesson.step
 			}

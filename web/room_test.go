@@ -598,6 +598,9 @@ func TestSessionRestart(t *testing.T) {
 	if !bytes.Equal(bs, as) {
 		t.Fatalf("sandbox state after restart:\nbefore %s\nafter  %s", bs, as)
 	}
+	if num(after, "seq") <= num(before, "seq") {
+		t.Fatalf("restored session's seq %v is not past the page's %v: the page would ignore it", num(after, "seq"), num(before, "seq"))
+	}
 	l, _, err := dialWS(t, ts.URL, lessonID, nil)
 	if err != nil {
 		t.Fatalf("the lesson session did not survive: %v", err)
