@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/paxviz/paxviz/store"
 )
 
 // tab opens another tab of b's Chromium in a fresh browser context (its
@@ -154,4 +158,67 @@ func TestBrowserClassroom(t *testing.T) {
 	s.click("#btn-back")
 	s.wait("back to class", `!document.body.classList.contains("on-fork") && window.paxvizRoom.forkView() === null`)
 	s.wait("the class's state", fmt.Sprintf(`window.paxvizRoom.roomView().step === %d`, forkStep+2))
+}
+
+// TestBrowserClassroomRestart: the server stops (as on SIGTERM) and starts
+// again on the same address and data directory; the instructor's and the
+// student's pages reconnect by themselves, the student sees the class's
+// state, and the instructor keeps control.
+func TestBrowserClassroomRestart(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	base := "http://" + addr
+	start := func(ln net.Listener) (*Server, *http.Server, store.Store) {
+		st, err := store.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := NewServer(Options{Store: st})
+		hs := &http.Server{Handler: srv.Handler()}
+		go hs.Serve(ln)
+		return srv, hs, st
+	}
+	stop := func(srv *Server, hs *http.Server, st store.Store) {
+		srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if hs.Shutdown(ctx) != nil {
+			hs.Close()
+		}
+		st.Close()
+	}
+	srv, hs, st := start(ln)
+	_, cr, _ := createRoom(t, base, `{"script": `+jsonString(roomScript)+`}`)
+	teacher := newBrowser(t, base, 1200, 900)
+	teacher.nav(strings.TrimPrefix(cr.InstructorURL, base))
+	teacher.wait("the instructor page", `window.paxvizRoom && window.paxvizRoom.dash() !== null && document.body.dataset.conn === "connected"`)
+	student := teacher.tab(t)
+	student.nav("/r/" + cr.Code)
+	student.wait("the student page", `window.paxvizRoom && window.paxvizRoom.me().num === 1 && document.body.dataset.conn === "connected"`)
+	step0 := teacher.num(`window.paxvizRoom.roomView().step`)
+	teacher.click(`#msg-list li.msg button.deliver`)
+	student.wait("the step", fmt.Sprintf(`window.paxvizRoom.roomView().step === %d`, step0+1))
+
+	stop(srv, hs, st)
+	student.wait("the page notices", `document.body.dataset.conn === "reconnecting"`)
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	srv, hs, st = start(ln)
+	defer func() { stop(srv, hs, st) }()
+	student.wait("the student reconnects", `document.body.dataset.conn === "connected"`)
+	teacher.wait("the instructor reconnects", `document.body.dataset.conn === "connected"`)
+	if got := student.num(`window.paxvizRoom.roomView().step`); got != step0+1 {
+		t.Fatalf("after the restart the student sees step %d, want %d", got, step0+1)
+	}
+	teacher.click(`#msg-list li.msg button.deliver`)
+	student.wait("the instructor still drives the class", fmt.Sprintf(`window.paxvizRoom.roomView().step === %d`, step0+2))
+	if got := student.num(`window.paxvizRoom.me().num`); got != 1 {
+		t.Fatalf("the student came back as student %d", got)
+	}
 }
