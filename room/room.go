@@ -131,7 +131,10 @@ type Limits struct {
 }
 
 // DefaultLimits are sized for a 200-student lecture with room to spare.
-var DefaultLimits = Limits{MaxRooms: 200, MaxStudents: 1000, JoinRate: 0.5, JoinBurst: 20, IdleExpiry: 12 * time.Hour, MaxShares: 100}
+// The join rate is per client address, and a whole lecture hall often
+// reaches the server through one NAT address: 300 may join at once, then
+// 5 a second.
+var DefaultLimits = Limits{MaxRooms: 200, MaxStudents: 1000, JoinRate: 5, JoinBurst: 300, IdleExpiry: 12 * time.Hour, MaxShares: 100}
 
 // Student is one member of a room. Students have no account: a random
 // id kept in a cookie, and a number for anonymous labels ("student 7").
