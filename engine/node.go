@@ -16,7 +16,8 @@ const (
 	// PhaseBackoff: a nack showed a higher ballot; the proposer abandoned
 	// Ballot and waits for its timer to try again.
 	PhaseBackoff
-	// PhaseDone: the node (a server) has learned the chosen value.
+	// PhaseDone: the proposer knows the outcome and stops retrying: a
+	// server has learned it, or every learner has told it with decided.
 	PhaseDone
 )
 
@@ -61,10 +62,13 @@ type Proposer struct {
 	// Count is the number of promises counted for Ballot: distinct
 	// acceptors (promise messages with count_duplicates).
 	Count int
-	// Abandoned counts the ballots abandoned in a row (after a nack); the
-	// back-off before the next try grows with it. A client's propose and
-	// hearing the outcome reset it.
+	// Abandoned counts the ballots abandoned (after a nack) since the
+	// client's propose; the back-off before the next try grows with it.
+	// Hearing the outcome and a restart reset it too.
 	Abandoned int
+	// DecidedBy holds a bit per learner NodeID that has answered Ballot
+	// with decided; the proposer stops once every learner has.
+	DecidedBy uint64
 }
 
 // Acceptor is the acceptor role's state. All three fields are durable
@@ -93,8 +97,9 @@ const MaxAbandoned = 6
 // MaxHeard bounds the votes a learner remembers before it learns.
 const MaxHeard = 64
 
-// Learner is the learner role's state; all volatile, since a learner can
-// always learn again (paxos.md §1.5).
+// Learner is the learner role's state; all volatile (paxos.md §1.5): a
+// restarted learner learns again only from accepted votes that still reach
+// it (a later ballot's, say).
 type Learner struct {
 	// Heard lists each (acceptor, ballot) Accepted once, in arrival order.
 	Heard []Heard
@@ -185,6 +190,7 @@ func (n *Node) startBallot(c *Config, reason int, out *Out) {
 	p.Phase = PhasePreparing
 	p.Promises = p.Promises[:0]
 	p.Count = 0
+	p.DecidedBy = 0
 	p.Proposed = ""
 	p.AdoptedFrom = Ballot{}
 	out.note(Note{Kind: NoteStartBallot, Node: n.ID, B: p.Ballot, V: p.Own, N: reason})
@@ -479,14 +485,31 @@ func (n *Node) handleAccepted(c *Config, m *Message, out *Out) {
 
 // stopRetrying ends an active proposer's attempts once it knows v is chosen.
 func (n *Node) stopRetrying(v Value, out *Out) {
-	p := &n.P
-	if p.Phase == PhaseIdle || p.Phase == PhaseDone {
+	if n.P.Phase == PhaseIdle || n.P.Phase == PhaseDone {
 		return
 	}
-	p.Phase = PhaseDone
-	p.Abandoned = 0
-	out.Timer = TimerStop
+	n.stop(out)
 	out.note(Note{Kind: NoteStopRetrying, Node: n.ID, V: v})
+}
+
+func (n *Node) stop(out *Out) {
+	n.P.Phase = PhaseDone
+	n.P.Abandoned = 0
+	out.Timer = TimerStop
+}
+
+// KnowsOutcome reports whether n is a server that has learned: its retry
+// timer then stops instead of starting a new ballot (a `timeout` command
+// still starts one).
+func (n *Node) KnowsOutcome(c *Config) bool {
+	return c.Nodes[n.ID].Roles.Has(RoleLearner) && n.L.Learned != ""
+}
+
+// StopOnTimer is what a learned server does when its retry timer fires:
+// it stops retrying (even where no accepted can reach it, in a minority).
+func (n *Node) StopOnTimer(out *Out) {
+	n.stopRetrying(n.L.Learned, out)
+	out.Timer = TimerStop
 }
 
 // tellDecided answers ballot b's proposer (every proposer when ballots
@@ -502,12 +525,28 @@ func (n *Node) tellDecided(c *Config, b Ballot, out *Out) {
 	}
 }
 
-// handleDecided: a learner says v was chosen; an active proposer stops
-// retrying. The proposer keeps its durable round; a later propose starts a
-// new ballot as always.
-func (n *Node) handleDecided(_ *Config, m *Message, out *Out) {
-	out.note(Note{Kind: NoteDecided, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value})
-	n.stopRetrying(m.Value, out)
+// handleDecided: a learner answers the proposer's current ballot with the
+// value it learned; the proposer stops retrying once every learner has
+// (with several learners, one that has not learned yet learns from this
+// ballot's votes, and answers a later one). A decided for another ballot
+// (one the proposer has left) changes nothing: a later propose always runs
+// its ballot. The proposer keeps its durable round.
+func (n *Node) handleDecided(c *Config, m *Message, out *Out) {
+	p := &n.P
+	if m.Ballot != p.Ballot || p.Phase == PhaseIdle || p.Phase == PhaseDone {
+		out.note(Note{Kind: NoteDecidedStale, Node: n.ID, Peer: m.From, B: m.Ballot, B2: p.Ballot, V: m.Value})
+		return
+	}
+	p.DecidedBy |= 1 << uint(m.From)
+	var all uint64
+	for _, l := range c.Learners {
+		all |= 1 << uint(l)
+	}
+	got := popcount(p.DecidedBy & all)
+	out.note(Note{Kind: NoteDecided, Node: n.ID, Peer: m.From, B: m.Ballot, V: m.Value, N: got, Q: len(c.Learners)})
+	if p.DecidedBy&all == all {
+		n.stop(out)
+	}
 }
 
 func popcount(x uint64) int { return bits.OnesCount64(x) }

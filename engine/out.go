@@ -30,7 +30,8 @@ const (
 	NoteBugActs       // bug Bug changes what Node does here (details in B, B2, V, V2)
 	NotePromiseLate   // Node already has its quorum for B (or moved past it): Peer's promise is not needed
 	NoteTellDecided   // learner Node tells proposer Peer that V was chosen (learned at B)
-	NoteDecided       // proposer Node hears from Peer that V was chosen (learned at B)
+	NoteDecided       // proposer Node hears from learner Peer that it learned V (answering B): N of Q learners; all: stops
+	NoteDecidedStale  // proposer Node ignores Peer's decided for B: it is not running B now (B2)
 
 	// Notes emitted by the simulator around the nodes.
 
@@ -56,7 +57,7 @@ var noteNames = [...]string{
 	"propose_own", "propose_adopt", "abandon", "nack_ignored", "stop_retrying",
 	"prepare_again", "promise_none", "promise_vote", "reject_prepare", "accept",
 	"reject_accept", "heard", "heard_dup", "heard_late", "learned", "bug",
-	"promise_late", "tell_decided", "decided",
+	"promise_late", "tell_decided", "decided", "decided_stale",
 	"lost", "dropped", "duplicated", "blocked", "crash", "restart",
 	"partition", "heal", "tick", "timer", "timer_idle", "chosen", "violation",
 	"network_full",

@@ -126,6 +126,9 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 	if !slices.Equal(sortedCopy(ref.Breaks), sortedCopy(tr.Breaks)) {
 		d.errorf(max(tr.lines["breaks"], 1), "breaks: %q differs from %q in %s", strings.Join(tr.Breaks, ", "), strings.Join(ref.Breaks, ", "), at(max(ref.lines["breaks"], 1)))
 	}
+	if len(ref.Objectives) != len(tr.Objectives) {
+		d.errorf(max(tr.lines["objectives"], 1), "objectives: %d items, but %s has %d (translate each objective)", len(tr.Objectives), at(max(ref.lines["objectives"], 1)), len(ref.Objectives))
+	}
 	if ref.Minutes != tr.Minutes {
 		d.warnf(max(tr.lines["minutes"], 1), "minutes: %d differs from %d in %s", tr.Minutes, ref.Minutes, at(max(ref.lines["minutes"], 1)))
 	}

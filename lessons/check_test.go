@@ -14,6 +14,8 @@ summary: Deliver, predict, answer.
 cluster: proposers=1 acceptors=3
 minutes: 3
 sources: Paxos Made Simple §2.2
+objectives:
+- Deliver prepares and predict what a proposer does.
 ---
 
 ## Prepare
@@ -136,7 +138,8 @@ func TestGoodLessonIsClean(t *testing.T) {
 		t.Fatal(ps)
 	}
 	if l.ID != "10-small" || l.Lang != "en" || l.Title != "A small lesson" || l.Minutes != 3 ||
-		len(l.Sources) != 1 || len(l.Steps) != 3 || l.ClusterLine != "cluster proposers=1 acceptors=3" {
+		len(l.Sources) != 1 || len(l.Steps) != 3 || l.ClusterLine != "cluster proposers=1 acceptors=3" ||
+		len(l.Objectives) != 1 || l.Objectives[0] != "Deliver prepares and predict what a proposer does." {
 		t.Errorf("front matter read wrong: %+v", l)
 	}
 	st := l.Steps[0]
@@ -176,6 +179,12 @@ func TestCheckErrors(t *testing.T) {
 		{"missing title", edit(t, good, "title: A small lesson\n", ""), "=---", "missing title"},
 		{"empty summary", edit(t, good, "summary: Deliver, predict, answer.", "summary:"), "=summary:", "summary: is empty"},
 		{"missing cluster", edit(t, good, "cluster: proposers=1 acceptors=3\n", ""), "=---", "missing cluster"},
+		{"missing objectives", edit(t, good, "objectives:\n- Deliver prepares and predict what a proposer does.\n", ""), "=---", "missing objectives"},
+		{"objectives without items", edit(t, good, "- Deliver prepares and predict what a proposer does.\n", ""), "=objectives:", "objectives: has no items"},
+		{"objectives inline", edit(t, good, "objectives:\n- Deliver prepares and predict what a proposer does.\n", "objectives: Deliver prepares.\n"), "objectives: Deliver", "on a line of its own"},
+		{"empty objective", edit(t, good, "- Deliver prepares and predict what a proposer does.", "-"), "=-", "objectives: an empty item"},
+		{"stray list item", edit(t, good, "minutes: 3", "minutes: 3\n- Another objective."), "- Another objective.", "belongs below objectives:"},
+		{"too many objectives", edit(t, good, "- Deliver prepares and predict what a proposer does.", strings.Repeat("- One more.\n", MaxObjectives)+"- The ninth."), "- The ninth.", "more than 8"},
 		{"bad cluster", edit(t, good, "proposers=1 acceptors=3", "proposers=1 acceptors=3 nodes=4"), "cluster:", `unknown key "nodes"`},
 		{"bad minutes", edit(t, good, "minutes: 3", "minutes: soon"), "minutes:", `"soon" is not a whole number`},
 		{"unknown invariant", edit(t, good, "minutes: 3", "breaks: agreemnt"), "breaks:", `unknown invariant "agreemnt"`},
@@ -257,6 +266,8 @@ func TestUndeclaredBreakNeedsBugs(t *testing.T) {
 	src := `---
 title: Half quorum
 summary: Two values chosen.
+objectives:
+- See two values chosen.
 cluster: proposers=2 acceptors=4 bugs=half_quorum
 breaks: agreement
 ---
@@ -343,11 +354,12 @@ func TestTranslations(t *testing.T) {
 		{"cluster", edit(t, zh, "acceptors=3", "acceptors=3 seed=2"), "cluster:", "differs from cluster proposers=1 acceptors=3 learners=1 seed=1 in 10-small.en.md:4"},
 		{"breaks", edit(t, zh, "minutes: 3", "minutes: 3\nbreaks: agreement"), "breaks:", "breaks:"},
 		{"steps", strings.TrimSuffix(zh, "") + "\n## Extra\n\nMore.\n", "## Extra", "4 steps, but 10-small.en.md has 3"},
-		{"actions", edit(t, zh, "expect inflight 3 prepare\n", ""), fence + "actions", "the ```actions block differs from the one in 10-small.en.md:13"},
+		{"actions", edit(t, zh, "expect inflight 3 prepare\n", ""), fence + "actions", "the ```actions block differs from the one in 10-small.en.md:15"},
 		{"solution", edit(t, zh, "solution\ndeliver prepare p1->*", "solution\ndeliver prepare p1->a1\ndeliver prepare p1->a2\ndeliver prepare p1->a3"), fence + "solution", "```solution block differs"},
 		{"goal", edit(t, zh, "expect promised a2 1.1\n", ""), fence + "goal", "```goal block differs"},
 		{"reveal", edit(t, zh, "expect phase p1 accepting\n", ""), fence + "reveal", "```reveal block differs"},
-		{"kind", edit(t, zh, "### Question\n\n谁知道", "### Predict\n\n谁知道"), "### Predict\n\n谁知道", "step 3 has a ### Predict, but the step in 10-small.en.md:65 has a ### Question"},
+		{"objectives", edit(t, zh, "- Deliver prepares", "- One.\n- Deliver prepares"), "=objectives:", "objectives: 2 items, but 10-small.en.md:7 has 1"},
+		{"kind", edit(t, zh, "### Question\n\n谁知道", "### Predict\n\n谁知道"), "### Predict\n\n谁知道", "step 3 has a ### Predict, but the step in 10-small.en.md:67 has a ### Question"},
 		{"choices", edit(t, zh, "- [ ] p1\n", "- [ ] p1\n- [ ] p2\n"), "### Question\n\n谁知道？", "3 choices, but"},
 		{"correct", edit(t, edit(t, zh, "- [ ] p1", "- [x] p1"), "- [x] nobody", "- [ ] nobody"), "### Question\n\n谁知道？", "the correct choice is number 1, but in 10-small.en.md:"},
 		{"goal block without its section", edit(t, edit(t, zh, "### Hint\n\nTry deliver prepare p1->*.\n", ""), "### Goal\n\n投递 prepare。\n", ""), "## Prepare", "the ```goal block belongs under ### Goal"},
@@ -387,8 +399,8 @@ func TestTranslationGoalPresence(t *testing.T) {
 	step, q := lineOf(t, zh, "## Prepare"), lineOf(t, zh, "### Question\n\nOk?")
 	var goal, question bool
 	for _, d := range ds {
-		goal = goal || d.Line == step && d.Msg == "step 1 has no ### Goal, but the step in 10-small.en.md:9 has one"
-		question = question || d.Line == q && d.Msg == "step 1 has a question, but the step in 10-small.en.md:9 has none"
+		goal = goal || d.Line == step && d.Msg == "step 1 has no ### Goal, but the step in 10-small.en.md:11 has one"
+		question = question || d.Line == q && d.Msg == "step 1 has a question, but the step in 10-small.en.md:11 has none"
 	}
 	if !goal || !question {
 		t.Errorf("goal %v question %v: %v", goal, question, ds)

@@ -39,6 +39,9 @@ type Lesson struct {
 	// Title and Summary are plain text (not Markdown).
 	Title   string
 	Summary string
+	// Objectives are the learning objectives, what the learner will be able
+	// to do after the lesson: plain text, one per item, at least one.
+	Objectives []string
 	// ClusterLine is the cluster line as written (starting with "cluster");
 	// Cluster is its parsed form.
 	ClusterLine string

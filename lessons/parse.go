@@ -19,8 +19,11 @@ const MaxFileBytes = 1 << 20
 // MaxMinutes bounds the minutes: key.
 const MaxMinutes = 600
 
+// MaxObjectives bounds the objectives: list; a lesson teaches a few things.
+const MaxObjectives = 8
+
 // Front-matter keys.
-var frontKeys = []string{"title", "summary", "cluster", "minutes", "sources", "breaks", "lang"}
+var frontKeys = []string{"title", "summary", "objectives", "cluster", "minutes", "sources", "breaks", "lang"}
 
 // Script block kinds (the info word of a fenced block).
 const (
@@ -83,6 +86,8 @@ type parser struct {
 	b   *stepBuilder   // the step being read
 	// strayText is set once text before the first step has been reported.
 	strayText bool
+	// badObjective is set once an objectives: item has been reported.
+	badObjective bool
 }
 
 func unquote(s string) string {
@@ -111,12 +116,18 @@ func (p *parser) frontMatter(lines []string) int {
 		return len(lines)
 	}
 	l := p.l
+	inObjectives := false // the lines under objectives: are its items
 	for i := 1; i < end; i++ {
 		ln := i + 1
 		raw := strings.TrimSpace(lines[i])
 		if raw == "" || strings.HasPrefix(raw, "#") {
 			continue
 		}
+		if item, isItem := listItem(raw); isItem {
+			p.objective(item, ln, inObjectives)
+			continue
+		}
+		inObjectives = false
 		key, val, ok := strings.Cut(raw, ":")
 		key, val = strings.TrimSpace(key), unquote(strings.TrimSpace(val))
 		if !ok || key == "" || strings.ContainsAny(key, " \t") {
@@ -137,6 +148,12 @@ func (p *parser) frontMatter(lines []string) int {
 			l.Title = val
 		case "summary":
 			l.Summary = val
+		case "objectives":
+			if val != "" {
+				p.errorf(ln, "objectives: write each objective on a line of its own below objectives:, starting with - (a list, like the one in the guide)")
+				continue
+			}
+			inObjectives = true
 		case "cluster":
 			line := val
 			if line != "cluster" && !strings.HasPrefix(line, "cluster ") {
@@ -188,16 +205,57 @@ func (p *parser) frontMatter(lines []string) int {
 			p.errorf(ln, "front matter: unknown key %q (known: %s)", key, strings.Join(frontKeys, ", "))
 		}
 	}
-	for _, key := range []string{"title", "summary", "cluster"} {
+	for _, key := range []string{"title", "summary", "objectives", "cluster"} {
 		ln, ok := l.lines[key]
 		switch {
+		case !ok && key == "objectives":
+			p.errorf(1, "front matter: missing objectives: list what the learner will be able to do after the lesson, one line each below objectives:, starting with -")
 		case !ok:
 			p.errorf(1, "front matter: missing %s:", key)
-		case key != "cluster" && (key == "title" && l.Title == "" || key == "summary" && l.Summary == ""):
+		case key == "objectives" && len(l.Objectives) == 0 && !p.badObjective:
+			p.errorf(ln, "front matter: objectives: has no items: list them below it, one a line, starting with -")
+		case key == "title" && l.Title == "" || key == "summary" && l.Summary == "":
 			p.errorf(ln, "front matter: %s: is empty", key)
 		}
 	}
 	return end + 1
+}
+
+// listItem recognizes a front-matter list item, "- text" (or a lone "-").
+func listItem(raw string) (string, bool) {
+	if raw == "-" {
+		return "", true
+	}
+	if rest, ok := strings.CutPrefix(raw, "- "); ok {
+		return strings.TrimSpace(rest), true
+	}
+	if rest, ok := strings.CutPrefix(raw, "-\t"); ok {
+		return strings.TrimSpace(rest), true
+	}
+	return "", false
+}
+
+// objective takes one "- text" line of the front matter; under says whether
+// it follows objectives: (or an earlier item of it).
+func (p *parser) objective(item string, ln int, under bool) {
+	l := p.l
+	item = unquote(item)
+	switch {
+	case !under:
+		p.badObjective = true
+		p.errorf(ln, "front matter: a list item (- ...) belongs below objectives:, the only key that takes a list")
+	case item == "":
+		p.badObjective = true
+		p.errorf(ln, "front matter: objectives: an empty item")
+	case strings.IndexFunc(item, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) >= 0:
+		p.badObjective = true
+		p.errorf(ln, "front matter: objectives: contains a control character")
+	case len(l.Objectives) == MaxObjectives:
+		p.badObjective = true
+		p.errorf(ln, "front matter: objectives: more than %d; keep the few that matter most", MaxObjectives)
+	default:
+		l.Objectives = append(l.Objectives, item)
+	}
 }
 
 func knownInvariant(name string) bool {

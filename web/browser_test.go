@@ -119,16 +119,20 @@ func (b *browser) nav(path string) {
 // wait polls a JS condition; it survives a navigation in progress.
 func (b *browser) wait(what, cond string) {
 	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
+	// A page that is still loading may not have defined what cond reads
+	// yet: a thrown exception means "not yet", not failure.
+	guarded := "(() => { try { return !!(" + cond + "); } catch (e) { return false; } })()"
 	for {
-		err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(20*time.Millisecond)))
+		err := chromedp.Do(b.ctx, chromedp.Poll[chromedp.Void](guarded, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(20*time.Millisecond)))
 		if err == nil {
 			return
 		}
 		navigating := strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Not attached") || strings.Contains(err.Error(), "Execution context was destroyed") || strings.Contains(err.Error(), "Cannot find context")
 		if !navigating || time.Now().After(deadline) {
 			b.shot("failed-wait-" + strings.ReplaceAll(what, " ", "-"))
-			b.t.Fatalf("wait for %s: %v", what, err)
+			text, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 300) : ""`))
+			b.t.Fatalf("wait for %s: %v (the page says: %q)", what, err, text)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

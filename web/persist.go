@@ -60,7 +60,7 @@ func (sv *sessionSaver) restore(st store.Store) {
 	}
 	for _, r := range recs {
 		id, rr := r.id, r.r
-		sess, err := sv.s.reg.Create(rr.Script, func(sess *Session) error {
+		sess, err := sv.s.reg.Create(context.Background(), CreateOptions{Src: rr.Script, Setup: func(sess *Session) error {
 			sess.ID = id
 			sess.seq = rr.Seq + seqMargin
 			if rr.Lesson == "" {
@@ -73,7 +73,7 @@ func (sv *sessionSaver) restore(st store.Store) {
 				}
 			}
 			return nil
-		})
+		}})
 		if err != nil {
 			sv.s.log.Warn("stored session not restored", "id", id, "err", err)
 			st.Delete(store.Sessions, id)

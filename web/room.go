@@ -22,7 +22,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -57,6 +56,9 @@ const (
 	instructorCookie = "pxi"
 	roomSubBuf       = 256
 	roomRelayBuf     = 1024
+	// maxSocketsPerStudent bounds one student's open pages (tabs) of a
+	// room; the room's cap bounds the students.
+	maxSocketsPerStudent = 4
 )
 
 // roomHub holds the live rooms. Rooms' shared sessions live in a registry
@@ -206,13 +208,13 @@ func (h *roomHub) restore() {
 			}
 		}
 		step := rec.LessonStep
-		sess, err := h.reg.Create(rec.Script, func(sess *Session) error {
+		sess, err := h.reg.Create(context.Background(), CreateOptions{Src: rec.Script, Setup: func(sess *Session) error {
 			if l != nil {
 				sess.lesson = &lessonRun{lesson: l, answer: -1, step: step, maxStep: step}
 				sess.afterChange()
 			}
 			return nil
-		})
+		}})
 		if err != nil {
 			h.s.log.Error("restore room", "code", m.Code, "err", err)
 			continue
@@ -241,7 +243,7 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 	if err != nil {
 		return nil, err
 	}
-	sess, err := h.reg.Create(script, setup)
+	sess, err := h.reg.Create(context.Background(), CreateOptions{Src: script, Setup: setup})
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +314,7 @@ func (lr *liveRoom) loop() {
 	defer h.wg.Done()
 	resub := make(chan struct{}, 1)
 	newRelay := func() *subscriber {
-		return &subscriber{ch: make(chan []byte, roomRelayBuf), closeSlow: func() {
+		return &subscriber{ch: make(chan []byte, roomRelayBuf), lang: i18n.EN, close: func(websocket.StatusCode, string) {}, closeSlow: func() {
 			select {
 			case resub <- struct{}{}:
 			default:
@@ -359,6 +361,7 @@ func (lr *liveRoom) loop() {
 			close(lr.done)
 			return
 		case b := <-relay.ch:
+			relay.queued.Add(-int64(len(b)))
 			h.fan.Publish(topicAll(lr.code), b)
 			lr.noteFrame(b)
 		case <-resub:
@@ -791,16 +794,6 @@ func (h *roomHub) handleJoinForm(w http.ResponseWriter, r *http.Request) {
 	h.s.render(w, r, http.StatusOK, JoinPage(d))
 }
 
-// clientAddr is the address joins are limited by (the peer's IP; behind
-// a proxy, configure the proxy to limit instead).
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (h *roomHub) roomError(w http.ResponseWriter, r *http.Request, err error) {
 	lang := langOf(r)
 	key := "room.err_no_room"
@@ -975,10 +968,15 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 		}
 		rc.student = c.Value
 		lr.mu.Lock()
-		_, err = lr.m.Join(rc.student, string(rc.lang), time.Now())
+		st, err := lr.m.Join(rc.student, string(rc.lang), time.Now())
+		tooMany := err == nil && st.Conns >= maxSocketsPerStudent
 		lr.mu.Unlock()
 		if err != nil {
 			http.Error(w, err.Error(), roomStatus(err))
+			return
+		}
+		if tooMany {
+			http.Error(w, "too many open pages of this room in one browser", http.StatusTooManyRequests)
 			return
 		}
 	}
@@ -1001,7 +999,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 			}()
 		})
 	}
-	rc.direct = &subscriber{ch: make(chan []byte, subscriberBuf)}
+	rc.direct = &subscriber{ch: make(chan []byte, subscriberBuf), lang: rc.lang, close: closeWith}
 	rc.direct.closeSlow = func() { closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up") }
 
 	all := h.fan.Subscribe(topicAll(lr.code), roomSubBuf)
@@ -1050,7 +1048,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 		if b == nil {
 			continue
 		}
-		wctx, wcancel := context.WithTimeout(ctx, writeTimeout)
+		wctx, wcancel := context.WithTimeout(ctx, h.s.opts.WriteTimeout)
 		err := c.Write(wctx, websocket.MessageText, b)
 		wcancel()
 		if err != nil {
@@ -1062,7 +1060,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 	// and this watchdog closes one whose write has been stuck too long.
 	var writing atomic.Int64
 	go func() {
-		wd := time.NewTicker(writeTimeout / 2)
+		wd := time.NewTicker(h.s.opts.WriteTimeout / 2)
 		defer wd.Stop()
 		for {
 			select {
@@ -1075,7 +1073,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 				closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
 				return
 			case now := <-wd.C:
-				if w := writing.Load(); w != 0 && now.UnixNano()-w > int64(writeTimeout) {
+				if w := writing.Load(); w != 0 && now.UnixNano()-w > int64(h.s.opts.WriteTimeout) {
 					closeWith(websocket.StatusPolicyViolation, "connection too slow to keep up")
 					return
 				}
@@ -1094,6 +1092,7 @@ func (h *roomHub) handleWS(w http.ResponseWriter, r *http.Request) {
 			var b []byte
 			select {
 			case b = <-rc.direct.ch:
+				rc.direct.queued.Add(-int64(len(b)))
 			case b = <-all.C():
 			case b = <-instrC:
 			case <-ctx.Done():
@@ -1293,12 +1292,7 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 	return rc.errT("room.err_unknown", "verb", words[0])
 }
 
-func (rc *roomConn) sendDirect(b []byte) {
-	select {
-	case rc.direct.ch <- b:
-	default:
-	}
-}
+func (rc *roomConn) sendDirect(b []byte) { rc.direct.offer(b) }
 
 // fork gives the student a private session at the room's current state
 // (an ordinary session: a lesson room's fork is a lesson session at the
@@ -1329,23 +1323,39 @@ func (rc *roomConn) fork(ctx context.Context, now time.Time) error {
 			}
 		}
 	}
-	fs, err := lr.hub.s.reg.Create(script, func(s *Session) error {
+	// Not limited per address (a lecture hall shares one): the room's cap
+	// bounds the forks, and a student's earlier unshared fork ends.
+	fs, err := lr.hub.s.reg.Create(ctx, CreateOptions{Src: script, Lang: rc.lang, Setup: func(s *Session) error {
 		if l != nil {
 			s.lesson = &lessonRun{lesson: l, answer: -1, step: step, maxStep: step}
 			s.afterChange()
 		}
 		return nil
-	})
+	}})
 	if err != nil {
 		return err
 	}
 	lr.mu.Lock()
+	old := ""
+	if st, ok := lr.m.Student(rc.student); ok && st.Fork != "" {
+		old = st.Fork
+		for _, sh := range lr.m.Shares {
+			if sh.Session == old {
+				old = ""
+			}
+		}
+	}
 	err = lr.m.StartFork(rc.student, fs.ID, now)
 	if err == nil {
 		lr.changedLocked()
 		rc.sendDirect(lr.youLocked(rc.student))
 	}
 	lr.mu.Unlock()
+	if err != nil {
+		fs.Close()
+	} else if prev, gerr := lr.hub.s.reg.Get(old); old != "" && gerr == nil {
+		go prev.Close()
+	}
 	return rc.modelErr(err)
 }
 

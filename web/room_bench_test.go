@@ -171,7 +171,8 @@ func BenchmarkRoom1000Students(b *testing.B) {
 // new state. Target (issue 11): p99 under 50 ms.
 func BenchmarkRoom200Forks(b *testing.B) {
 	const n = 200
-	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9})
+	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9, SessionCommandRate: 1e9, SessionCommandBurst: 1e9,
+		AddrCommandRate: 1e9, AddrCommandBurst: 1e9, MaxSocketsPerAddr: 1e6, MaxSockets: 1e6})
 	ts := newServerForBench(srv)
 	defer func() { srv.Close(); ts.Close() }()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -183,7 +184,7 @@ func BenchmarkRoom200Forks(b *testing.B) {
 	var clients []client
 	var wg sync.WaitGroup
 	for i := 0; i < n; i++ {
-		sess, err := srv.Registry().Create(roomScript, nil)
+		sess, err := srv.Registry().Create(context.Background(), CreateOptions{Src: roomScript})
 		if err != nil {
 			b.Fatal(err)
 		}

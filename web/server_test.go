@@ -209,7 +209,7 @@ func TestSessionCapAndExpiry(t *testing.T) {
 	openScript(t, ts.URL, "cluster proposers=1 acceptors=1")
 	openScript(t, ts.URL, "cluster proposers=1 acceptors=1")
 	resp, body := get(t, ts.URL+"/sandbox?script="+url.QueryEscape("cluster proposers=1 acceptors=1"))
-	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "too many live sessions") {
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "too many live sessions") || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("third session: %d", resp.StatusCode)
 	}
 	deadline := time.Now().Add(5 * time.Second)
@@ -278,7 +278,7 @@ func newServerForBench(srv *Server) *httptest.Server { return httptest.NewServer
 func TestLessonsDirReload(t *testing.T) {
 	dir := t.TempDir()
 	lesson := func(title string) string {
-		return "---\ntitle: " + title + "\nsummary: A test lesson.\ncluster: proposers=1 acceptors=3 learners=1\n---\n\n" +
+		return "---\ntitle: " + title + "\nsummary: A test lesson.\nobjectives:\n- Deliver prepares.\ncluster: proposers=1 acceptors=3 learners=1\n---\n\n" +
 			"## Start\n\np1 proposes X.\n\n```actions\npropose p1 X\n```\n\n### Goal\n\nDeliver the prepares.\n\n```goal\nexpect promised a1 1.1\n```\n\n### Hint\n\nDeliver them.\n\n```solution\ndeliver prepare p1->*\n```\n"
 	}
 	write := func(name, src string) {
@@ -304,6 +304,9 @@ func TestLessonsDirReload(t *testing.T) {
 	resp, page := get(t, ts.URL+"/lessons/90-mine")
 	if resp.StatusCode != 200 || !strings.Contains(page, "My edited lesson") {
 		t.Errorf("lesson page: %d", resp.StatusCode)
+	}
+	if !strings.Contains(page, `<li>Deliver prepares.</li>`) {
+		t.Errorf("the lesson page does not show the lesson's objectives")
 	}
 	write("91-broken.en.md", "---\ntitle: Broken\nsummary: x\ncluster: proposers=1 acceptors=3\n---\n\n## S\n\nText.\n\n```actions\ndeliver accept p1->a1\n```\n")
 	_, body = get(t, ts.URL+"/")

@@ -24,12 +24,12 @@ func TestLessonCheckBuiltin(t *testing.T) {
 func TestLessonCheckFiles(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "01-bad.en.md")
-	src := "---\ntitle: t\nsummary: s\ncluster: proposers=1 acceptors=3\n---\n\n## Step\n\nText.\n\n```actions\npropose p1 X\ndeliver accept p1->a1\n```\n"
+	src := "---\ntitle: t\nsummary: s\nobjectives:\n- o\ncluster: proposers=1 acceptors=3\n---\n\n## Step\n\nText.\n\n```actions\npropose p1 X\ndeliver accept p1->a1\n```\n"
 	if err := os.WriteFile(bad, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errs := runLesson("check", bad)
-	want := bad + `:13: deliver accept p1->a1 is impossible on the canonical path`
+	want := bad + `:15: deliver accept p1->a1 is impossible on the canonical path`
 	if code != 1 || !strings.Contains(errs, want) || !strings.Contains(out, "1 error, 0 warnings") {
 		t.Errorf("exit %d\n%s%s", code, out, errs)
 	}

@@ -390,6 +390,12 @@ func (s *Sim) fire(id engine.NodeID, byClock bool) {
 		s.note(engine.Note{Kind: engine.NoteTimer, Node: id})
 	}
 	n := &s.node[id]
+	if byClock && n.Up && n.KnowsOutcome(s.cfg) {
+		// A server that has learned stops instead of retrying.
+		n.StopOnTimer(&s.out)
+		s.flush(id)
+		return
+	}
 	if !n.CanRetry() {
 		s.deadline[id] = -1
 		s.note(engine.Note{Kind: engine.NoteTimerIdle, Node: id})

@@ -36,11 +36,19 @@ func benchEvents(b *testing.B, dropPM, dupPM int, traced bool) {
 	}
 	s.Apply(&Action{Kind: ActPropose, Node: 0, Value: "X"})
 	s.Apply(&Action{Kind: ActPropose, Node: 1, Value: "Y"})
+	// A run goes quiet once both proposers know the outcome: start it
+	// again from the proposals (CopyFrom reuses s's buffers).
+	start := s.Clone()
+	quiet := 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if !s.runOne(dropPM, dupPM) {
-			b.Fatal("nothing enabled")
+			s.CopyFrom(start)
+			quiet++
+			if !s.runOne(dropPM, dupPM) {
+				b.Fatal("nothing enabled")
+			}
 		}
 	}
 	b.StopTimer()
@@ -48,6 +56,9 @@ func benchEvents(b *testing.B, dropPM, dupPM int, traced bool) {
 		b.Fatal(s.Violations())
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	if quiet > 0 {
+		b.ReportMetric(float64(b.N)/float64(quiet), "events/run")
+	}
 }
 
 // buildSession records a 10,000-step session the way the browser drives

@@ -278,6 +278,8 @@ func (c *Canon) appendRenamed(dst []byte, s *Sim, ren, inv []engine.NodeID) []by
 			// each ignores promises, a nack only moves it among them, and
 			// each can time out. Proposed and AdoptedFrom are narration;
 			// Abandoned only sizes the back-off (time is not explored).
+			// DecidedBy changes only when a decided is delivered, and
+			// every decided is dead (below): in an explored state it is 0.
 			dst = append(dst, byte(canonPhase(p.Phase)))
 			dst = appendValue(dst, p.Own)
 			if p.Phase == engine.PhasePreparing {
@@ -701,7 +703,7 @@ func (s *Sim) LoadCanonical(b []byte) error {
 			p.Own = r.value(p.Own)
 			p.Ballot, p.Proposed, p.AdoptedFrom = engine.Ballot{}, "", engine.Ballot{}
 			p.Count = 0
-			p.Abandoned = 0
+			p.Abandoned, p.DecidedBy = 0, 0
 			p.Promises = p.Promises[:0]
 			if p.Phase == engine.PhasePreparing {
 				p.Ballot = r.ballot()

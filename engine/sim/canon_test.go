@@ -141,11 +141,14 @@ func checkDead(t *testing.T, c *Canon, s *Sim, a Action) {
 	if m.Type == engine.MsgNack && before.node[m.To].P.Phase == engine.PhasePreparing && before.node[m.To].P.Ballot == m.Ballot {
 		before.node[m.To].P.Phase = engine.PhaseBackoff
 	}
-	if m.Type == engine.MsgDecided && before.node[m.To].P.Phase != engine.PhaseIdle {
-		before.node[m.To].P.Phase = engine.PhaseDone
-	}
 	if _, err := x.Apply(&a); err != nil {
 		t.Fatal(err)
+	}
+	if m.Type == engine.MsgDecided {
+		before.node[m.To].P.Phase = x.node[m.To].P.Phase
+		if p := x.node[m.To].P.Phase; p != engine.PhaseDone && p != before.node[m.To].P.Phase {
+			t.Fatalf("a decided moved %s to %s", s.Name(m.To), p)
+		}
 	}
 	if !bytes.Equal(c.Append(nil, x), c.Append(nil, before)) {
 		t.Fatalf("delivering the dead message %s changed the state:\n%s\n%s", s.cfg.Describe(&m), before.Summary(), x.Summary())
@@ -303,7 +306,7 @@ func TestCanonKnowsEverySimField(t *testing.T) {
 		}
 	}
 	for _, typ := range []reflect.Type{reflect.TypeOf(engine.Node{}), reflect.TypeOf(engine.Proposer{}), reflect.TypeOf(engine.Acceptor{}), reflect.TypeOf(engine.Learner{})} {
-		want := map[string]int{"Node": 6, "Proposer": 9, "Acceptor": 3, "Learner": 4}[typ.Name()]
+		want := map[string]int{"Node": 6, "Proposer": 10, "Acceptor": 3, "Learner": 4}[typ.Name()]
 		if typ.NumField() != want {
 			t.Errorf("engine.%s has %d fields, canon.go knows %d: decide whether the canonical state holds the new one", typ.Name(), typ.NumField(), want)
 		}
