@@ -5,6 +5,7 @@ func init() {
 	add(map[string]entry{
 		"room.title":         {"Room", "课堂"},
 		"room.start":         {"Start a class", "开始上课"},
+		"room.narration":     {"What just happened", "刚刚发生了什么"},
 		"room.start_title":   {"Put this state on the projector and let students follow on their devices", "把当前状态投到投影上，让学生在自己的设备上跟随"},
 		"room.join_link":     {"Join a class", "加入课堂"},
 		"room.code":          {"Join code", "加入码"},

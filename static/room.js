@@ -172,6 +172,13 @@ function draw() {
   $("room-controls").hidden = !canAct();
   renderLesson(v);
   renderMode();
+  // The narration of the last action, in this page's language.
+  const nar = $("room-narration");
+  nar.replaceChildren();
+  for (const ev of v.last.slice(-4)) {
+    const notes = ev.notes.map((n) => t(n.key, n.args)).join(" ");
+    nar.append(el("li", {}, el("code", {}, `${ev.step}. ${ev.act}`), notes ? " — " + notes : ""));
+  }
   const last = v.last.length ? v.last[v.last.length - 1] : null;
   $("live").textContent = last ? `${t("ui.step_n", { n: last.step })}: ${last.act}` : t("ui.step_of", { step: v.step, end: v.end, time: v.now });
 }

@@ -100,6 +100,9 @@ func TestBrowserClassroom(t *testing.T) {
 	for i, s := range students {
 		s.wait(fmt.Sprintf("student %d follows the step", i+1), fmt.Sprintf(`window.paxvizRoom.roomView().step === %d`, step0+1))
 	}
+	// The narration of the step, in each student's language.
+	students[0].wait("the narration", `document.querySelector("#room-narration li")?.textContent.includes("—")`)
+	students[2].wait("the narration in Chinese", `/[\u4e00-\u9fff]/.test(document.querySelector("#room-narration li")?.textContent.split("—")[1] || "")`)
 	// A student's command is refused with an error in their language.
 	students[0].eval(`window.paxvizRoom.raw({cmd: "deliver #2"})`)
 	students[0].wait("the refusal", `document.getElementById("error").textContent.includes("only the instructor")`)
@@ -115,7 +118,9 @@ func TestBrowserClassroom(t *testing.T) {
 	answers := []int{0, 1, 1}
 	for i, s := range students {
 		s.wait("the poll", `document.getElementById("poll-choice-1") !== null`)
-		s.click(fmt.Sprintf("#poll-choice-%d", answers[i]))
+		// One JS click: the poll re-renders as counts arrive, so a
+		// node found now may be replaced before a CDP click lands.
+		s.eval(fmt.Sprintf(`document.getElementById("poll-choice-%d").click()`, answers[i]))
 		s.wait("my answer marked", fmt.Sprintf(`document.getElementById("poll-choice-%d")?.getAttribute("aria-pressed") === "true"`, answers[i]))
 	}
 	teacher.wait("three answers counted", `document.getElementById("poll-count")?.dataset.answered === "3"`)
@@ -151,7 +156,7 @@ func TestBrowserClassroom(t *testing.T) {
 	s.click("#btn-share")
 	teacher.wait("the shared fork listed", `document.querySelector("#shares button.project") !== null`)
 	teacher.shot("dashboard")
-	teacher.click("#shares button.project")
+	teacher.eval(`document.querySelector("#shares button.project").click()`) // the list re-renders with the dashboard
 	for _, o := range students[1:] {
 		o.wait("the projected fork", fmt.Sprintf(`window.paxvizRoom.roomView().step === %d`, forkStep+2))
 	}
