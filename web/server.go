@@ -29,6 +29,7 @@ import (
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/static"
+	"github.com/paxviz/paxviz/store"
 )
 
 // Options configure a Server.
@@ -73,6 +74,10 @@ type Options struct {
 	// Lessons lists the lessons (nil: none).
 	Lessons LessonSource
 	Logger  *slog.Logger
+	// Store keeps sessions and rooms across restarts (nil: in memory).
+	Store store.Store
+	// Classroom configures live rooms (room.go).
+	Classroom ClassroomOptions
 }
 
 // Server is the paxviz web app.
@@ -85,6 +90,7 @@ type Server struct {
 	sockets  sockets
 	addrCmds addrBuckets
 	searches searchTurns
+	rooms    *roomHub
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
@@ -207,6 +213,7 @@ func NewServer(opts Options) *Server {
 	s.searches.gap = opts.SearchGap
 	s.addrCmds = addrBuckets{rate: opts.AddrCommandRate, burst: float64(opts.AddrCommandBurst), m: map[string]*tokenBucket{}}
 	s.sockets = sockets{bySession: map[string]int{}, byAddr: map[string]int{}}
+	s.rooms = newRoomHub(s)
 	s.mux = s.routes()
 	return s
 }
@@ -217,11 +224,13 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // Registry returns the session registry.
 func (s *Server) Registry() *Registry { return s.reg }
 
-// Close stops every session: their subscribers are told the server is
-// going away (1001), and sessions asked for from now on are refused with
-// 503. It waits (at most closeWait) for the sockets to finish their close
+// Close stops every session: rooms first (they save their state), then
+// the sessions; their subscribers are told the server is going away
+// (1001), and sessions asked for from now on are refused with 503. It
+// waits (at most closeWait) for the sockets to finish their close
 // handshakes.
 func (s *Server) Close() {
+	s.rooms.close()
 	s.reg.Close()
 	for deadline := time.Now().Add(closeWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		s.sockets.mu.Lock()
@@ -267,6 +276,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
 	s.galleryRoutes(r)
+	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.errorPage(w, req, http.StatusNotFound, i18n.T(langOf(req), "err.not_found"))
 	})

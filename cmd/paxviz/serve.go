@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/paxviz/paxviz/store"
 	"github.com/paxviz/paxviz/web"
 )
 
@@ -32,6 +33,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	socketsPerAddr := fs.Int("max-sockets-per-addr", web.DefaultMaxSocketsPerAddr, "cap on open websockets from one client address")
 	origins := fs.String("origins", "", "extra comma-separated host patterns allowed to open websockets")
 	verbose := fs.Bool("v", false, "log every request")
+	dataDir := fs.String("data", store.DefaultDir(), `keep sessions and rooms in DIR/paxviz.db across restarts ("none": keep nothing)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -54,6 +56,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	opts.Lessons = src
+	if *dataDir != "none" {
+		st, err := store.Open(*dataDir)
+		if err != nil {
+			fmt.Fprintf(stderr, "paxviz: %v\n", err)
+			return 1
+		}
+		defer st.Close() // after srv.Close (deferred below), which saves
+		opts.Store = st
+		fmt.Fprintf(stdout, "paxviz: sessions and rooms are kept in %s\n", st.Path())
+	}
 	srv := web.NewServer(opts)
 	defer srv.Close()
 
