@@ -162,6 +162,9 @@ func (r *Registry) Create(src string, setup func(*Session) error) (*Session, err
 	if err != nil {
 		return nil, err
 	}
+	if sc.Protocol != "" {
+		return nil, &sim.Error{File: "script", Line: sc.ClusterLine, Msg: "cluster: the sandbox cannot run a " + sc.Protocol + " cluster yet (paxviz run can)"}
+	}
 	h := sim.NewHistory(sc.Cluster)
 	for _, st := range sc.Stmts {
 		if st.Action == nil {

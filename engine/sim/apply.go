@@ -495,7 +495,12 @@ func (s *Sim) intn(n int) int {
 
 // groupsOf turns partition groups into a group number per node.
 func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
-	n := len(s.cfg.Nodes)
+	return groupsFor(groups, len(s.cfg.Nodes), func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
+}
+
+// groupsFor turns partition groups into a group number per node, for a
+// cluster of n nodes named by name (any protocol).
+func groupsFor(groups [][]engine.NodeID, n int, name func(int) string) ([]int8, error) {
 	g := make([]int8, n)
 	for i := range g {
 		g[i] = -1
@@ -517,7 +522,7 @@ func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
 				return nil, actErr(ActPartition, "no such node")
 			}
 			if g[id] >= 0 {
-				return nil, actErr(ActPartition, "%s is in more than one group", s.cfg.Name(id))
+				return nil, actErr(ActPartition, "%s is in more than one group", name(int(id)))
 			}
 			g[id] = int8(gi)
 		}
@@ -536,6 +541,9 @@ func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
 	}
 	return g, nil
 }
+
+// nodeID converts a world node index to the Action's node type.
+func nodeID(i int) engine.NodeID { return engine.NodeID(i) }
 
 func (s *Sim) partition(g []int8) {
 	copy(s.group, g)

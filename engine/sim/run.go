@@ -12,7 +12,10 @@ import (
 // Result is the outcome of running a script.
 type Result struct {
 	Script *Script
-	Sim    *Sim
+	// Sim is the final state of a single-decree script; MP that of a
+	// Multi-Paxos one (the other is nil).
+	Sim *Sim
+	MP  *MPSim
 	// Failures are expectations that did not hold and invariants that broke
 	// in a script without `expect violation`, each at file:line.
 	Failures []*Error
@@ -35,6 +38,9 @@ func (r *Result) ExitCode() int {
 
 // Exec runs sc from a fresh cluster, writing the trace to w (nil: none).
 func Exec(sc *Script, w io.Writer) *Result {
+	if sc.mp != nil {
+		return execMP(sc, w)
+	}
 	s := New(sc.Cluster)
 	r := &Result{Script: sc, Sim: s}
 	var tw *traceWriter
@@ -182,16 +188,21 @@ func (s *Sim) maskNames(mask uint64) string {
 }
 
 func (s *Sim) describeGroups() string {
+	return describeGroupsOf(s.group, func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
+}
+
+// describeGroupsOf renders partition groups: "p1 a1 | a2 a3".
+func describeGroupsOf(group []int8, name func(int) string) string {
 	maxG := int8(0)
-	for _, g := range s.group {
+	for _, g := range group {
 		maxG = max(maxG, g)
 	}
 	var gs []string
 	for g := int8(0); g <= maxG; g++ {
 		var names []string
-		for i, x := range s.group {
+		for i, x := range group {
 			if x == g {
-				names = append(names, s.cfg.Name(engine.NodeID(i)))
+				names = append(names, name(i))
 			}
 		}
 		if len(names) > 0 {
