@@ -21,7 +21,7 @@ func mpSteady(b *testing.B, s *MPSim, events int) {
 	for w.step < events {
 		for i := range p.st.Clients {
 			if c := &p.st.Clients[i]; c.Pending.IsZero() {
-				w.Begin()
+				w.Begin(Action{Kind: ActProto})
 				if err := p.request(int(c.ID), ops[n%len(ops)], mp.None, w); err != nil {
 					b.Fatal(err)
 				}
@@ -77,7 +77,7 @@ func BenchmarkMultiPaxosScheduler(b *testing.B) {
 	for w.step < b.N {
 		for i := range p.st.Clients {
 			if c := &p.st.Clients[i]; c.Pending.IsZero() {
-				w.Begin()
+				w.Begin(Action{Kind: ActProto})
 				if err := p.request(int(c.ID), op, mp.None, w); err != nil {
 					b.Fatal(err)
 				}

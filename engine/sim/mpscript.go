@@ -119,7 +119,7 @@ func (c MPCluster) config() (*mp.Config, error) {
 
 // MPSim is a Multi-Paxos cluster in the world.
 type MPSim struct {
-	W  *World[mp.Message]
+	W  *World[mp.Message, string]
 	cl MPCluster
 	p  *mpProto
 }
@@ -138,8 +138,9 @@ func NewMP(cl MPCluster) *MPSim {
 	if err != nil {
 		panic(err)
 	}
-	p := &mpProto{cfg: cfg, st: st, k: mp.NewChecker(cfg), replies: make([][]string, cfg.Clients)}
-	s := &MPSim{W: NewWorld[mp.Message](p, cl.Seed), cl: cl, p: p}
+	p := &mpProto{cfg: cfg, st: st, k: mp.NewChecker(cfg), replies: make([][]mpReply, cfg.Clients)}
+	s := &MPSim{W: &World[mp.Message, string]{}, cl: cl, p: p}
+	s.W.initWorld(p, cfg.Nodes(), int(mp.NumTimerKinds), cl.Seed)
 	p.start(s.W)
 	return s
 }
@@ -147,7 +148,9 @@ func NewMP(cl MPCluster) *MPSim {
 // Clone returns an independent copy of s (without its Trace hook).
 func (s *MPSim) Clone() *MPSim {
 	p := s.p.clone()
-	return &MPSim{W: s.W.CloneWorld(p), cl: s.cl, p: p}
+	w := *s.W
+	w.cloneWorld(p)
+	return &MPSim{W: &w, cl: s.cl, p: p}
 }
 
 // Cluster returns the cluster line.
@@ -759,8 +762,7 @@ func (s *MPSim) apply(st *mpStmt) error {
 	w := s.W
 	p := s.p
 	if st.act == nil {
-		w.Begin()
-		w.SetAct(st.Text)
+		w.Begin(Action{Kind: ActProto, Text: st.Text})
 		if err := p.request(st.node, st.op, st.to, w); err != nil {
 			w.Abort()
 			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "multipaxos: "))
@@ -808,7 +810,7 @@ func (s *MPSim) apply(st *mpStmt) error {
 		if !p.Up(id) {
 			return fmt.Errorf("timeout: %s is down", name)
 		}
-		if err := w.Fire(id, kind, "timeout "+name); err != nil {
+		if err := w.Fire(id, kind); err != nil {
 			return fmt.Errorf("timeout: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}
 	case ActCrash:
@@ -828,7 +830,7 @@ func (s *MPSim) apply(st *mpStmt) error {
 		if err != nil {
 			return err
 		}
-		w.Partition(g, st.Text)
+		w.Partition(g, *a)
 	case ActRun:
 		w.Run(a.N, a.Until, a.DropPerMille, a.DupPerMille)
 	}
@@ -881,11 +883,11 @@ func execMP(sc *Script, out io.Writer) *Result {
 	return r
 }
 
-func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message]) {
+func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, string]) {
 	cfg := s.p.cfg
-	return func(ev *WEvent[mp.Message]) {
-		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act)
-		if ev.HasMsg {
+	return func(ev *WEvent[mp.Message, string]) {
+		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act.FormatNames(s.p.nodeName))
+		if ev.Msg.ID > 0 {
 			m := ev.Msg
 			m.ID = 0
 			line += "  # " + cfg.Describe(&m)
@@ -966,7 +968,7 @@ func (s *MPSim) Summary() string {
 	for i := range cfg.Nodes() {
 		fmt.Fprintf(&sb, "  %s\n", s.DescribeNode(i))
 	}
-	if w.Partitioned() {
+	if w.partitioned() {
 		fmt.Fprintf(&sb, "  partition: %s\n", describeGroupsOf(w.group, s.p.Name))
 	}
 	fmt.Fprintf(&sb, "  in flight: %d\n", len(w.inflight))
@@ -1049,8 +1051,7 @@ func (s *MPSim) StateJSON() MPStateJSON {
 	for c, rs := range s.p.replies {
 		list := []MPReplyJSON{}
 		for _, r := range rs {
-			id, res, _ := strings.Cut(r, ":")
-			list = append(list, MPReplyJSON{ID: id, R: res})
+			list = append(list, MPReplyJSON{ID: r.ID.String(), R: r.Result})
 		}
 		j.Replies[cfg.Name(cfg.Client(c+1))] = list
 	}

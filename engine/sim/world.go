@@ -4,33 +4,32 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"sort"
-	"strconv"
 )
 
-// Proto is what the world needs from a protocol, for a protocol whose
-// messages have type M. The world owns everything that is not the
-// protocol: the in-flight multiset with ids, partitions, drops and
-// duplicates, logical time and every node's timers (several kinds per
-// node), the seeded scheduler, the trace and the step count. The protocol
-// owns its nodes, its god's-eye records and its invariants; its handlers
-// report what they do through the World they are given (Send, Arm, Stop,
-// Note, Violate), never by returning values the world must interpret.
+// Proto is what the world needs from a protocol whose messages have type M
+// and whose narration notes have type N. The world owns everything that is
+// not the protocol: the in-flight multiset with ids, partitions, drops and
+// duplicates, logical time and every node's timers (several kinds per node),
+// the seeded scheduler, the trace, the step count and the step hooks. The
+// protocol owns its nodes, its god's-eye records and its invariants; its
+// handlers report what they do through the World they are given (Send, Arm,
+// Stop, Note), never by returning values the world must interpret.
 //
-// Why generics over the message type and an interface for the rest: the
-// in-flight multiset is the world's hottest data (every event scans,
-// removes or appends messages) and must hold the protocol's messages by
-// value, without boxing or per-message allocation, so World is generic in
-// M. Everything else is called once per handler (a few indirect calls per
-// event, no allocation: the protocol keeps its output buffers), so a plain
-// interface is cheap, keeps the protocol's node type out of the world's
-// signature and lets front ends hold any protocol's world behind one
-// non-generic facade (Runner).
-type Proto[M any] interface {
+// Why generics over the message and note types, and an interface for the
+// rest: the in-flight multiset is the world's hottest data (every event
+// scans, removes or appends messages) and must hold the protocol's messages
+// by value, without boxing or per-message allocation, and the trace must
+// keep the protocol's notes as data (each front end renders them in its own
+// language), so World is generic in M and N. Everything else is called a
+// few times per event (no allocation: the protocol keeps its output
+// buffers), so a plain interface is cheap, keeps the protocol's node types
+// out of the world's signature, and lets one protocol value (the
+// single-decree Sim, the Multi-Paxos MPSim) be both the state front ends
+// hold and the protocol the world drives. The single-decree events/s
+// benchmark guards the cost of the indirection.
+type Proto[M, N any] interface {
 	// Nodes is the number of nodes; ids are 0..Nodes()-1, dense.
 	Nodes() int
-	// Name names node id ("s1", "c2"); Lookup is its inverse.
-	Name(id int) string
-	Lookup(name string) (int, bool)
 	// Up reports whether node id is running.
 	Up(id int) bool
 	// Ends returns a message's sender and receiver.
@@ -38,24 +37,45 @@ type Proto[M any] interface {
 	// SetID stamps the world's id on a message; MsgID reads it.
 	SetID(m *M, id int)
 	MsgID(m *M) int
-	// Describe renders a message in script syntax (with "#N " when its id
-	// is not zero).
-	Describe(m *M) string
 	// Deliver hands m to its receiver, which is up.
-	Deliver(m *M, w *World[M])
-	// Timeout fires timer kind of node id (a script's `timeout N`, or a
-	// due timer). An error means it cannot fire (a script error).
-	Timeout(id, kind int, w *World[M]) error
+	Deliver(m *M, w *World[M, N])
+	// Timeout fires timer kind of node id: a due timer (byClock) or a
+	// script's `timeout N`. An error means it cannot fire (a script error;
+	// nothing changed).
+	Timeout(id, kind int, byClock bool, w *World[M, N]) error
 	// Crash keeps node id's durable state only; Restart brings it back.
-	Crash(id int, w *World[M]) error
-	Restart(id int, w *World[M]) error
+	// An error means the action is impossible (nothing changed).
+	Crash(id int, w *World[M, N]) error
+	Restart(id int, w *World[M, N]) error
 	// AnyChosen reports whether anything is chosen god's-eye (run
 	// until=chosen).
 	AnyChosen() bool
+	// EndStep runs at the end of every event: the protocol's invariants
+	// that are judged on the state after the step.
+	EndStep(w *World[M, N])
+	// WorldNote narrates one of the world's own events in the protocol's
+	// note type (called only while tracing).
+	WorldNote(k WorldNoteKind, node, peer, n, q int) N
 }
 
-// TimerKinds bounds the kinds of timer a node may have.
-const TimerKinds = 4
+// WorldNoteKind names the world's own narration: what happened around the
+// nodes rather than in them.
+type WorldNoteKind uint8
+
+// The world's notes (arguments of WorldNote in brackets).
+const (
+	WNoteLost       WorldNoteKind = iota // a message to a down node is lost [to, from, id]
+	WNoteDropped                         // the network lost a message [from, to, id]
+	WNoteDuplicated                      // a copy is in flight [from, to, new id, old id]
+	WNoteTick                            // time advances [_, _, ticks, new time]
+	WNoteCrash                           // a node crashed [node]
+	WNoteRestart                         // a node restarted [node]
+	WNotePartition                       // the network is partitioned [_, _, messages cut]
+	WNoteHeal                            // the network is whole again
+)
+
+// MaxTimerKinds bounds the kinds of timer a node may have.
+const MaxTimerKinds = 4
 
 // WSent is one message an event sent, with its fate.
 type WSent[M any] struct {
@@ -64,175 +84,188 @@ type WSent[M any] struct {
 }
 
 // WEvent is one step of a World, recorded when World.Trace is set.
-type WEvent[M any] struct {
+type WEvent[M, N any] struct {
 	Step int
-	// Act is the event in atomic script form (deliver #4, tick 1, crash s2).
-	Act string
-	// Msg is the message delivered, dropped or duplicated (HasMsg).
-	Msg    M
-	HasMsg bool
-	// Notes narrate the event, in order (English).
-	Notes []string
-	// Sent lists the messages the event sent, in id order; Removed those a
-	// partition cut.
-	Sent    []WSent[M]
+	// Act is the event in atomic script form (deliver #4, tick 1, crash a2).
+	Act Action
+	// Msg is the message delivered, dropped or duplicated (ID 0 otherwise).
+	Msg M
+	// Notes narrate the event, in order.
+	Notes []N
+	// Sent lists the messages the event sent, in id order.
+	Sent []WSent[M]
+	// Removed lists in-flight messages the event removed besides Msg
+	// (those a partition cut).
 	Removed []M
 }
 
-// World is the one world around any protocol: see Proto. It is not safe
-// for concurrent use.
-type World[M any] struct {
-	P        Proto[M]
-	inflight []M
+// World is the one world around any protocol: see Proto. A protocol's
+// state type embeds it. It is not safe for concurrent use.
+type World[M, N any] struct {
+	// P is the protocol the world drives (the embedding state itself).
+	P        Proto[M, N]
+	inflight []M // the multiset of messages in the network, in id order
 	nextID   int
 	now      int
-	// timers[id*TimerKinds+kind] is a deadline in ticks (-1: stopped).
+	// kinds is the number of timer kinds per node; timers[id*kinds+kind]
+	// is a deadline in ticks (-1: stopped).
+	kinds  int
 	timers []int
-	group  []int8
-	rng    rand.PCG
-	step   int
-	work   []M // messages to self awaiting handling, in send order
+	// group is each node's partition group; all equal when healed.
+	group []int8
+	rng   rand.PCG
+	step  int
+	work  []M // messages to self awaiting handling, in send order
+	// cur and tmp hold the message being delivered and the one being
+	// sent, so that the protocol's methods get pointers into the world
+	// (a pointer to a local would escape through the interface and cost
+	// an allocation per event).
+	cur, tmp M
 
 	// Trace, when set, receives every event.
-	Trace func(*WEvent[M])
-	ev    *WEvent[M]
+	Trace func(*WEvent[M, N])
+	ev    *WEvent[M, N]
+	// OnStep, when set, is called after every event, with the state
+	// consistent (History uses it to take snapshots).
+	OnStep func()
 }
 
-// NewWorld returns a world around protocol p (its initial state), seeded.
-func NewWorld[M any](p Proto[M], seed uint64) *World[M] {
-	n := p.Nodes()
-	w := &World[M]{P: p, nextID: 1, timers: make([]int, n*TimerKinds), group: make([]int8, n),
+// initWorld sets up w, empty, around protocol p with nodes nodes and
+// kinds timer kinds per node, seeded.
+func (w *World[M, N]) initWorld(p Proto[M, N], nodes, kinds int, seed uint64) {
+	*w = World[M, N]{P: p, nextID: 1, kinds: kinds, timers: make([]int, nodes*kinds), group: make([]int8, nodes),
 		rng: *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)}
 	for i := range w.timers {
 		w.timers[i] = -1
 	}
-	return w
 }
 
-// CloneWorld copies w's world part around protocol state p (the caller
-// clones the protocol), without its Trace hook.
-func (w *World[M]) CloneWorld(p Proto[M]) *World[M] {
-	c := *w
-	c.P = p
-	c.inflight = append([]M(nil), w.inflight...)
-	c.timers = append([]int(nil), w.timers...)
-	c.group = append([]int8(nil), w.group...)
-	c.work = nil
-	c.Trace, c.ev = nil, nil
-	return &c
+// cloneWorld makes w's slices its own (after a struct copy) and points it
+// at protocol p, without hooks.
+func (w *World[M, N]) cloneWorld(p Proto[M, N]) {
+	w.P = p
+	w.inflight = append([]M(nil), w.inflight...)
+	w.timers = append([]int(nil), w.timers...)
+	w.group = append([]int8(nil), w.group...)
+	w.work = nil
+	w.Trace, w.ev, w.OnStep = nil, nil, nil
 }
-
-// Step returns the number of events so far; Now logical time.
-func (w *World[M]) Step() int { return w.step }
-
-// Now returns logical time in ticks.
-func (w *World[M]) Now() int { return w.now }
-
-// InFlight returns the in-flight messages in id order (do not modify).
-func (w *World[M]) InFlight() []M { return w.inflight }
 
 // Timer returns node id's deadline for timer kind (-1: stopped).
-func (w *World[M]) Timer(id, kind int) int { return w.timers[id*TimerKinds+kind] }
+func (w *World[M, N]) Timer(id, kind int) int { return w.timers[id*w.kinds+kind] }
 
 // Tracing reports whether events are recorded (protocols skip narration
 // otherwise).
-func (w *World[M]) Tracing() bool { return w.ev != nil }
+func (w *World[M, N]) Tracing() bool { return w.ev != nil }
 
-// Begin starts event number Step()+1; SetAct describes it when tracing.
-func (w *World[M]) Begin() {
+// Begin starts event number step+1, described by act when tracing.
+func (w *World[M, N]) Begin(act Action) {
 	w.step++
 	if w.Trace != nil {
-		w.ev = &WEvent[M]{Step: w.step}
+		w.ev = &WEvent[M, N]{Step: w.step, Act: act}
 	}
 }
 
 // Abort undoes Begin for an action that failed before changing anything
 // (a script error): the step is not taken.
-func (w *World[M]) Abort() {
+func (w *World[M, N]) Abort() {
 	w.step--
 	w.ev = nil
 }
 
-// SetAct sets the current event's atomic script form (when tracing).
-func (w *World[M]) SetAct(act string) {
-	if w.ev != nil {
-		w.ev.Act = act
-	}
-}
-
-// End hands the event to Trace.
-func (w *World[M]) End() {
+// End checks the protocol's invariants and hands the event to Trace, then
+// to OnStep.
+func (w *World[M, N]) End() {
+	w.P.EndStep(w)
 	if w.ev != nil {
 		ev := w.ev
 		w.ev = nil
 		w.Trace(ev)
 	}
+	if w.OnStep != nil {
+		w.OnStep()
+	}
 }
 
 // Note narrates the current event (ignored when not tracing).
-func (w *World[M]) Note(text string) {
+func (w *World[M, N]) Note(n N) {
 	if w.ev != nil {
-		w.ev.Notes = append(w.ev.Notes, text)
+		w.ev.Notes = append(w.ev.Notes, n)
+	}
+}
+
+// worldNote narrates one of the world's own events.
+func (w *World[M, N]) worldNote(k WorldNoteKind, node, peer, n, q int) {
+	if w.ev != nil {
+		w.ev.Notes = append(w.ev.Notes, w.P.WorldNote(k, node, peer, n, q))
 	}
 }
 
 // Send gives m the next id and puts it in flight, or queues it for its
 // sender (a message to self, handled after the current handler), or loses
 // it (partition, full network).
-func (w *World[M]) Send(m M) {
-	w.P.SetID(&m, w.nextID)
+func (w *World[M, N]) Send(m M) {
+	// Stamp and route the copy in the in-flight slice itself: one copy of
+	// the message on the common path, and the protocol's methods get a
+	// pointer into the world rather than to a local.
+	n := len(w.inflight)
+	w.inflight = append(w.inflight, m)
+	p := &w.inflight[n]
+	w.P.SetID(p, w.nextID)
 	w.nextID++
-	from, to := w.P.Ends(&m)
+	from, to := w.P.Ends(p)
 	fate := FateInFlight
 	switch {
 	case w.group[from] != w.group[to]:
 		fate = FateBlocked
 	case from == to:
 		fate = FateLocal
-		w.work = append(w.work, m)
-	case len(w.inflight) >= MaxInFlight:
+		w.work = append(w.work, *p)
+	case n >= MaxInFlight:
 		fate = FateLost
-	default:
-		w.inflight = append(w.inflight, m)
 	}
 	if w.ev != nil {
-		w.ev.Sent = append(w.ev.Sent, WSent[M]{Msg: m, Fate: fate})
+		w.ev.Sent = append(w.ev.Sent, WSent[M]{Msg: *p, Fate: fate})
+	}
+	if fate != FateInFlight {
+		w.inflight = w.inflight[:n]
 	}
 }
 
 // Arm (re)arms timer kind of node id to fire delay ticks from now plus a
 // seeded draw in [0, jitter).
-func (w *World[M]) Arm(id, kind, delay, jitter int) {
+func (w *World[M, N]) Arm(id, kind, delay, jitter int) {
 	d := w.now + delay
 	if jitter > 0 {
 		d += w.intn(jitter)
 	}
-	w.timers[id*TimerKinds+kind] = d
+	w.timers[id*w.kinds+kind] = d
 }
 
 // Stop stops timer kind of node id.
-func (w *World[M]) Stop(id, kind int) { w.timers[id*TimerKinds+kind] = -1 }
+func (w *World[M, N]) Stop(id, kind int) { w.timers[id*w.kinds+kind] = -1 }
 
 // StopAll stops every timer of node id (a crash).
-func (w *World[M]) StopAll(id int) {
-	for k := range TimerKinds {
-		w.timers[id*TimerKinds+k] = -1
+func (w *World[M, N]) StopAll(id int) {
+	for k := range w.kinds {
+		w.timers[id*w.kinds+k] = -1
 	}
 }
 
 // Drain handles messages to self, first in, first out.
-func (w *World[M]) Drain() {
+func (w *World[M, N]) Drain() {
 	for i := 0; i < len(w.work); i++ {
-		m := w.work[i]
-		if _, to := w.P.Ends(&m); w.P.Up(to) {
-			w.P.Deliver(&m, w)
+		// The handler may append to work: index it afresh every time.
+		if _, to := w.P.Ends(&w.work[i]); w.P.Up(to) {
+			w.cur = w.work[i]
+			w.P.Deliver(&w.cur, w)
 		}
 	}
 	w.work = w.work[:0]
 }
 
 // IndexOf finds message id in flight (-1: none).
-func (w *World[M]) IndexOf(id int) int {
+func (w *World[M, N]) IndexOf(id int) int {
 	i := sort.Search(len(w.inflight), func(i int) bool { return w.P.MsgID(&w.inflight[i]) >= id })
 	if i < len(w.inflight) && w.P.MsgID(&w.inflight[i]) == id {
 		return i
@@ -240,75 +273,75 @@ func (w *World[M]) IndexOf(id int) int {
 	return -1
 }
 
-func (w *World[M]) remove(i int) M {
-	m := w.inflight[i]
+func (w *World[M, N]) remove(i int) {
 	copy(w.inflight[i:], w.inflight[i+1:])
-	var zero M
-	w.inflight[len(w.inflight)-1] = zero
 	w.inflight = w.inflight[:len(w.inflight)-1]
-	return m
-}
-
-func (w *World[M]) beginMsg(verb string, i int) {
-	w.Begin()
-	if w.ev != nil {
-		w.ev.Act = verb + " #" + strconv.Itoa(w.P.MsgID(&w.inflight[i]))
-	}
 }
 
 // DeliverAt delivers in-flight message i as one event.
-func (w *World[M]) DeliverAt(i int) {
-	w.beginMsg("deliver", i)
-	m := w.remove(i)
+func (w *World[M, N]) DeliverAt(i int) {
+	w.cur = w.inflight[i]
+	w.remove(i)
+	m := &w.cur
+	id := w.P.MsgID(m)
+	w.Begin(Action{Kind: ActDeliver, Sel: Selector{ID: id}})
 	if w.ev != nil {
-		w.ev.Msg, w.ev.HasMsg = m, true
+		w.ev.Msg = *m
 	}
-	_, to := w.P.Ends(&m)
+	from, to := w.P.Ends(m)
 	if !w.P.Up(to) {
-		if w.ev != nil {
-			w.Note(w.P.Name(to) + " is down: the message is lost")
-		}
+		w.worldNote(WNoteLost, to, from, id, 0)
 	} else {
-		w.P.Deliver(&m, w)
+		w.P.Deliver(m, w)
 		w.Drain()
 	}
 	w.End()
 }
 
 // DropAt loses in-flight message i as one event.
-func (w *World[M]) DropAt(i int) {
-	w.beginMsg("drop", i)
-	m := w.remove(i)
+func (w *World[M, N]) DropAt(i int) {
+	w.cur = w.inflight[i]
+	w.remove(i)
+	m := &w.cur
+	id := w.P.MsgID(m)
+	w.Begin(Action{Kind: ActDrop, Sel: Selector{ID: id}})
 	if w.ev != nil {
-		w.ev.Msg, w.ev.HasMsg = m, true
-		w.Note("the network loses #" + strconv.Itoa(w.P.MsgID(&m)))
+		w.ev.Msg = *m
 	}
+	from, to := w.P.Ends(m)
+	w.worldNote(WNoteDropped, from, to, id, 0)
 	w.End()
 }
 
-// DupAt duplicates in-flight message i as one event.
-func (w *World[M]) DupAt(i int) {
-	w.beginMsg("dup", i)
-	m := w.inflight[i]
-	c := m
-	w.P.SetID(&c, w.nextID)
+// DupAt duplicates in-flight message i as one event: the copy takes the
+// next id.
+func (w *World[M, N]) DupAt(i int) {
+	w.cur = w.inflight[i]
+	id := w.P.MsgID(&w.cur)
+	w.Begin(Action{Kind: ActDup, Sel: Selector{ID: id}})
+	if w.ev != nil {
+		w.ev.Msg = w.cur
+	}
+	w.tmp = w.cur
+	w.P.SetID(&w.tmp, w.nextID)
 	w.nextID++
-	w.inflight = append(w.inflight, c)
+	w.inflight = append(w.inflight, w.tmp)
+	from, to := w.P.Ends(&w.cur)
+	w.worldNote(WNoteDuplicated, from, to, w.P.MsgID(&w.tmp), id)
 	if w.ev != nil {
-		w.ev.Msg, w.ev.HasMsg = m, true
-		w.ev.Sent = append(w.ev.Sent, WSent[M]{Msg: c, Fate: FateInFlight})
+		w.ev.Sent = append(w.ev.Sent, WSent[M]{Msg: w.tmp, Fate: FateInFlight})
 	}
 	w.End()
 }
 
-// Fire runs a script's `timeout N` (timer kind) as one event.
-func (w *World[M]) Fire(id, kind int, act string) error {
-	w.Begin()
-	w.SetAct(act)
-	old := w.timers[id*TimerKinds+kind]
-	w.timers[id*TimerKinds+kind] = -1
-	if err := w.P.Timeout(id, kind, w); err != nil {
-		w.timers[id*TimerKinds+kind] = old
+// Fire runs a script's `timeout N` (timer kind of node id) as one event;
+// on an error nothing changed and no step was taken.
+func (w *World[M, N]) Fire(id, kind int) error {
+	w.Begin(Action{Kind: ActTimeout, Node: nodeID(id)})
+	old := w.timers[id*w.kinds+kind]
+	w.timers[id*w.kinds+kind] = -1
+	if err := w.P.Timeout(id, kind, false, w); err != nil {
+		w.timers[id*w.kinds+kind] = old
 		w.Abort()
 		return err
 	}
@@ -319,23 +352,15 @@ func (w *World[M]) Fire(id, kind int, act string) error {
 
 // Tick advances time n ticks as one event, firing due timers in order of
 // deadline, then node, then kind.
-func (w *World[M]) Tick(n int) {
-	w.Begin()
-	if w.ev != nil {
-		w.ev.Act = "tick"
-		if n != 1 {
-			w.ev.Act += " " + strconv.Itoa(n)
-		}
-	}
+func (w *World[M, N]) Tick(n int) {
+	w.Begin(Action{Kind: ActTick, N: n})
 	w.tick(n)
 	w.End()
 }
 
-func (w *World[M]) tick(n int) {
+func (w *World[M, N]) tick(n int) {
 	target := w.now + n
-	if w.ev != nil {
-		w.Note("time " + strconv.Itoa(w.now) + " -> " + strconv.Itoa(target))
-	}
+	w.worldNote(WNoteTick, 0, 0, n, target)
 	for {
 		i, d := w.nextDeadline()
 		if i < 0 || d > target {
@@ -343,8 +368,7 @@ func (w *World[M]) tick(n int) {
 		}
 		w.now = d
 		w.timers[i] = -1
-		id, kind := i/TimerKinds, i%TimerKinds
-		if w.P.Timeout(id, kind, w) == nil {
+		if w.P.Timeout(i/w.kinds, i%w.kinds, true, w) == nil {
 			w.Drain()
 		}
 	}
@@ -353,7 +377,7 @@ func (w *World[M]) tick(n int) {
 
 // nextDeadline returns the timer slot due first (lowest node, then kind,
 // on a tie), or -1.
-func (w *World[M]) nextDeadline() (int, int) {
+func (w *World[M, N]) nextDeadline() (int, int) {
 	best, bd := -1, 0
 	for i, d := range w.timers {
 		if d >= 0 && (best < 0 || d < bd) {
@@ -363,8 +387,8 @@ func (w *World[M]) nextDeadline() (int, int) {
 	return best, bd
 }
 
-// TimersArmed reports whether any timer is running.
-func (w *World[M]) TimersArmed() bool {
+// timersArmed reports whether any timer is running.
+func (w *World[M, N]) timersArmed() bool {
 	for _, d := range w.timers {
 		if d >= 0 {
 			return true
@@ -373,68 +397,71 @@ func (w *World[M]) TimersArmed() bool {
 	return false
 }
 
-// CrashNode crashes node id as one event.
-func (w *World[M]) CrashNode(id int) error {
-	w.Begin()
-	w.SetAct("crash " + w.P.Name(id))
+// CrashNode crashes node id as one event: it keeps its durable state, its
+// timers stop. On an error nothing changed and no step was taken.
+func (w *World[M, N]) CrashNode(id int) error {
+	w.Begin(Action{Kind: ActCrash, Node: nodeID(id)})
 	if err := w.P.Crash(id, w); err != nil {
 		w.Abort()
 		return err
 	}
 	w.StopAll(id)
+	w.worldNote(WNoteCrash, id, 0, 0, 0)
 	w.End()
 	return nil
 }
 
-// RestartNode restarts node id as one event.
-func (w *World[M]) RestartNode(id int) error {
-	w.Begin()
-	w.SetAct("restart " + w.P.Name(id))
+// RestartNode restarts node id as one event. On an error nothing changed
+// and no step was taken.
+func (w *World[M, N]) RestartNode(id int) error {
+	w.Begin(Action{Kind: ActRestart, Node: nodeID(id)})
 	if err := w.P.Restart(id, w); err != nil {
 		w.Abort()
 		return err
 	}
+	w.worldNote(WNoteRestart, id, 0, 0, 0)
 	w.Drain()
 	w.End()
 	return nil
 }
 
-// Partition splits the network (g: a group per node) as one event; the
-// messages crossing it are lost.
-func (w *World[M]) Partition(g []int8, act string) {
-	w.Begin()
-	w.SetAct(act)
+// Partition splits the network (g: a group per node) as one event, act
+// being the script's partition; the messages crossing it are lost.
+func (w *World[M, N]) Partition(g []int8, act Action) {
+	w.Begin(act)
 	copy(w.group, g)
+	cut := 0
 	kept := w.inflight[:0]
-	for _, m := range w.inflight {
-		from, to := w.P.Ends(&m)
+	for j := range w.inflight {
+		from, to := w.P.Ends(&w.inflight[j])
 		if w.group[from] != w.group[to] {
+			cut++
 			if w.ev != nil {
-				w.ev.Removed = append(w.ev.Removed, m)
+				w.ev.Removed = append(w.ev.Removed, w.inflight[j])
 			}
 			continue
 		}
-		kept = append(kept, m)
+		kept = append(kept, w.inflight[j])
 	}
 	var zero M
 	for i := len(kept); i < len(w.inflight); i++ {
 		w.inflight[i] = zero
 	}
 	w.inflight = kept
+	w.worldNote(WNotePartition, 0, 0, cut, 0)
 	w.End()
 }
 
 // Heal joins the network again as one event.
-func (w *World[M]) Heal() {
-	w.Begin()
-	w.SetAct("heal")
+func (w *World[M, N]) Heal() {
+	w.Begin(Action{Kind: ActHeal})
 	clear(w.group)
+	w.worldNote(WNoteHeal, 0, 0, 0, 0)
 	w.End()
 }
 
-// Partitioned reports whether the network is partitioned; Group gives a
-// node's side.
-func (w *World[M]) Partitioned() bool {
+// partitioned reports whether the network is partitioned.
+func (w *World[M, N]) partitioned() bool {
 	for _, g := range w.group {
 		if g != w.group[0] {
 			return true
@@ -443,16 +470,13 @@ func (w *World[M]) Partitioned() bool {
 	return false
 }
 
-// Group returns node id's partition group.
-func (w *World[M]) Group(id int) int { return int(w.group[id]) }
-
 // RunOne lets the scheduler take one event, exactly as Sim's run does:
 // deliver (or at the given rates drop or duplicate) a uniformly chosen
 // in-flight message, or let one tick pass; with nothing in flight, time
 // jumps to the next deadline.
-func (w *World[M]) RunOne(dropPM, dupPM int) bool {
+func (w *World[M, N]) RunOne(dropPM, dupPM int) bool {
 	k := len(w.inflight)
-	armed := w.TimersArmed()
+	armed := w.timersArmed()
 	if k == 0 {
 		if !armed {
 			return false
@@ -486,7 +510,7 @@ func (w *World[M]) RunOne(dropPM, dupPM int) bool {
 }
 
 // Run is the scheduler: at most max events, stopping early on until.
-func (w *World[M]) Run(max int, until Until, dropPM, dupPM int) int {
+func (w *World[M, N]) Run(max int, until Until, dropPM, dupPM int) int {
 	start := w.step
 	for n := 0; n < max; n++ {
 		if until == UntilChosen && w.P.AnyChosen() || until == UntilQuiet && len(w.inflight) == 0 {
@@ -501,7 +525,7 @@ func (w *World[M]) Run(max int, until Until, dropPM, dupPM int) int {
 
 // intn returns a uniform int in [0, n) from the world's PCG stream (the
 // same algorithm as Sim.intn).
-func (w *World[M]) intn(n int) int {
+func (w *World[M, N]) intn(n int) int {
 	un := uint64(n)
 	for {
 		hi, lo := bits.Mul64(w.rng.Uint64(), un)
