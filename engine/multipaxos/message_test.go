@@ -1,6 +1,9 @@
 package multipaxos
 
-import "testing"
+import (
+	"math/rand/v2"
+	"testing"
+)
 
 // TestDescribe: every message type prints as multipaxos.md §2 shows it.
 func TestDescribe(t *testing.T) {
@@ -110,5 +113,43 @@ func TestScriptErrors(t *testing.T) {
 	}
 	if _, err := NewState(cfg, cfg.Client(1)); err == nil {
 		t.Error("leader=c1 must fail")
+	}
+}
+
+// TestGarbageMessages: messages with arbitrary fields (unknown nodes and
+// types, slots out of range, malformed commands) never panic a node.
+func TestGarbageMessages(t *testing.T) {
+	cfg := DefaultConfig(3, 2, 0)
+	st, _ := NewState(cfg, 0)
+	r := rand.New(rand.NewPCG(5, 6))
+	var out Out
+	node := func() NodeID { return NodeID(r.IntN(8) - 2) }
+	slot := func() int32 {
+		return []int32{-1, 0, 1, 2, 3, 7, MaxSlot + 1, 1 << 30}[r.IntN(8)]
+	}
+	cmds := []Cmd{{}, Noop, {Op: OpPut, ID: ReqID{1, 1}, Key: "x", Val: "1"}, {Op: OpGet, ID: ReqID{9, 3}, Key: "x"},
+		{Op: OpCas, ID: ReqID{-1, -5}, Key: "y"}, {Op: 77, ID: ReqID{2, 1}}}
+	for i := range 20000 {
+		m := Message{
+			Type: MsgType(r.IntN(int(NumMsgTypes) + 2)), From: node(), To: NodeID(r.IntN(cfg.Nodes())),
+			Ballot: Ballot{int32(r.IntN(4)), int32(r.IntN(5))}, Slot: slot(), FromSlot: slot(),
+			Cmd: cmds[r.IntN(len(cmds))], Promised: Ballot{int32(r.IntN(4)), int32(r.IntN(5))},
+			Rejects: MsgType(r.IntN(12)), Upto: slot(), Round: int32(r.IntN(5) - 1),
+			Req: ReqID{int8(r.IntN(4)), int32(r.IntN(3))}, NotLeader: r.IntN(2) == 0, Hint: node(),
+			Votes: []SlotVote{{Slot: slot(), B: Ballot{1, 1}, Cmd: cmds[r.IntN(len(cmds))]}},
+		}
+		out.Reset()
+		if st.Up(cfg, m.To) {
+			_ = st.Step(cfg, &m, &out)
+		}
+		if i%97 == 0 {
+			_ = st.Timeout(cfg, NodeID(r.IntN(cfg.Servers)), TimerKind(r.IntN(5)), &out)
+		}
+		_ = cfg.Describe(&m)
+	}
+	for i := range st.Servers {
+		if n := len(st.Servers[i].V.Slots); n > 8 {
+			t.Errorf("s%d grew %d slots from garbage", i+1, n)
+		}
 	}
 }

@@ -261,6 +261,9 @@ func (s *Server) Step(c *Config, m *Message, out *Out) {
 	case MsgPrepare:
 		s.handlePrepare(c, m, out)
 	case MsgPromise:
+		for _, v := range m.Votes {
+			s.see(v.B)
+		}
 		s.handlePromise(c, m, out)
 	case MsgNack:
 		s.see(m.Promised)
@@ -381,7 +384,6 @@ func (s *Server) handlePromise(c *Config, m *Message, out *Out) {
 	}
 	v.Promises |= bit
 	for _, sv := range m.Votes {
-		s.see(sv.B)
 		if sv.Slot < v.From || !validSlot(sv.Slot) {
 			continue
 		}
@@ -447,6 +449,12 @@ func (s *Server) propose(c *Config, n int32, cmd Cmd, out *Out) {
 func (s *Server) proposeQueued(c *Config, out *Out) {
 	v := &s.V
 	for len(v.Queue) > 0 && v.Role == RoleLeader && v.SlotIn < v.SlotOut+int32(c.Window) && v.SlotIn <= MaxSlot {
+		if !s.Decided(v.SlotIn).IsZero() {
+			// Decided by a higher ballot's leader (whose nack is on its
+			// way): a proposal there could never be decided.
+			v.SlotIn++
+			continue
+		}
 		cmd := v.Queue[0]
 		copy(v.Queue, v.Queue[1:])
 		v.Queue = v.Queue[:len(v.Queue)-1]
@@ -746,4 +754,32 @@ func popcount(x uint16) int {
 		n++
 	}
 	return n
+}
+
+// LogMatches reports whether s's log reads as words, as `expect log S
+// W...|none` checks it (§8 "Forms"): the decided slots 1..max, each word a
+// command as printed, its id alone, `noop`, or `_` for a slot not decided
+// here; `none` alone for an empty log.
+func (s *Server) LogMatches(words []string) bool {
+	top := s.MaxDecided()
+	if len(words) == 1 && words[0] == "none" {
+		return top == 0
+	}
+	if int(top) != len(words) {
+		return false
+	}
+	for i, w := range words {
+		c := s.Decided(int32(i + 1))
+		switch {
+		case w == "_":
+			if !c.IsZero() {
+				return false
+			}
+		case c.IsZero():
+			return false
+		case w != c.String() && (c.Op == OpNoop || w != c.ID.String()):
+			return false
+		}
+	}
+	return true
 }

@@ -148,9 +148,20 @@ func TestRandomWalkSafe(t *testing.T) {
 	var total walkStats
 	for seed := range uint64(seeds) {
 		for _, leader := range []string{"s1", ""} {
-			cfg := DefaultConfig(3, 2, 0)
-			if seed%4 == 3 {
-				cfg = DefaultConfig(5, 3, 0)
+			// Vary the shape: 3 or 5 servers, windows 1, 3 and 5, short
+			// and long timeouts.
+			servers, clients, window, timeout := 3, 2, 3, DefaultTimeout
+			switch seed % 4 {
+			case 1:
+				window, timeout = 1, 4
+			case 2:
+				window, timeout = 5, 20
+			case 3:
+				servers, clients = 5, 3
+			}
+			cfg, err := NewConfig(servers, clients, window, timeout, DefaultHeartbeat, 0)
+			if err != nil {
+				t.Fatal(err)
 			}
 			w, st := walk(t, seed, cfg, leader, steps, seed%2 == 0)
 			if vs := w.k.Violations(); len(vs) > 0 {
@@ -165,7 +176,7 @@ func TestRandomWalkSafe(t *testing.T) {
 	}
 	t.Logf("walks: %+v", total)
 	// Not vacuous: the walks decide and answer a good deal.
-	if total.chosen < seeds*10 || total.responses < seeds*10 || total.crashes < seeds || total.leaders < total.steps/10 {
+	if total.chosen < seeds*10 || total.responses < seeds*5 || total.crashes < seeds || total.leaders < total.steps/10 {
 		t.Fatalf("the walks did too little to mean anything: %+v", total)
 	}
 }
