@@ -692,18 +692,8 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 		desc := cfg.Name(mp.NodeID(e.node)) + "'s log is " + strings.Join(got, " ")
 		if len(got) == 0 {
 			desc = cfg.Name(mp.NodeID(e.node)) + "'s log is empty"
-			return len(e.words) == 1 && e.words[0] == "none", desc
 		}
-		if len(got) != len(e.words) {
-			return false, desc
-		}
-		sv := &p.st.Servers[e.node]
-		for i, w := range e.words {
-			if !cmdMatches(sv.Decided(int32(i+1)), w) {
-				return false, desc
-			}
-		}
-		return true, desc
+		return p.st.Servers[e.node].LogMatches(e.words), desc
 	case "value":
 		sv := &p.st.Servers[e.node]
 		v := sv.V.KV.Get(e.words[0])
