@@ -93,3 +93,35 @@ func BenchmarkMultiPaxosScheduler(b *testing.B) {
 		b.Fatal(vs)
 	}
 }
+
+// BenchmarkMultiPaxosEventsBounded is BenchmarkMultiPaxosEvents with the
+// log kept short: every 4096 events the cluster goes back to a warmed-up
+// copy of itself (as BenchmarkEvents restarts a quiet single-decree run),
+// so that the figure is the steady state's and not the cost of an ever
+// longer log (the protocol has no snapshots or log truncation yet).
+func BenchmarkMultiPaxosEventsBounded(b *testing.B) {
+	cl, err := ParseMPCluster("cluster multipaxos servers=3 clients=2 leader=s1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm := NewMP(cl)
+	mpSteady(b, warm, 256)
+	s := warm.Clone()
+	const period = 4096
+	b.ReportAllocs()
+	b.ResetTimer()
+	done := 0
+	for done < b.N {
+		n := min(period, b.N-done)
+		mpSteady(b, s, s.W.step+n)
+		done += n
+		if vs := s.p.k.Violations(); len(vs) > 0 {
+			b.Fatal(vs)
+		}
+		if done < b.N {
+			s = warm.Clone()
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(done)/b.Elapsed().Seconds(), "events/s")
+}
