@@ -6,6 +6,7 @@ import (
 
 	"github.com/paxviz/paxviz/engine"
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // mpProto is Multi-Paxos (package multipaxos) as the world drives it: the
@@ -23,7 +24,7 @@ type mpProto struct {
 	replies [][]mpReply
 }
 
-var _ Proto[mp.Message, string] = (*mpProto)(nil)
+var _ Proto[mp.Message, Narration] = (*mpProto)(nil)
 
 // mpReply is one response a client accepted.
 type mpReply struct {
@@ -40,41 +41,27 @@ func (p *mpProto) clone() *mpProto {
 	return c
 }
 
-func (p *mpProto) Nodes() int                         { return p.cfg.Nodes() }
-func (p *mpProto) Name(id int) string                 { return p.cfg.Name(mp.NodeID(id)) }
-func (p *mpProto) Up(id int) bool                     { return p.st.Up(p.cfg, mp.NodeID(id)) }
-func (p *mpProto) Ends(m *mp.Message) (int, int)      { return int(m.From), int(m.To) }
-func (p *mpProto) SetID(m *mp.Message, id int)        { m.ID = id }
-func (p *mpProto) MsgID(m *mp.Message) int            { return m.ID }
-func (p *mpProto) AnyChosen() bool                    { return p.k.MaxChosen() > 0 }
-func (p *mpProto) EndStep(*World[mp.Message, string]) {}
-func (p *mpProto) nodeName(id engine.NodeID) string   { return p.cfg.Name(mp.NodeID(id)) }
+func (p *mpProto) Nodes() int                            { return p.cfg.Nodes() }
+func (p *mpProto) Name(id int) string                    { return p.cfg.Name(mp.NodeID(id)) }
+func (p *mpProto) Up(id int) bool                        { return p.st.Up(p.cfg, mp.NodeID(id)) }
+func (p *mpProto) Ends(m *mp.Message) (int, int)         { return int(m.From), int(m.To) }
+func (p *mpProto) SetID(m *mp.Message, id int)           { m.ID = id }
+func (p *mpProto) MsgID(m *mp.Message) int               { return m.ID }
+func (p *mpProto) AnyChosen() bool                       { return p.k.MaxChosen() > 0 }
+func (p *mpProto) EndStep(*World[mp.Message, Narration]) {}
+func (p *mpProto) nodeName(id engine.NodeID) string      { return p.cfg.Name(mp.NodeID(id)) }
 
-// WorldNote narrates the world's events in English (Multi-Paxos traces
-// are not translated yet).
-func (p *mpProto) WorldNote(k WorldNoteKind, node, peer, n, q int) string {
-	switch k {
-	case WNoteLost:
-		return p.Name(node) + " is down: #" + strconv.Itoa(n) + " from " + p.Name(peer) + " is lost"
-	case WNoteDropped:
-		return "the network loses #" + strconv.Itoa(n) + " (" + p.Name(node) + "->" + p.Name(peer) + ")"
-	case WNoteDuplicated:
-		return "the network duplicates #" + strconv.Itoa(q) + ": #" + strconv.Itoa(n) + " is a copy"
-	case WNoteTick:
-		return "time advances " + strconv.Itoa(n) + " tick(s), to " + strconv.Itoa(q)
-	case WNoteCrash:
-		return p.Name(node) + " crashes: only promised, votes and maxRound survive"
-	case WNoteRestart:
-		return p.Name(node) + " restarts as a follower with its durable state"
-	case WNotePartition:
-		return "the network is partitioned: " + strconv.Itoa(n) + " messages cut"
-	case WNoteHeal:
-		return "the network is whole again"
-	}
-	return "?"
+// WorldNote narrates the world's events with the keys single-decree
+// Paxos uses for them.
+func (p *mpProto) WorldNote(k WorldNoteKind, node, peer, n, q int) Narration {
+	key := [...]string{WNoteLost: "note.lost", WNoteDropped: "note.dropped", WNoteDuplicated: "note.duplicated",
+		WNoteTick: "note.tick", WNoteCrash: "note.crash", WNoteRestart: "note.restart",
+		WNotePartition: "note.partition", WNoteHeal: "note.heal"}[k]
+	return Narration{Key: key, Args: map[string]string{"node": p.Name(node), "peer": p.Name(peer),
+		"n": strconv.Itoa(n), "q": strconv.Itoa(q)}}
 }
 
-func (p *mpProto) begin(w *World[mp.Message, string]) {
+func (p *mpProto) begin(w *World[mp.Message, Narration]) {
 	p.out.Reset()
 	p.out.Quiet = !w.Tracing()
 }
@@ -82,7 +69,7 @@ func (p *mpProto) begin(w *World[mp.Message, string]) {
 // flush routes what node id's handler produced: timers, narration, the
 // god's-eye records (judged at once, so every invariant is checked after
 // every handler of every step), then the messages, in order.
-func (p *mpProto) flush(id int, w *World[mp.Message, string]) {
+func (p *mpProto) flush(id int, w *World[mp.Message, Narration]) {
 	o := &p.out
 	for _, t := range o.Timers {
 		if t.Stop {
@@ -93,7 +80,7 @@ func (p *mpProto) flush(id int, w *World[mp.Message, string]) {
 	}
 	if w.Tracing() {
 		for i := range o.Notes {
-			w.Note(mpNoteText(p.cfg, &o.Notes[i]))
+			w.Note(mpNarration(p.cfg, &o.Notes[i]))
 		}
 	}
 	for _, e := range o.Client {
@@ -108,12 +95,12 @@ func (p *mpProto) flush(id int, w *World[mp.Message, string]) {
 		if n := p.k.MaxChosen(); n > chosenBefore {
 			for s := chosenBefore + 1; s <= n; s++ {
 				for _, c := range p.k.Chosen(s) {
-					w.Note("god's-eye: slot " + strconv.Itoa(int(s)) + " chosen: " + c.String())
+					w.Note(Narration{Key: "note.mp.chosen", Args: map[string]string{"s": strconv.Itoa(int(s)), "cmd": c.String()}})
 				}
 			}
 		}
 		for vs := p.k.Violations(); p.reported < len(vs); p.reported++ {
-			w.Note("SAFETY VIOLATED: " + vs[p.reported].Describe(p.cfg))
+			w.Note(Narration{Key: "note.violation", Args: map[string]string{"v": vs[p.reported].Describe(p.cfg)}})
 		}
 	}
 	for i := range o.Msgs {
@@ -122,7 +109,7 @@ func (p *mpProto) flush(id int, w *World[mp.Message, string]) {
 	o.Reset()
 }
 
-func (p *mpProto) Deliver(m *mp.Message, w *World[mp.Message, string]) {
+func (p *mpProto) Deliver(m *mp.Message, w *World[mp.Message, Narration]) {
 	p.begin(w)
 	if err := p.st.Step(p.cfg, m, &p.out); err != nil {
 		return
@@ -130,24 +117,24 @@ func (p *mpProto) Deliver(m *mp.Message, w *World[mp.Message, string]) {
 	p.flush(int(m.To), w)
 }
 
-func (p *mpProto) Timeout(id, kind int, byClock bool, w *World[mp.Message, string]) error {
+func (p *mpProto) Timeout(id, kind int, byClock bool, w *World[mp.Message, Narration]) error {
 	p.begin(w)
 	if err := p.st.Timeout(p.cfg, mp.NodeID(id), mp.TimerKind(kind), &p.out); err != nil {
 		p.out.Reset()
 		return err
 	}
 	if byClock && w.Tracing() {
-		w.Note(p.Name(id) + "'s " + mp.TimerKind(kind).String() + " timer fires")
+		w.Note(Narration{Key: "note.mp.timer", Args: map[string]string{"node": p.Name(id), "timer@": "mp.timer." + mp.TimerKind(kind).String()}})
 	}
 	p.flush(id, w)
 	return nil
 }
 
-func (p *mpProto) Crash(id int, w *World[mp.Message, string]) error {
+func (p *mpProto) Crash(id int, w *World[mp.Message, Narration]) error {
 	return p.st.Crash(p.cfg, mp.NodeID(id))
 }
 
-func (p *mpProto) Restart(id int, w *World[mp.Message, string]) error {
+func (p *mpProto) Restart(id int, w *World[mp.Message, Narration]) error {
 	p.begin(w)
 	if err := p.st.Restart(p.cfg, mp.NodeID(id), &p.out); err != nil {
 		p.out.Reset()
@@ -158,7 +145,7 @@ func (p *mpProto) Restart(id int, w *World[mp.Message, string]) error {
 }
 
 // request is the protocol form put/get/cas: client c invokes op.
-func (p *mpProto) request(c int, op mp.Cmd, to mp.NodeID, w *World[mp.Message, string]) error {
+func (p *mpProto) request(c int, op mp.Cmd, to mp.NodeID, w *World[mp.Message, Narration]) error {
 	p.begin(w)
 	if err := p.st.Request(p.cfg, mp.NodeID(c), op, to, &p.out); err != nil {
 		p.out.Reset()
@@ -169,7 +156,7 @@ func (p *mpProto) request(c int, op mp.Cmd, to mp.NodeID, w *World[mp.Message, s
 }
 
 // start emits every node's timers at time 0 (not a step).
-func (p *mpProto) start(w *World[mp.Message, string]) {
+func (p *mpProto) start(w *World[mp.Message, Narration]) {
 	for i := range p.cfg.Nodes() {
 		p.begin(w)
 		p.st.Start(p.cfg, mp.NodeID(i), &p.out)
@@ -177,45 +164,38 @@ func (p *mpProto) start(w *World[mp.Message, string]) {
 	}
 }
 
-// mpNoteText renders a note in English for traces: the note's kind, then
-// its non-zero fields.
-func mpNoteText(c *mp.Config, n *mp.Note) string {
-	var sb strings.Builder
-	sb.WriteString(c.Name(n.Node))
-	sb.WriteByte(' ')
-	sb.WriteString(strings.ReplaceAll(n.Kind.String(), "_", " "))
-	if n.Peer != n.Node && n.Peer >= 0 && !(n.Peer == 0 && n.Kind == mp.NoteNone) {
-		sb.WriteString(" peer=" + c.Name(n.Peer))
+// Narration is a note as data for any protocol: a translation key and its
+// arguments (an argument whose name ends in @ is itself a key, translated
+// in the reader's language, its name without the @).
+type Narration struct {
+	Key  string
+	Args map[string]string
+}
+
+// Text renders n in lang.
+func (n *Narration) Text(lang i18n.Lang) string {
+	args := make(map[string]string, len(n.Args))
+	for k, v := range n.Args {
+		if name, ok := strings.CutSuffix(k, "@"); ok {
+			k, v = name, i18n.T(lang, v)
+		}
+		args[k] = v
 	}
-	if n.Kind == mp.NoteRedirect {
-		sb.WriteString(" hint=" + c.Name(n.Peer2))
+	return i18n.Format(lang, n.Key, args)
+}
+
+// mpNarration turns a Multi-Paxos note into its translation key and
+// arguments.
+func mpNarration(c *mp.Config, n *mp.Note) Narration {
+	key := "note.mp." + n.Kind.String()
+	switch n.Kind {
+	case mp.NoteStepDown, mp.NoteClientSend:
+		key += "." + strconv.Itoa(n.N)
 	}
-	if !n.B.IsZero() {
-		sb.WriteString(" b=" + n.B.String())
-	}
-	if !n.B2.IsZero() {
-		sb.WriteString(" b2=" + n.B2.String())
-	}
-	if n.Slot != 0 {
-		sb.WriteString(" s=" + strconv.Itoa(int(n.Slot)))
-	}
-	if !n.Cmd.IsZero() {
-		sb.WriteString(" " + n.Cmd.String())
-	}
-	if !n.Cmd2.IsZero() {
-		sb.WriteString(" " + n.Cmd2.String())
-	}
-	if n.Text != "" {
-		sb.WriteString(" -> " + n.Text)
-	}
-	if n.N != 0 || n.Q != 0 {
-		sb.WriteString(" n=" + strconv.Itoa(n.N))
-	}
-	if n.Q != 0 {
-		sb.WriteString("/" + strconv.Itoa(n.Q))
-	}
-	if n.Bug != 0 {
-		sb.WriteString(" bug=" + n.Bug.String())
-	}
-	return sb.String()
+	return Narration{Key: key, Args: map[string]string{
+		"node": c.Name(n.Node), "peer": c.Name(n.Peer), "peer2": c.Name(n.Peer2),
+		"b": n.B.String(), "b2": n.B2.String(), "s": strconv.Itoa(int(n.Slot)),
+		"cmd": n.Cmd.String(), "cmd2": n.Cmd2.String(), "text": n.Text,
+		"n": strconv.Itoa(n.N), "n2": strconv.Itoa(n.N2), "q": strconv.Itoa(n.Q), "bug": n.Bug.String(),
+	}}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // The Multi-Paxos part of the script language (multipaxos.md §2, §8): the
@@ -119,7 +120,7 @@ func (c MPCluster) config() (*mp.Config, error) {
 
 // MPSim is a Multi-Paxos cluster in the world.
 type MPSim struct {
-	W  *World[mp.Message, string]
+	W  *World[mp.Message, Narration]
 	cl MPCluster
 	p  *mpProto
 }
@@ -139,7 +140,7 @@ func NewMP(cl MPCluster) *MPSim {
 		panic(err)
 	}
 	p := &mpProto{cfg: cfg, st: st, k: mp.NewChecker(cfg), replies: make([][]mpReply, cfg.Clients)}
-	s := &MPSim{W: &World[mp.Message, string]{}, cl: cl, p: p}
+	s := &MPSim{W: &World[mp.Message, Narration]{}, cl: cl, p: p}
 	s.W.initWorld(p, cfg.Nodes(), int(mp.NumTimerKinds), cl.Seed)
 	p.start(s.W)
 	return s
@@ -873,9 +874,9 @@ func execMP(sc *Script, out io.Writer) *Result {
 	return r
 }
 
-func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, string]) {
+func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, Narration]) {
 	cfg := s.p.cfg
-	return func(ev *WEvent[mp.Message, string]) {
+	return func(ev *WEvent[mp.Message, Narration]) {
 		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act.FormatNames(s.p.nodeName))
 		if ev.Msg.ID > 0 {
 			m := ev.Msg
@@ -884,8 +885,8 @@ func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, string]) {
 		}
 		fmt.Fprintf(out, "%s\n", line)
 		pad := "          "
-		for _, n := range ev.Notes {
-			fmt.Fprintf(out, "%s%s\n", pad, n)
+		for i := range ev.Notes {
+			fmt.Fprintf(out, "%s%s\n", pad, ev.Notes[i].Text(i18n.EN))
 		}
 		for i := range ev.Removed {
 			fmt.Fprintf(out, "%sx %s (cut by the partition)\n", pad, cfg.Describe(&ev.Removed[i]))
@@ -1066,7 +1067,7 @@ func (s *MPSim) StateJSON() MPStateJSON {
 				n.Ballot = sv.V.Ballot.String()
 			}
 			n.Log = s.logWords(i)
-			n.Executed = sv.V.SlotOut - 1
+			n.Executed = max(sv.V.SlotOut-1, 0)
 			n.KV = map[string]string{}
 			sv.V.KV.Each(func(k, v string) { n.KV[k] = v })
 		}

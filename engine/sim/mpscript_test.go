@@ -5,6 +5,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // TestMPScriptErrors: the script errors of multipaxos.md §8 stop the run
@@ -90,5 +93,43 @@ func TestMPScriptRandomNeverPanics(t *testing.T) {
 		if vs := res.MP.Checker().Violations(); len(vs) > 0 {
 			t.Fatalf("a correct cluster broke %s:\n%s", vs[0].Describe(res.MP.Config()), sb.String())
 		}
+	}
+}
+
+// TestMPNarrationTranslated: every Multi-Paxos note kind (and each variant
+// chosen by its N), every timer and every invariant has a text in the
+// translation table, so no trace line falls back to a bare key.
+func TestMPNarrationTranslated(t *testing.T) {
+	for k := mp.NoteKind(1); k < mp.NumNoteKinds; k++ {
+		variants := []int{0}
+		switch k {
+		case mp.NoteStepDown:
+			variants = []int{mp.StepDownNack, mp.StepDownHeartbeat, mp.StepDownTimeout}
+		case mp.NoteClientSend:
+			variants = []int{mp.SendNew, mp.SendRedirect, mp.SendRetry}
+		}
+		for _, v := range variants {
+			n := mpNarration(mp.DefaultConfig(3, 1, 0), &mp.Note{Kind: k, N: v})
+			if !i18n.Has(n.Key) {
+				t.Errorf("no translation for %s", n.Key)
+			}
+		}
+	}
+	for k := mp.TimerKind(0); k < mp.NumTimerKinds; k++ {
+		if !i18n.Has("mp.timer." + k.String()) {
+			t.Errorf("no translation for timer %s", k)
+		}
+	}
+	for _, inv := range mp.Invariants {
+		if !i18n.Has("inv." + inv) {
+			t.Errorf("no translation for invariant %s", inv)
+		}
+	}
+	n := Narration{Key: "note.mp.timer", Args: map[string]string{"node": "s1", "timer@": "mp.timer.election"}}
+	if got := n.Text(i18n.EN); got != "s1's election timer fires" {
+		t.Errorf("Text = %q", got)
+	}
+	if got := n.Text(i18n.ZH); !strings.Contains(got, "选举") {
+		t.Errorf("Text(zh) = %q", got)
 	}
 }
