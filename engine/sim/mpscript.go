@@ -828,50 +828,29 @@ func (s *MPSim) apply(st *mpStmt) error {
 	return nil
 }
 
-// execMP runs a Multi-Paxos script, writing its trace to out (nil: none).
-func execMP(sc *Script, out io.Writer) *Result {
-	s := NewMP(sc.mp.cl)
-	r := &Result{Script: sc, MP: s}
-	pf := func(format string, args ...any) {
-		if out != nil {
-			fmt.Fprintf(out, format, args...)
+// mpRun runs a Multi-Paxos script.
+type mpRun struct {
+	s  *MPSim
+	sc *mpScript
+}
+
+func (r *mpRun) count() int                { return len(r.sc.stmts) }
+func (r *mpRun) line(i int) (int, string)  { return r.sc.stmts[i].Line, r.sc.stmts[i].Text }
+func (r *mpRun) isExpect(i int) bool       { return r.sc.stmts[i].exp != nil }
+func (r *mpRun) eval(i int) (bool, string) { return r.s.eval(r.sc.stmts[i].exp) }
+func (r *mpRun) apply(i int) error         { return r.s.apply(&r.sc.stmts[i]) }
+func (r *mpRun) summary() string           { return r.s.Summary() }
+
+func (r *mpRun) broken() []brokenInv {
+	var out []brokenInv
+	for _, v := range r.s.p.k.Violations() {
+		text := v.Describe(r.s.p.cfg)
+		if _, rest, ok := strings.Cut(text, ": "); ok {
+			text = rest // Describe starts with "NAME broken at step N: "
 		}
+		out = append(out, brokenInv{v.Invariant, v.Step, text})
 	}
-	if out != nil {
-		s.W.Trace = s.traceEvent(out)
-	}
-	pf("%d: %s\n", sc.ClusterLine, sc.mp.cl)
-	reported := 0
-	for i := range sc.mp.stmts {
-		st := &sc.mp.stmts[i]
-		pf("%d: %s\n", st.Line, st.Text)
-		if st.exp != nil {
-			ok, got := s.eval(st.exp)
-			if ok {
-				pf("    ok\n")
-			} else {
-				pf("    FAIL: %s\n", got)
-				r.Failures = append(r.Failures, &Error{File: sc.File, Line: st.Line, Msg: fmt.Sprintf("%s: %s", st.Text, got)})
-			}
-			continue
-		}
-		if err := s.apply(st); err != nil {
-			r.Err = &Error{File: sc.File, Line: st.Line, Msg: err.Error()}
-			pf("    ERROR: %v\n", err)
-			return r
-		}
-		vs := s.p.k.Violations()
-		for ; reported < len(vs); reported++ {
-			if sc.ExpectsViolation {
-				continue
-			}
-			r.Failures = append(r.Failures, &Error{File: sc.File, Line: st.Line,
-				Msg: fmt.Sprintf("invariant %s broken by %q: %s (the script has no expect violation line)",
-					vs[reported].Invariant, st.Text, vs[reported].Describe(s.p.cfg))})
-		}
-	}
-	pf("%s", s.Summary())
-	return r
+	return out
 }
 
 func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, Narration]) {
