@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/paxviz/paxviz/engine"
@@ -832,6 +833,7 @@ func (s *Sim) CopyFrom(o *Sim) {
 	s.node = node
 	s.inflight = append(inflight[:0], o.inflight...)
 	s.timers = append(timers[:0], o.timers...)
+	s.nodeRng = append([]rand.PCG(nil), o.nodeRng...) // nil for single-decree Paxos: no allocation
 	s.group = append(group[:0], o.group...)
 	s.proposed = append(proposed[:0], o.proposed...)
 	s.tallies = append(tallies[:0], o.tallies...)

@@ -299,7 +299,7 @@ func TestCanonKnowsEverySimField(t *testing.T) {
 		// The world's fields (World, embedded).
 		"P": true, "inflight": true, "nextID": true, "now": true, "kinds": true, "timers": true,
 		"group": true, "rng": true, "step": true, "work": true, "Trace": true, "ev": true, "OnStep": true,
-		"cur": true, "tmp": true,
+		"cur": true, "tmp": true, "nodeRng": true, "seed": true,
 	}
 	for _, typ := range []reflect.Type{reflect.TypeOf(Sim{}), reflect.TypeOf(World[engine.Message, engine.Note]{})} {
 		for i := 0; i < typ.NumField(); i++ {

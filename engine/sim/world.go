@@ -114,8 +114,14 @@ type World[M, N any] struct {
 	// group is each node's partition group; all equal when healed.
 	group []int8
 	rng   rand.PCG
-	step  int
-	work  []M // messages to self awaiting handling, in send order
+	// nodeRng, made on first use, holds one PCG stream per node for
+	// protocols whose timers draw per server (Raft redraws a server's
+	// election timeout at every reset: raft.md §3), so that one server's
+	// draws never shift another's.
+	nodeRng []rand.PCG
+	seed    uint64
+	step    int
+	work    []M // messages to self awaiting handling, in send order
 	// cur and tmp hold the message being delivered and the one being
 	// sent, so that the protocol's methods get pointers into the world
 	// (a pointer to a local would escape through the interface and cost
@@ -134,7 +140,7 @@ type World[M, N any] struct {
 // kinds timer kinds per node, seeded.
 func (w *World[M, N]) initWorld(p Proto[M, N], nodes, kinds int, seed uint64) {
 	*w = World[M, N]{P: p, nextID: 1, kinds: kinds, timers: make([]int, nodes*kinds), group: make([]int8, nodes),
-		rng: *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)}
+		rng: *rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), seed: seed}
 	for i := range w.timers {
 		w.timers[i] = -1
 	}
@@ -147,6 +153,7 @@ func (w *World[M, N]) cloneWorld(p Proto[M, N]) {
 	w.inflight = append([]M(nil), w.inflight...)
 	w.timers = append([]int(nil), w.timers...)
 	w.group = append([]int8(nil), w.group...)
+	w.nodeRng = append([]rand.PCG(nil), w.nodeRng...)
 	w.work = nil
 	w.Trace, w.ev, w.OnStep = nil, nil, nil
 }
@@ -240,6 +247,22 @@ func (w *World[M, N]) Arm(id, kind, delay, jitter int) {
 		d += w.intn(jitter)
 	}
 	w.timers[id*w.kinds+kind] = d
+}
+
+// ArmOwn (re)arms timer kind of node id to fire after a delay drawn
+// uniformly from [lo, hi] on node id's own stream (see nodeRng).
+func (w *World[M, N]) ArmOwn(id, kind, lo, hi int) {
+	if w.nodeRng == nil {
+		w.nodeRng = make([]rand.PCG, len(w.group))
+		for i := range w.nodeRng {
+			w.nodeRng[i] = *rand.NewPCG(w.seed, uint64(i+1)*0x9e3779b97f4a7c15)
+		}
+	}
+	d := lo
+	if hi > lo {
+		d += intnFrom(&w.nodeRng[id], hi-lo+1)
+	}
+	w.timers[id*w.kinds+kind] = w.now + d
 }
 
 // Stop stops timer kind of node id.
@@ -525,10 +548,13 @@ func (w *World[M, N]) Run(max int, until Until, dropPM, dupPM int) int {
 
 // intn returns a uniform int in [0, n) from the world's PCG stream (the
 // same algorithm as Sim.intn).
-func (w *World[M, N]) intn(n int) int {
+func (w *World[M, N]) intn(n int) int { return intnFrom(&w.rng, n) }
+
+// intnFrom draws a uniform int in [0, n) from r.
+func intnFrom(r *rand.PCG, n int) int {
 	un := uint64(n)
 	for {
-		hi, lo := bits.Mul64(w.rng.Uint64(), un)
+		hi, lo := bits.Mul64(r.Uint64(), un)
 		if lo < un {
 			thresh := -un % un
 			if lo < thresh {

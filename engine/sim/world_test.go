@@ -169,3 +169,34 @@ func filter(log []string, prefix string) []string {
 	}
 	return out
 }
+
+// TestWorldArmOwn: per-node streams (Raft's election timers): a node's
+// draws stay in [lo, hi] and do not depend on how often other nodes drew.
+func TestWorldArmOwn(t *testing.T) {
+	draws := func(others int) []int {
+		_, w := newToy(3)
+		var got []int
+		for range 20 {
+			for range others {
+				w.ArmOwn(1, 0, 10, 20)
+			}
+			w.ArmOwn(0, 0, 10, 20)
+			got = append(got, w.Timer(0, 0))
+		}
+		return got
+	}
+	a, b := draws(0), draws(3)
+	distinct := map[int]bool{}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("node 0's draws shift with node 1's: %v vs %v", a, b)
+		}
+		if a[i] < 10 || a[i] > 20 {
+			t.Fatalf("draw %d outside [10, 20]", a[i])
+		}
+		distinct[a[i]] = true
+	}
+	if len(distinct) < 3 {
+		t.Errorf("draws %v hardly vary", a)
+	}
+}
