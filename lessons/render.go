@@ -49,6 +49,7 @@ func hasWide(s string) bool {
 // from the lesson reaches the output, and links and images go only to
 // http, https and mailto addresses (or relative ones).
 func Render(src string) string {
+	src = capNesting(src)
 	var buf bytes.Buffer
 	conv := mdPlain
 	if hasWide(src) {
@@ -60,6 +61,83 @@ func Render(src string) string {
 		return ""
 	}
 	return buf.String()
+}
+
+// MaxNesting bounds how deep lesson Markdown may nest block quotes and
+// lists (issue 8, item 20): goldmark's work grows with the square of the
+// nesting, so a lesson file of ever deeper quotes took seconds to render.
+// Real lessons nest two or three deep.
+const MaxNesting = 16
+
+// capNesting returns src with every line's container prefix (quote
+// markers, list markers and indentation, two columns counting as one
+// level) cut to MaxNesting levels; the line's text is kept. Lines inside
+// fenced code are left alone, and so is any line within the cap, so
+// ordinary Markdown is unchanged.
+func capNesting(src string) string {
+	lines := strings.SplitAfter(src, "\n")
+	changed, inFence := false, false
+	for k, line := range lines {
+		i, cut, levels, cols := 0, -1, 0, 0
+		for i < len(line) {
+			c := line[i]
+			n := 0 // the length of the prefix token at i
+			switch {
+			case c == ' ':
+				cols, n = cols+1, 1
+			case c == '\t':
+				cols, n = cols+4, 1
+			case c == '>':
+				levels, n = levels+1, 1
+			default:
+				if m := listMarker(line[i:]); m > 0 {
+					levels, n = levels+1, m
+				}
+			}
+			if n == 0 {
+				break
+			}
+			if cut < 0 && levels+cols/2 > MaxNesting {
+				cut = i
+			}
+			i += n
+		}
+		if rest := line[i:]; strings.HasPrefix(rest, "```") || strings.HasPrefix(rest, "~~~") {
+			inFence = !inFence
+			continue
+		}
+		if inFence || cut < 0 {
+			continue
+		}
+		lines[k] = line[:cut] + line[i:]
+		changed = true
+	}
+	if !changed {
+		return src
+	}
+	return strings.Join(lines, "")
+}
+
+// listMarker returns the length of a list marker at the start of s ("- ",
+// "* ", "+ ", "1. ", "12) "; the space after it included), or 0.
+func listMarker(s string) int {
+	j := 0
+	switch {
+	case len(s) > 0 && (s[0] == '-' || s[0] == '*' || s[0] == '+'):
+		j = 1
+	default:
+		for j < len(s) && j < 9 && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == 0 || j >= len(s) || (s[j] != '.' && s[j] != ')') {
+			return 0
+		}
+		j++
+	}
+	if j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		return j + 1
+	}
+	return 0
 }
 
 // RenderInline renders a short piece of Markdown (a choice) without the

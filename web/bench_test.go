@@ -32,11 +32,13 @@ func BenchmarkBroadcast1000(b *testing.B) {
 }
 
 func benchBroadcast(b *testing.B, n int) {
-	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9})
+	// Every client is on 127.0.0.1: lift the per-address socket cap.
+	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9, SessionCommandRate: 1e9, SessionCommandBurst: 1e9,
+		AddrCommandRate: 1e9, AddrCommandBurst: 1e9, MaxSocketsPerAddr: 2 * n})
 	ts := newServerForBench(srv)
 	defer srv.Close()
 	defer ts.Close()
-	sess, err := srv.Registry().Create("cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\n", nil)
+	sess, err := srv.Registry().Create(context.Background(), CreateOptions{Src: "cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\n"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -218,7 +220,7 @@ func BenchmarkFirstDraw(b *testing.B) {
 	var ms []float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		sess, err := srv.Registry().Create(script, nil)
+		sess, err := srv.Registry().Create(context.Background(), CreateOptions{Src: script})
 		if err != nil {
 			b.Fatal(err)
 		}

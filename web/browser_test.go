@@ -131,7 +131,8 @@ func (b *browser) wait(what, cond string) {
 		navigating := strings.Contains(err.Error(), "navigated or closed") || strings.Contains(err.Error(), "Not attached") || strings.Contains(err.Error(), "Execution context was destroyed") || strings.Contains(err.Error(), "Cannot find context")
 		if !navigating || time.Now().After(deadline) {
 			b.shot("failed-wait-" + strings.ReplaceAll(what, " ", "-"))
-			b.t.Fatalf("wait for %s: %v", what, err)
+			text, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText.slice(0, 300) : ""`))
+			b.t.Fatalf("wait for %s: %v (the page says: %q)", what, err, text)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -105,7 +105,7 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := res.Violation
-	sess, err := s.reg.Create(v.Script, func(sess *Session) error {
+	sess, err := s.create(r, v.Script, func(sess *Session) error {
 		sess.gallery = &galleryRun{bug: bug, invariant: v.Invariant, pause: []int{}}
 		for _, i := range v.BugSteps {
 			sess.gallery.pause = append(sess.gallery.pause, i+1) // action i is step i+1: one event each
@@ -113,7 +113,8 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 		return sess.h.Seek(0)
 	})
 	if err != nil {
-		s.errorPage(w, r, http.StatusServiceUnavailable, err.Error())
+		status, msg := createError(w, lang, err)
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	http.Redirect(w, r, "/s/"+sess.ID+"#replay", http.StatusSeeOther)
@@ -142,6 +143,42 @@ func (s *Session) galleryView() *GalleryView {
 // may use a core for seconds.
 var searchSlots = make(chan struct{}, 1)
 
+// searchTurns keep one address from holding the search slot: after a
+// search, its address waits as long as the search took (at least gap)
+// before its next one, so others get turns in between.
+type searchTurns struct {
+	gap  time.Duration
+	mu   sync.Mutex
+	next map[string]time.Time // when each address may search again
+}
+
+// wait returns how long addr must still wait before searching.
+func (t *searchTurns) wait(addr string, now time.Time) time.Duration {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.next[addr].Sub(now)
+}
+
+// done records that addr searched from start to end.
+func (t *searchTurns) done(addr string, start, end time.Time) {
+	if t.gap < 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.next == nil {
+		t.next = map[string]time.Time{}
+	}
+	if len(t.next) >= maxAddrs {
+		for k, at := range t.next {
+			if at.Before(end) {
+				delete(t.next, k)
+			}
+		}
+	}
+	t.next[addr] = end.Add(max(end.Sub(start), t.gap))
+}
+
 // SearchResult answers "search from here".
 type SearchResult struct {
 	Found     bool    `json:"found"`
@@ -166,21 +203,42 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
+	busy := func(retry time.Duration) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(max(retry, time.Second).Round(time.Second)/time.Second)))
+		w.WriteHeader(http.StatusTooManyRequests)
+		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
+	}
+	addr := clientAddr(r)
+	if wait := s.searches.wait(addr, time.Now()); wait > 0 {
+		busy(wait)
+		return
+	}
+	wctx, cancel := context.WithTimeout(r.Context(), pageWait)
+	defer cancel()
+	script, err := sess.Script(wctx)
+	var rounds int
+	if err == nil {
+		rounds, err = maxRound(wctx, sess)
+	}
+	if err != nil {
+		status, msg := waitErr(langOf(r), err)
+		w.WriteHeader(status)
+		enc.Encode(SearchResult{Error: msg})
+		return
+	}
+	// The slot is taken only now: waiting for a busy session does not
+	// hold it.
 	select {
 	case searchSlots <- struct{}{}:
 		defer func() { <-searchSlots }()
 	default:
-		w.WriteHeader(http.StatusTooManyRequests)
-		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "search.busy")})
+		busy(time.Second)
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		w.WriteHeader(http.StatusNotFound)
-		enc.Encode(SearchResult{Error: err.Error()})
-		return
-	}
+	start := time.Now()
+	defer func() { s.searches.done(addr, start, time.Now()) }()
 	cl, prefix, err := check.ParsePrefix(script)
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
@@ -191,7 +249,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	// propose, nobody starts a ballot beyond the highest round used, no
 	// crash or duplicate. ?deep=1 allows one more round, one crash and one
 	// duplicate (a far larger search).
-	opt := check.EngineOptions{Cluster: cl, Prefix: prefix, MaxRound: min(maxRound(sess), check.MaxMaxRound),
+	opt := check.EngineOptions{Cluster: cl, Prefix: prefix, MaxRound: min(rounds, check.MaxMaxRound),
 		MaxStates: 200_000, Timeout: 8 * time.Second}
 	if r.URL.Query().Get("deep") == "1" {
 		opt.MaxRound = min(opt.MaxRound+1, check.MaxMaxRound)
@@ -217,15 +275,18 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // maxRound returns the highest ballot round any proposer has used.
-func maxRound(sess *Session) int {
+func maxRound(ctx context.Context, sess *Session) (int, error) {
 	n := 0
-	sess.call(ctxBackground(), func(sess *Session) {
+	err := sess.call(ctx, func(sess *Session) {
 		st := sess.h.State()
 		for _, p := range st.Config().Proposers {
 			n = max(n, int(st.Nodes()[p].P.RoundUsed))
 		}
 	})
-	return max(n, 1)
+	if err != nil {
+		return 0, err
+	}
+	return max(n, 1), nil
 }
 
 // GalleryData is the gallery page's view model.

@@ -31,7 +31,7 @@ func TestGalleryPage(t *testing.T) {
 }
 
 func TestSearchFromHere(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := newTestServer(t, Options{SearchGap: -1}) // back-to-back searches from one address
 	search := func(script string) SearchResult {
 		id := openScript(t, ts.URL, script)
 		resp, body := get(t, ts.URL+"/s/"+id+"/search")

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -100,17 +101,25 @@ func (s *Session) enterStep(k int) error {
 		return fmt.Errorf("lesson: no step %d (the lesson has steps 1..%d)", k+1, len(l.lesson.Steps))
 	}
 	h := sim.NewHistory(l.lesson.Cluster)
+	var items []replayItem
 	for _, a := range l.lesson.EntryActions(k) {
-		a := a
-		if _, err := h.Do(&a, nil); err != nil && !errors.Is(err, sim.ErrNothing) {
-			return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
-		}
+		items = append(items, replayItem{act: &a})
 	}
-	s.h = h
+	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
+	defer cancel()
+	spent, cut, err := replay(ctx, h, items, MaxSessionEvents)
+	if err == nil && cut != nil {
+		err = fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
+	}
+	if err != nil {
+		return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
+	}
+	s.h, s.events = h, spent
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
 	l.maxStep = max(l.maxStep, k)
 	s.playing = false
-	s.last, s.lastAct = nil, ""
+	s.setLast(nil)
+	s.lastAct = ""
 	s.afterChange()
 	return nil
 }
@@ -216,12 +225,15 @@ func (s *Session) runStmts(stmts []sim.Stmt) error {
 	var acts []string
 	for _, a := range lessons.Actions(stmts) {
 		a := a
-		if _, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) }); err != nil && !errors.Is(err, sim.ErrNothing) {
+		n, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) })
+		if err != nil && !errors.Is(err, sim.ErrNothing) {
 			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
 		}
+		s.events += n
 		acts = append(acts, a.Format(s.h.Config()))
 	}
-	s.last, s.lastAct = evs, strings.Join(acts, "; ")
+	s.setLast(evs)
+	s.lastAct = strings.Join(acts, "; ")
 	return nil
 }
 
@@ -285,16 +297,17 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		}
 		step = n - 1
 	}
-	sess, err := s.reg.Create(l.ClusterLine+"\n", func(sess *Session) error {
+	sess, err := s.create(r, l.ClusterLine+"\n", func(sess *Session) error {
 		sess.lesson = &lessonRun{lesson: l, answer: -1}
+		sess.lessonFile = l
 		return sess.enterStep(step)
 	})
 	if err != nil {
-		status := http.StatusInternalServerError
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
+		status, msg := createError(w, m.Lang, err)
+		if status == http.StatusBadRequest {
+			status, msg = http.StatusInternalServerError, err.Error() // the lesson file, not the learner
 		}
-		s.errorPage(w, r, status, err.Error())
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	d := SandboxData{Meta: m, Session: sess.ID, Initial: sess.View(), Lesson: lessonPage(l, m.Lang, r.URL.Query().Get("step") != "")}
@@ -308,9 +321,8 @@ func (s *Server) handleFork(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	s.openScript(w, r, script)
@@ -342,12 +354,8 @@ func lessonPage(l *lessons.Lesson, lang i18n.Lang, explicitStep bool) *LessonPag
 
 // lessonPage for an existing session (the /s/{id} page of a lesson).
 func (s *Server) lessonPage(sess *Session, lang i18n.Lang) *LessonPage {
-	var l *lessons.Lesson
-	if err := sess.call(ctxBackground(), func(sess *Session) {
-		if sess.lesson != nil {
-			l = sess.lesson.lesson
-		}
-	}); err != nil || l == nil {
+	l := sess.lessonFile // set before the session started; never changes
+	if l == nil {
 		return nil
 	}
 	if set := s.lessonSet(); set != nil {

@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -41,9 +42,34 @@ type Options struct {
 	// Origins are extra host patterns allowed to open websockets (the
 	// page's own origin is always allowed).
 	Origins []string
-	// CommandRate and CommandBurst limit one connection's commands.
-	CommandRate  float64
-	CommandBurst int
+	// CommandRate and CommandBurst limit one connection's commands; the
+	// Session and Addr pairs limit the commands of all the sockets of one
+	// session and of one client address.
+	CommandRate         float64
+	CommandBurst        int
+	SessionCommandRate  float64
+	SessionCommandBurst int
+	AddrCommandRate     float64
+	AddrCommandBurst    int
+	// UnwatchedTimeout expires sessions that never had a subscriber.
+	UnwatchedTimeout time.Duration
+	// One address may create CreateBurst sessions at once, then
+	// CreatePerMinute a minute, and hold MaxSessionsPerAddr live ones.
+	CreatePerMinute    float64
+	CreateBurst        int
+	MaxSessionsPerAddr int
+	// MaxSockets caps the open websockets in all, per session and per
+	// address.
+	MaxSockets           int
+	MaxSocketsPerSession int
+	MaxSocketsPerAddr    int
+	// WriteTimeout is the deadline of one websocket write: a client that
+	// takes longer to accept a frame is dropped.
+	WriteTimeout time.Duration
+	// SearchGap is the least one address waits between two searches from
+	// here (after a search it waits as long as that search took, at
+	// least this); negative: no turns at all (tests).
+	SearchGap time.Duration
 	// Lessons lists the lessons (nil: none).
 	Lessons LessonSource
 	Logger  *slog.Logger
@@ -51,21 +77,70 @@ type Options struct {
 
 // Server is the paxviz web app.
 type Server struct {
-	opts    Options
-	reg     *Registry
-	log     *slog.Logger
-	mux     http.Handler
-	gallery gallery
+	opts     Options
+	reg      *Registry
+	log      *slog.Logger
+	mux      http.Handler
+	gallery  gallery
+	sockets  sockets
+	addrCmds addrBuckets
+	searches searchTurns
 }
 
-// Limits of the web app.
+// Limits of the web app. The per-address ones are sized for a classroom
+// behind one NAT address (a few dozen learners each opening a lesson at
+// once) and stop one client from taking the whole server: at the
+// defaults one address creates at most 30 + 20 sessions in its first
+// minute and 20 a minute after, where the session cap is 2,000.
 const (
-	DefaultMaxSessions = 2000
-	DefaultIdleTimeout = 2 * time.Hour
-	maxFrameBytes      = 4096
-	maxFormBytes       = 1 << 20
-	maxScriptBytes     = 256 << 10
+	DefaultMaxSessions          = 2000
+	DefaultIdleTimeout          = 2 * time.Hour
+	DefaultUnwatchedTimeout     = 2 * time.Minute
+	DefaultCreateBurst          = 30
+	DefaultCreatePerMinute      = 20
+	DefaultMaxSessionsPerAddr   = 100
+	DefaultMaxSockets           = 4000
+	DefaultMaxSocketsPerSession = 1000
+	DefaultMaxSocketsPerAddr    = 200
+	DefaultWriteTimeout         = 5 * time.Second
+	DefaultSearchGap            = 2 * time.Second
+	// Commands a second (and bursts): a learner clicks or holds a key at
+	// a few a second; a page also asks for its log.
+	DefaultCommandRate         = 30
+	DefaultCommandBurst        = 60
+	DefaultSessionCommandRate  = 40
+	DefaultSessionCommandBurst = 80
+	DefaultAddrCommandRate     = 60
+	DefaultAddrCommandBurst    = 120
+	maxFrameBytes              = 4096
+	maxFormBytes               = 1 << 20
+	maxScriptBytes             = 256 << 10
 )
+
+// Timeouts of the HTTP server (item 15). A hijacked connection (a
+// websocket) has its deadlines cleared by net/http, so none of them cuts a
+// socket: a socket's writes have their own deadline (Options.WriteTimeout)
+// and the socket caps bound how many may be held.
+type Timeouts struct {
+	// ReadHeader bounds reading a request's headers, Read the whole
+	// request (a 1 MB form on a slow link), Write the time from the end of
+	// the headers to the end of the answer (the slowest page is the
+	// gallery's first look, whose searches have 60 s), Idle how long a
+	// keep-alive connection may wait for its next request.
+	ReadHeader, Read, Write, Idle time.Duration
+}
+
+// DefaultTimeouts are the HTTP server's timeouts.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Write: 90 * time.Second, Idle: 60 * time.Second}
+
+// maxHeaderBytes bounds a request's headers.
+const maxHeaderBytes = 64 << 10
+
+// NewHTTPServer returns an http.Server for h with the timeouts t.
+func NewHTTPServer(h http.Handler, t Timeouts) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write,
+		IdleTimeout: t.Idle, MaxHeaderBytes: maxHeaderBytes}
+}
 
 // NewServer builds the server and its router.
 func NewServer(opts Options) *Server {
@@ -76,17 +151,62 @@ func NewServer(opts Options) *Server {
 		opts.IdleTimeout = DefaultIdleTimeout
 	}
 	if opts.CommandRate <= 0 {
-		opts.CommandRate = 30
+		opts.CommandRate = DefaultCommandRate
 	}
 	if opts.CommandBurst <= 0 {
-		opts.CommandBurst = 60
+		opts.CommandBurst = DefaultCommandBurst
+	}
+	if opts.SessionCommandRate <= 0 {
+		opts.SessionCommandRate = DefaultSessionCommandRate
+	}
+	if opts.SessionCommandBurst <= 0 {
+		opts.SessionCommandBurst = DefaultSessionCommandBurst
+	}
+	if opts.AddrCommandRate <= 0 {
+		opts.AddrCommandRate = DefaultAddrCommandRate
+	}
+	if opts.AddrCommandBurst <= 0 {
+		opts.AddrCommandBurst = DefaultAddrCommandBurst
+	}
+	if opts.UnwatchedTimeout <= 0 {
+		opts.UnwatchedTimeout = DefaultUnwatchedTimeout
+	}
+	if opts.CreatePerMinute <= 0 {
+		opts.CreatePerMinute = DefaultCreatePerMinute
+	}
+	if opts.CreateBurst <= 0 {
+		opts.CreateBurst = DefaultCreateBurst
+	}
+	if opts.MaxSessionsPerAddr <= 0 {
+		opts.MaxSessionsPerAddr = DefaultMaxSessionsPerAddr
+	}
+	if opts.MaxSockets <= 0 {
+		opts.MaxSockets = DefaultMaxSockets
+	}
+	if opts.MaxSocketsPerSession <= 0 {
+		opts.MaxSocketsPerSession = DefaultMaxSocketsPerSession
+	}
+	if opts.MaxSocketsPerAddr <= 0 {
+		opts.MaxSocketsPerAddr = DefaultMaxSocketsPerAddr
+	}
+	if opts.WriteTimeout <= 0 {
+		opts.WriteTimeout = DefaultWriteTimeout
+	}
+	if opts.SearchGap == 0 {
+		opts.SearchGap = DefaultSearchGap
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{opts: opts, log: opts.Logger}
 	s.reg = NewRegistry(opts.MaxSessions, opts.IdleTimeout)
+	s.reg.UnwatchedTimeout = opts.UnwatchedTimeout
+	s.reg.CreatePerMinute, s.reg.CreateBurst, s.reg.MaxPerAddr = opts.CreatePerMinute, opts.CreateBurst, opts.MaxSessionsPerAddr
+	s.reg.CommandRate, s.reg.CommandBurst = opts.SessionCommandRate, opts.SessionCommandBurst
 	s.reg.log = opts.Logger
+	s.searches.gap = opts.SearchGap
+	s.addrCmds = addrBuckets{rate: opts.AddrCommandRate, burst: float64(opts.AddrCommandBurst), m: map[string]*tokenBucket{}}
+	s.sockets = sockets{bySession: map[string]int{}, byAddr: map[string]int{}}
 	s.mux = s.routes()
 	return s
 }
@@ -97,8 +217,24 @@ func (s *Server) Handler() http.Handler { return s.mux }
 // Registry returns the session registry.
 func (s *Server) Registry() *Registry { return s.reg }
 
-// Close stops every session.
-func (s *Server) Close() { s.reg.Close() }
+// Close stops every session: their subscribers are told the server is
+// going away (1001), and sessions asked for from now on are refused with
+// 503. It waits (at most closeWait) for the sockets to finish their close
+// handshakes.
+func (s *Server) Close() {
+	s.reg.Close()
+	for deadline := time.Now().Add(closeWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		s.sockets.mu.Lock()
+		n := s.sockets.total
+		s.sockets.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
+}
+
+// closeWait bounds how long Close waits for the sockets' close handshakes.
+const closeWait = 3 * time.Second
 
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
@@ -110,7 +246,7 @@ func (s *Server) routes() http.Handler {
 	if s.opts.StaticDir != "" {
 		staticFS = os.DirFS(s.opts.StaticDir)
 	}
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(staticFS))
+	fileServer := http.StripPrefix("/static/", http.FileServerFS(noDirs{staticFS}))
 	r.Get("/static/*", func(w http.ResponseWriter, req *http.Request) {
 		if s.opts.StaticDir != "" {
 			w.Header().Set("Cache-Control", "no-store")
@@ -137,6 +273,22 @@ func (s *Server) routes() http.Handler {
 	return r
 }
 
+// noDirs serves an FS's files but not its directories, so that /static/
+// does not list what it holds.
+type noDirs struct{ fs.FS }
+
+func (n noDirs) Open(name string) (fs.File, error) {
+	f, err := n.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := f.Stat(); err != nil || st.IsDir() {
+		f.Close()
+		return nil, fs.ErrNotExist
+	}
+	return f, nil
+}
+
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -151,9 +303,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		host := r.Host
+		// connect-src 'self' covers the page's own ws:// and wss:// (CSP
+		// Level 3); the Host header, the client's to choose, is not copied
+		// in.
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"connect-src 'self' ws://"+host+" wss://"+host+"; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+			"connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -212,6 +366,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "sessions": s.reg.Len()})
 }
 
@@ -257,16 +412,52 @@ func (s *Server) openScript(w http.ResponseWriter, r *http.Request, src string) 
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(langOf(r), "err.too_large"))
 		return
 	}
-	sess, err := s.reg.Create(src, nil)
+	sess, err := s.create(r, src, nil)
 	if err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
-		}
-		s.errorPage(w, r, status, i18n.T(langOf(r), "err.bad_script")+" "+err.Error())
+		status, msg := createError(w, langOf(r), err)
+		s.errorPage(w, r, status, msg)
 		return
 	}
 	http.Redirect(w, r, "/s/"+sess.ID, http.StatusSeeOther)
+}
+
+// create starts a session for a request: bounded by the request's
+// context, its notices in the request's language.
+func (s *Server) create(r *http.Request, src string, setup func(*Session) error) (*Session, error) {
+	return s.reg.Create(r.Context(), CreateOptions{Src: src, Setup: setup, Lang: langOf(r), Addr: clientAddr(r)})
+}
+
+// createStatus is the HTTP status for an error of Registry.Create: the
+// server's limits are 503 (try again later), a bad script 400.
+func createStatus(err error) int {
+	switch {
+	case errors.Is(err, ErrAddrLimit):
+		return http.StatusTooManyRequests
+	case errors.Is(err, ErrTooManySessions), errors.Is(err, ErrShuttingDown),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusBadRequest
+}
+
+// createError is the status and the message in lang for an error of
+// Registry.Create; a refusal for load says when to try again.
+func createError(w http.ResponseWriter, lang i18n.Lang, err error) (int, string) {
+	status := createStatus(err)
+	switch {
+	case errors.Is(err, ErrAddrLimit):
+		w.Header().Set("Retry-After", "60")
+		return status, i18n.T(lang, "err.addr_sessions")
+	case errors.Is(err, ErrTooManySessions):
+		w.Header().Set("Retry-After", "60")
+		return status, i18n.T(lang, "err.too_many_sessions")
+	case errors.Is(err, ErrShuttingDown):
+		w.Header().Set("Retry-After", "5")
+		return status, i18n.T(lang, "err.shutting_down")
+	case status == http.StatusBadRequest:
+		return status, i18n.T(lang, "err.bad_script") + " " + err.Error()
+	}
+	return status, err.Error()
 }
 
 // handleSandboxPost starts a sandbox from the home page form: a pasted or
@@ -305,16 +496,13 @@ func (s *Server) handleSandboxPost(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusRequestEntityTooLarge, i18n.T(langOf(r), "err.too_large"))
 		return
 	}
-	sess, err := s.reg.Create(src, nil)
+	sess, err := s.create(r, src, nil)
 	if err != nil {
 		m := s.meta(w, r, "home", "home.title")
 		d := s.homeData(m)
-		d.Errors = []string{i18n.T(m.Lang, "err.bad_script") + " " + err.Error()}
+		status, msg := createError(w, m.Lang, err)
+		d.Errors = []string{msg}
 		d.Form.Script = src
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrTooManySessions) {
-			status = http.StatusServiceUnavailable
-		}
 		s.render(w, r, status, Home(d))
 		return
 	}
@@ -418,6 +606,37 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) *Session {
 	return sess
 }
 
+// pageWait bounds how long a page waits for a busy session's goroutine
+// (a variable for tests).
+var pageWait = 5 * time.Second
+
+// waitErr is the status and message for a session that did not answer a
+// page in time: gone (404) or busy (503).
+func waitErr(lang i18n.Lang, err error) (int, string) {
+	if errors.Is(err, ErrSessionClosed) {
+		return http.StatusNotFound, i18n.T(lang, "err.no_session")
+	}
+	return http.StatusServiceUnavailable, i18n.T(lang, "err.session_busy")
+}
+
+// script returns a session's script for a page, waiting at most pageWait
+// and no longer than the request; on failure it has written the error
+// page.
+func (s *Server) script(w http.ResponseWriter, r *http.Request, sess *Session) (string, bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), pageWait)
+	defer cancel()
+	script, err := sess.Script(ctx)
+	if err != nil {
+		status, msg := waitErr(langOf(r), err)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "5")
+		}
+		s.errorPage(w, r, status, msg)
+		return "", false
+	}
+	return script, true
+}
+
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	sess := s.session(w, r)
 	if sess == nil {
@@ -438,12 +657,12 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", `attachment; filename="paxviz-`+sess.ID+`.pxs"`)
 	io.WriteString(w, "# exported from paxviz; replay with: paxviz run FILE\n")
 	io.WriteString(w, script)
@@ -454,12 +673,12 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	if sess == nil {
 		return
 	}
-	script, err := sess.Script(r.Context())
-	if err != nil {
-		s.errorPage(w, r, http.StatusNotFound, i18n.T(langOf(r), "err.no_session"))
+	script, ok := s.script(w, r, sess)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(map[string]string{
 		"permalink": EncodePermalink(script),
 		"script":    "/sandbox?script=" + url.QueryEscape(script),

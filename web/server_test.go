@@ -209,7 +209,7 @@ func TestSessionCapAndExpiry(t *testing.T) {
 	openScript(t, ts.URL, "cluster proposers=1 acceptors=1")
 	openScript(t, ts.URL, "cluster proposers=1 acceptors=1")
 	resp, body := get(t, ts.URL+"/sandbox?script="+url.QueryEscape("cluster proposers=1 acceptors=1"))
-	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "too many live sessions") {
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "too many live sessions") || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("third session: %d", resp.StatusCode)
 	}
 	deadline := time.Now().Add(5 * time.Second)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,7 +17,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/i18n"
+	"github.com/paxviz/paxviz/lessons"
 )
 
 // Errors of the session registry.
@@ -24,6 +29,8 @@ var (
 	ErrTooManySessions = errors.New("web: too many live sessions; try again later")
 	ErrNoSession       = errors.New("web: no such session (it may have expired)")
 	ErrSessionClosed   = errors.New("web: session closed")
+	ErrShuttingDown    = errors.New("web: the server is shutting down; try again in a moment")
+	ErrAddrLimit       = errors.New("web: too many sessions from one address; wait a minute")
 )
 
 // Speeds are the play speeds a client may ask for, in milliseconds per
@@ -39,21 +46,38 @@ const (
 // writes frames to ch; a client too slow to keep up is closed, never
 // allowed to stall the others.
 type subscriber struct {
-	ch        chan []byte
+	ch chan []byte
+	// close ends the connection with a close code and reason (once; later
+	// calls do nothing); closeSlow is close for a client that fell behind.
+	close     func(code websocket.StatusCode, reason string)
 	closeSlow func()
-	// writing is when the current write to the socket began (unix ns),
-	// 0 when none is under way.
-	writing atomic.Int64
+	lang      i18n.Lang // for the errors this client is sent
+	// queued is the bytes waiting in ch: past maxQueuedBytes the client is
+	// too slow and is dropped, so that it cannot pin memory.
+	queued atomic.Int64
+}
+
+// offer queues b for the client without waiting; false when the client is
+// too far behind (its buffer or its byte budget is full).
+func (sub *subscriber) offer(b []byte) bool {
+	if sub.queued.Add(int64(len(b))) > maxQueuedBytes {
+		sub.queued.Add(-int64(len(b)))
+		return false
+	}
+	select {
+	case sub.ch <- b:
+		return true
+	default:
+		sub.queued.Add(-int64(len(b)))
+		return false
+	}
 }
 
 // sendError queues an error frame for this client only; when its buffer
 // is full the frame is dropped (the client is already behind).
 func (sub *subscriber) sendError(cmd, msg string) {
 	b, _ := json.Marshal(errorFrame{Type: "error", Message: msg, Cmd: cmd})
-	select {
-	case sub.ch <- b:
-	default:
-	}
+	sub.offer(b)
 }
 
 // request is one thing asked of a session's goroutine.
@@ -74,16 +98,21 @@ type result struct {
 type Session struct {
 	ID string
 
-	reg    *Registry
-	reqs   chan request
-	done   chan struct{}
-	cancel context.CancelFunc
+	addr       string          // the address that created it ("": none)
+	lessonFile *lessons.Lesson // the lesson it plays (nil: none); set before it starts
+	reg        *Registry
+	reqs       chan request
+	done       chan struct{}
+	cancel     context.CancelFunc
 
 	// Owned by the session goroutine.
 	h          *sim.History
+	events     int    // events recorded in h, against MaxSessionEvents (redoing a recorded action counts again: conservative)
+	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
 	seq        uint64
-	last       []sim.Event // events of the last forward action
+	last       []sim.Event // events of the last forward action (its last MaxLastEvents)
+	omitted    int         // earlier events of that action not kept
 	lastAct    string
 	playing    bool
 	playMillis int
@@ -91,6 +120,9 @@ type Session struct {
 	dupPM      int
 	stopChosen bool
 	lastActive time.Time
+	watched    bool // it has had a subscriber
+	cmdLimit   tokenBucket
+	branches   branchCache
 	lesson     *lessonRun
 	gallery    *galleryRun
 	replaying  bool // playing forward along the recorded branch
@@ -101,24 +133,49 @@ type Session struct {
 	view []byte
 }
 
-// Registry holds the live sessions, caps their number and expires idle
-// ones.
+// Registry holds the live sessions, caps their number (in all and per
+// client address) and expires idle ones.
 type Registry struct {
 	MaxSessions int
 	IdleTimeout time.Duration
+	// UnwatchedTimeout expires a session that never had a subscriber (a
+	// link scanner's GET, an <img> pointing at a permalink) much sooner.
+	UnwatchedTimeout time.Duration
+	// One address may create CreateBurst sessions at once, then
+	// CreatePerMinute a minute, and hold MaxPerAddr live ones.
+	CreatePerMinute float64
+	CreateBurst     int
+	MaxPerAddr      int
+	// CommandRate and CommandBurst limit the commands of one session, from
+	// all its sockets together.
+	CommandRate  float64
+	CommandBurst int
 
 	mu       sync.Mutex
 	sessions map[string]*Session
+	pending  int // sessions being built (counted against MaxSessions)
+	addrs    map[string]*addrState
+	now      func() time.Time // the clock of the per-address limits (tests)
 	ctx      context.Context
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 	log      *slog.Logger
 }
 
-// NewRegistry returns an empty registry; Close stops every session.
+// addrState is what the registry knows of one client address.
+type addrState struct {
+	live   int // sessions it holds (being built included)
+	bucket tokenBucket
+}
+
+// NewRegistry returns an empty registry with the default per-address
+// limits; Close stops every session.
 func NewRegistry(maxSessions int, idle time.Duration) *Registry {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, sessions: map[string]*Session{}, ctx: ctx, cancel: cancel,
+	return &Registry{MaxSessions: maxSessions, IdleTimeout: idle, UnwatchedTimeout: DefaultUnwatchedTimeout,
+		CreatePerMinute: DefaultCreatePerMinute, CreateBurst: DefaultCreateBurst, MaxPerAddr: DefaultMaxSessionsPerAddr,
+		CommandRate: DefaultSessionCommandRate, CommandBurst: DefaultSessionCommandBurst,
+		sessions: map[string]*Session{}, addrs: map[string]*addrState{}, now: time.Now, ctx: ctx, cancel: cancel,
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
@@ -154,57 +211,149 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Create starts a session for the script: its cluster line, then its
-// actions replayed in order (expectations are checked and reported as an
-// error). A bad script returns an error naming the line.
-func (r *Registry) Create(src string, setup func(*Session) error) (*Session, error) {
-	sc, err := sim.Parse("script", src)
+// CreateOptions say what a new session replays and for whom.
+type CreateOptions struct {
+	// Src is the script: its cluster line, then actions replayed in order
+	// (expect lines are not checked here).
+	Src string
+	// Setup, when set, runs after the replay and before the session starts
+	// (a lesson enters its step, a gallery session rewinds).
+	Setup func(*Session) error
+	// Lang is the creator's language, for the notice of a cut script.
+	Lang i18n.Lang
+	// Addr is the creator's address, for the per-address limits ("": none,
+	// for sessions the server makes itself).
+	Addr string
+}
+
+// Create starts a session for a script. The cap on sessions is checked
+// before any work; the replay is bounded by the event budget
+// (MaxSessionEvents), by ReplayTimeLimit and by ctx (the request). A script
+// longer than the budget opens where it was cut, and its first viewers are
+// told what was cut. A bad script returns an error naming the line.
+func (r *Registry) Create(ctx context.Context, o CreateOptions) (*Session, error) {
+	if err := r.reserve(o.Addr); err != nil {
+		return nil, err
+	}
+	s, err := r.build(ctx, o)
+	r.mu.Lock()
+	r.pending--
+	if err == nil && r.ctx.Err() != nil {
+		err = ErrShuttingDown
+	}
+	if err != nil {
+		r.release(o.Addr)
+		r.mu.Unlock()
+		return nil, err
+	}
+	s.addr = o.Addr
+	r.sessions[s.ID] = s
+	r.wg.Add(1)
+	r.mu.Unlock()
+	s.publish()
+	sctx, cancel := context.WithCancel(r.ctx)
+	s.cancel = cancel
+	go s.loop(sctx)
+	return s, nil
+}
+
+// maxAddrs bounds the addresses the registry remembers: past it, those
+// holding no session and with a full bucket are forgotten.
+const maxAddrs = 4096
+
+// reserve takes a place for a session about to be built, or says why
+// there is none: the server is shutting down, every session is taken, or
+// the address has created or holds too many.
+func (r *Registry) reserve(addr string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ctx.Err() != nil {
+		return ErrShuttingDown
+	}
+	if len(r.sessions)+r.pending >= r.MaxSessions {
+		return ErrTooManySessions
+	}
+	if addr != "" {
+		a := r.addrs[addr]
+		if a == nil {
+			if len(r.addrs) >= maxAddrs {
+				r.forget()
+			}
+			a = &addrState{bucket: tokenBucket{rate: r.CreatePerMinute / 60, burst: float64(r.CreateBurst)}}
+			r.addrs[addr] = a
+		}
+		if a.live >= r.MaxPerAddr || !a.bucket.allow(r.now()) {
+			return ErrAddrLimit
+		}
+		a.live++
+	}
+	r.pending++
+	return nil
+}
+
+// release gives back an address's place (r.mu held).
+func (r *Registry) release(addr string) {
+	if a := r.addrs[addr]; a != nil {
+		a.live--
+	}
+}
+
+// forget drops the addresses that hold no session and whose bucket has
+// refilled (r.mu held).
+func (r *Registry) forget() {
+	now := r.now()
+	for k, a := range r.addrs {
+		if a.live == 0 && a.bucket.full(now) {
+			delete(r.addrs, k)
+		}
+	}
+}
+
+// build parses and replays o.Src within the budgets and runs o.Setup.
+func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sc, err := sim.Parse("script", o.Src)
 	if err != nil {
 		return nil, err
 	}
 	if sc.Protocol != "" {
 		return nil, &sim.Error{File: "script", Line: sc.ClusterLine, Msg: "cluster: the sandbox cannot run a " + sc.Protocol + " cluster yet (paxviz run can)"}
 	}
-	h := sim.NewHistory(sc.Cluster)
+	var items []replayItem
 	for _, st := range sc.Stmts {
-		if st.Action == nil {
-			continue
+		if st.Action != nil {
+			items = append(items, replayItem{line: st.Line, text: st.Text, act: st.Action})
 		}
-		if _, err := h.Do(st.Action, nil); err != nil && !errors.Is(err, sim.ErrNothing) {
-			return nil, &sim.Error{File: "script", Line: st.Line, Msg: err.Error()}
-		}
+	}
+	rctx, cancel := context.WithTimeout(ctx, ReplayTimeLimit)
+	defer cancel()
+	h := sim.NewHistory(sc.Cluster)
+	spent, cut, err := replay(rctx, h, items, MaxSessionEvents)
+	if err != nil {
+		return nil, err
 	}
 	s := &Session{
 		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
-		h: h, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
+		h: h, events: spent, subs: map[*subscriber]struct{}{}, playMillis: defaultPlayMillis, stopChosen: true, lastActive: time.Now(),
+		cmdLimit: tokenBucket{rate: r.CommandRate, burst: float64(r.CommandBurst)},
 	}
-	if setup != nil {
-		if err := setup(s); err != nil {
+	if cut != nil {
+		s.notice = cut.notice(o.Lang)
+	}
+	if o.Setup != nil {
+		if err := o.Setup(s); err != nil {
 			return nil, err
 		}
 	}
-	r.mu.Lock()
-	if r.ctx.Err() != nil {
-		r.mu.Unlock()
-		return nil, ErrSessionClosed
-	}
-	if len(r.sessions) >= r.MaxSessions {
-		r.mu.Unlock()
-		return nil, ErrTooManySessions
-	}
-	r.sessions[s.ID] = s
-	r.wg.Add(1)
-	r.mu.Unlock()
-	s.publish()
-	ctx, cancel := context.WithCancel(r.ctx)
-	s.cancel = cancel
-	go s.loop(ctx)
 	return s, nil
 }
 
 func (r *Registry) remove(s *Session) {
 	r.mu.Lock()
 	delete(r.sessions, s.ID)
+	r.release(s.addr)
 	r.mu.Unlock()
 }
 
@@ -254,18 +403,27 @@ func (s *Session) call(ctx context.Context, fn func(*Session)) error {
 func (s *Session) subscribe(ctx context.Context, sub *subscriber) error {
 	return s.call(ctx, func(s *Session) {
 		s.subs[sub] = struct{}{}
+		s.watched = true
 		if v := s.View(); v != nil {
-			select {
-			case sub.ch <- v:
-			default:
-			}
+			sub.offer(v)
+		}
+		if s.notice != "" {
+			sub.sendError("", s.notice)
 		}
 	})
 }
 
 func (s *Session) unsubscribe(sub *subscriber) {
 	select {
-	case s.reqs <- request{fn: func(s *Session) { delete(s.subs, sub) }}:
+	case s.reqs <- request{fn: func(s *Session) {
+		delete(s.subs, sub)
+		if len(s.subs) == 0 && s.playing {
+			// Nobody is watching: pause rather than spend a core and
+			// fill the history until the session expires.
+			s.playing, s.replaying = false, false
+			s.publish()
+		}
+	}}:
 	case <-s.done:
 	}
 }
@@ -286,10 +444,9 @@ func (s *Session) loop(ctx context.Context) {
 	defer s.reg.wg.Done()
 	defer close(s.done)
 	defer s.reg.remove(s)
-	idle := time.NewTicker(max(s.reg.IdleTimeout/4, 10*time.Millisecond))
+	created := time.Now()
+	idle := time.NewTicker(max(min(s.reg.IdleTimeout, s.reg.UnwatchedTimeout)/4, 10*time.Millisecond))
 	defer idle.Stop()
-	watchdog := time.NewTicker(writeTimeout / 2)
-	defer watchdog.Stop()
 	var play *time.Ticker
 	var playC <-chan time.Time
 	setPlay := func() {
@@ -310,6 +467,10 @@ func (s *Session) loop(ctx context.Context) {
 			return
 		case req := <-s.reqs:
 			s.lastActive = time.Now()
+			if req.sub != nil && req.fn == nil && !s.cmdLimit.allow(s.lastActive) {
+				req.sub.sendError(req.line, i18n.T(req.sub.lang, "err.commands_session"))
+				continue
+			}
 			err := s.safely(req)
 			if req.reply != nil {
 				req.reply <- result{err: err}
@@ -318,17 +479,12 @@ func (s *Session) loop(ctx context.Context) {
 				req.sub.sendError(req.line, err.Error())
 			}
 		case <-playC:
-			s.lastActive = time.Now()
-			s.playStep()
-		case now := <-watchdog.C:
-			for sub := range s.subs {
-				if w := sub.writing.Load(); w != 0 && now.UnixNano()-w > int64(writeTimeout) {
-					delete(s.subs, sub)
-					sub.closeSlow()
-				}
-			}
+			s.guard("play", s.playStep) // not activity: only a client's request is
 		case now := <-idle.C:
 			if len(s.subs) == 0 && now.Sub(s.lastActive) > s.reg.IdleTimeout {
+				return
+			}
+			if !s.watched && now.Sub(created) > s.reg.UnwatchedTimeout {
 				return
 			}
 		}
@@ -354,9 +510,24 @@ func (s *Session) safely(req request) (err error) {
 	return s.handle(req.sub, req.line)
 }
 
+// closeSubs tells every subscriber the session is going away (1001): the
+// server is shutting down or the session was closed.
+// guard runs f on the session goroutine outside a request (a play tick);
+// a panic (a bug) stops playing and is logged instead of taking the server
+// down.
+func (s *Session) guard(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.playing, s.replaying = false, false
+			s.reg.log.Error("session panic", "session", s.ID, "in", what, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	f()
+}
+
 func (s *Session) closeSubs() {
 	for sub := range s.subs {
-		sub.closeSlow()
+		sub.close(websocket.StatusGoingAway, "server shutting down")
 	}
 }
 
@@ -422,7 +593,15 @@ func (s *Session) handle(sub *subscriber, line string) error {
 	if err != nil {
 		return err
 	}
-	return s.apply(st.Action)
+	lang := i18n.EN
+	if sub != nil {
+		lang = sub.lang
+	}
+	a, err := s.commandBudget(st.Action, lang)
+	if err != nil {
+		return err
+	}
+	return s.apply(a)
 }
 
 // apply performs a and publishes the new state with its events.
@@ -432,25 +611,38 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.pausedBug = false
 	var evs []sim.Event
-	_, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
+	n, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
 	if err != nil {
 		if errors.Is(err, sim.ErrNothing) {
 			return errors.New("nothing to do: no message is in flight and no timer is running")
 		}
 		return err
 	}
-	s.last = evs
+	s.events += n
+	s.notice = ""
+	s.setLast(evs)
 	s.lastAct = a.Format(s.h.Config())
 	s.afterChange()
 	s.publish()
 	return nil
 }
 
+// setLast keeps the last MaxLastEvents of evs for the views and counts
+// the rest.
+func (s *Session) setLast(evs []sim.Event) {
+	s.omitted = max(0, len(evs)-MaxLastEvents)
+	s.last = evs
+	if s.omitted > 0 {
+		s.last = slices.Clone(evs[s.omitted:]) // let the rest go
+	}
+}
+
 func (s *Session) move(f func() error) error {
 	if err := f(); err != nil {
 		return err
 	}
-	s.last, s.lastAct = nil, ""
+	s.setLast(nil)
+	s.lastAct = ""
 	s.pausedBug = false
 	s.afterChange()
 	s.publish()
@@ -537,7 +729,7 @@ func (s *Session) replayStep() {
 		s.publish()
 		return
 	}
-	s.last = evs
+	s.setLast(evs)
 	s.lastAct = ""
 	if len(evs) == 1 {
 		s.lastAct = evs[0].Act.Format(s.h.Config())
@@ -567,6 +759,14 @@ func (s *Session) playStep() {
 	chosenBefore := len(s.h.State().ChosenValues())
 	brokenBefore := len(s.h.State().Violations())
 	a := &sim.Action{Kind: sim.ActRun, N: 1, DropPerMille: s.dropPM, DupPerMille: s.dupPM}
+	if MaxSessionEvents-s.events <= 0 {
+		s.playing = false
+		s.publish()
+		for sub := range s.subs {
+			sub.sendError("play", i18n.Format(sub.lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
+		}
+		return
+	}
 	if err := s.apply(a); err != nil {
 		s.playing = false
 		s.publish()
@@ -591,9 +791,7 @@ func (s *Session) publish() {
 	s.view = b
 	s.mu.Unlock()
 	for sub := range s.subs {
-		select {
-		case sub.ch <- b:
-		default:
+		if !sub.offer(b) {
 			delete(s.subs, sub)
 			sub.closeSlow()
 		}

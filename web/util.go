@@ -1,15 +1,12 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"strconv"
 	"strings"
 )
 
 func join(xs []string, sep string) string { return strings.Join(xs, sep) }
-
-func ctxBackground() context.Context { return context.Background() }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

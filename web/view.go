@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/paxviz/paxviz/engine"
@@ -38,29 +39,33 @@ type EventView struct {
 // View is the JSON a session sends to its subscribers for every new state:
 // everything the page draws; the browser never re-derives protocol state.
 type View struct {
-	Type        string          `json:"type"`
-	Seq         uint64          `json:"seq"`
-	Session     string          `json:"session"`
-	Step        int             `json:"step"`
-	End         int             `json:"end"`
-	Branch      int             `json:"branch"`
-	Branches    []sim.Branch    `json:"branches"`
-	Playing     bool            `json:"playing"`
-	PlayMillis  int             `json:"play_ms"`
-	Drop        int             `json:"drop_pm"`
-	Dup         int             `json:"dup_pm"`
-	StopChosen  bool            `json:"stop_chosen"`
-	Enabled     bool            `json:"enabled"`
-	Now         int             `json:"now"`
-	LastAct     string          `json:"last_act"`
-	Last        []EventView     `json:"last"`
-	State       sim.StateJSON   `json:"state"`
-	Invariants  []InvariantView `json:"invariants"`
-	Subscribers int             `json:"subscribers"`
-	Lesson      *LessonView     `json:"lesson,omitempty"`
-	Gallery     *GalleryView    `json:"gallery,omitempty"`
-	Replaying   bool            `json:"replaying"`
-	PausedBug   bool            `json:"paused_bug"`
+	Type     string       `json:"type"`
+	Seq      uint64       `json:"seq"`
+	Session  string       `json:"session"`
+	Step     int          `json:"step"`
+	End      int          `json:"end"`
+	Branch   int          `json:"branch"`
+	Branches []sim.Branch `json:"branches"`
+	// BranchesTotal counts every branch; Branches lists at most
+	// MaxBranchesListed (the current one and the newest).
+	BranchesTotal int             `json:"branches_total"`
+	Playing       bool            `json:"playing"`
+	PlayMillis    int             `json:"play_ms"`
+	Drop          int             `json:"drop_pm"`
+	Dup           int             `json:"dup_pm"`
+	StopChosen    bool            `json:"stop_chosen"`
+	Enabled       bool            `json:"enabled"`
+	Now           int             `json:"now"`
+	LastAct       string          `json:"last_act"`
+	Last          []EventView     `json:"last"`
+	LastOmitted   int             `json:"last_omitted"`
+	State         sim.StateJSON   `json:"state"`
+	Invariants    []InvariantView `json:"invariants"`
+	Subscribers   int             `json:"subscribers"`
+	Lesson        *LessonView     `json:"lesson,omitempty"`
+	Gallery       *GalleryView    `json:"gallery,omitempty"`
+	Replaying     bool            `json:"replaying"`
+	PausedBug     bool            `json:"paused_bug"`
 }
 
 // InvariantView is one invariant's status.
@@ -80,7 +85,13 @@ func (s *Session) buildView() View {
 		State: st.State(), Last: []EventView{}, Subscribers: len(s.subs), Branches: []sim.Branch{},
 	}
 	v.Branch = s.h.Tip()
-	v.Branches = append(v.Branches, s.h.Branches()...)
+	v.Branches, v.BranchesTotal = s.branchList()
+	// Only the last MaxLastEvents events of a long command: a run of a
+	// thousand events would otherwise make a frame of megabytes for every
+	// subscriber. The browser fetches the rest with "log" when it shows
+	// them.
+	// (Session.setLast keeps only those.)
+	v.LastOmitted = s.omitted
 	for i := range s.last {
 		v.Last = append(v.Last, eventView(st, &s.last[i]))
 	}
@@ -101,6 +112,48 @@ func (s *Session) buildView() View {
 	}
 	v.Replaying, v.PausedBug = s.replaying, s.pausedBug
 	return v
+}
+
+// branchList returns the branches a frame lists and how many there are,
+// recomputed only when the history's tree or its current branch changed.
+func (s *Session) branchList() ([]sim.Branch, int) {
+	key := branchKey{h: s.h, tip: s.h.Tip(), events: s.events}
+	if s.branches.key == key && s.branches.list != nil {
+		return s.branches.list, s.branches.total
+	}
+	all := s.h.Branches()
+	list := all
+	if len(all) > MaxBranchesListed {
+		// The newest others (branches list in creation order), and the
+		// current one where it falls among them.
+		list = make([]sim.Branch, 0, MaxBranchesListed)
+		cur := slices.IndexFunc(all, func(b sim.Branch) bool { return b.Current })
+		from := len(all) - MaxBranchesListed
+		if cur >= 0 && cur < from {
+			from++
+			list = append(list, all[cur])
+		}
+		list = append(list, all[from:]...)
+	}
+	if list == nil {
+		list = []sim.Branch{}
+	}
+	s.branches = branchCache{key: key, list: list, total: len(all)}
+	return list, len(all)
+}
+
+// branchKey says which tree a branch list was computed for: every action
+// recorded adds events, and only Switch changes the tip.
+type branchKey struct {
+	h      *sim.History
+	tip    int
+	events int
+}
+
+type branchCache struct {
+	key   branchKey
+	list  []sim.Branch
+	total int
 }
 
 func eventView(st *sim.Sim, ev *sim.Event) EventView {
@@ -219,9 +272,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 	if err != nil {
 		return err
 	}
-	select {
-	case sub.ch <- b:
-	default:
+	if !sub.offer(b) {
 		sub.closeSlow()
 	}
 	return nil

@@ -26,6 +26,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	lessonsDir := fs.String("lessons", "", "also read lessons from this directory, re-read when they change")
 	maxSessions := fs.Int("max-sessions", web.DefaultMaxSessions, "cap on live sessions")
 	idle := fs.Duration("idle", web.DefaultIdleTimeout, "expire sessions idle this long")
+	perAddr := fs.Int("max-sessions-per-addr", web.DefaultMaxSessionsPerAddr, "cap on live sessions one client address may hold")
+	createRate := fs.Float64("create-per-minute", web.DefaultCreatePerMinute, "sessions one client address may create a minute (after a burst of "+fmt.Sprint(web.DefaultCreateBurst)+")")
+	maxSockets := fs.Int("max-sockets", web.DefaultMaxSockets, "cap on open websockets")
+	socketsPerAddr := fs.Int("max-sockets-per-addr", web.DefaultMaxSocketsPerAddr, "cap on open websockets from one client address")
 	origins := fs.String("origins", "", "extra comma-separated host patterns allowed to open websockets")
 	verbose := fs.Bool("v", false, "log every request")
 	if err := fs.Parse(args); err != nil {
@@ -36,7 +40,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	opts := web.Options{MaxSessions: *maxSessions, IdleTimeout: *idle, Logger: logger}
+	opts := web.Options{MaxSessions: *maxSessions, IdleTimeout: *idle, Logger: logger, MaxSessionsPerAddr: *perAddr,
+		CreatePerMinute: *createRate, MaxSockets: *maxSockets, MaxSocketsPerAddr: *socketsPerAddr}
 	if *dev {
 		opts.StaticDir = "static"
 	}
@@ -57,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "paxviz: %v\n", err)
 		return 1
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	hs := web.NewHTTPServer(srv.Handler(), web.DefaultTimeouts)
 	fmt.Fprintf(stdout, "paxviz: serving on http://%s/ (Ctrl-C to stop)\n", ln.Addr())
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
@@ -74,7 +79,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stdout, "paxviz: shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Close() // ends sessions, which closes their websockets
+		srv.Close() // ends sessions: sockets get 1001 (going away), creations 503
 		if err := hs.Shutdown(sctx); err != nil {
 			hs.Close()
 		}
