@@ -191,6 +191,10 @@ func mpNarration(c *mp.Config, n *mp.Note) Narration {
 	switch n.Kind {
 	case mp.NoteStepDown, mp.NoteClientSend:
 		key += "." + strconv.Itoa(n.N)
+	case mp.NoteLead:
+		if int32(n.N) < n.Slot {
+			key += ".none"
+		}
 	}
 	return Narration{Key: key, Args: map[string]string{
 		"node": c.Name(n.Node), "peer": c.Name(n.Peer), "peer2": c.Name(n.Peer2),

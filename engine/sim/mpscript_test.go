@@ -107,9 +107,11 @@ func TestMPNarrationTranslated(t *testing.T) {
 			variants = []int{mp.StepDownNack, mp.StepDownHeartbeat, mp.StepDownTimeout}
 		case mp.NoteClientSend:
 			variants = []int{mp.SendNew, mp.SendRedirect, mp.SendRetry}
+		case mp.NoteLead:
+			variants = []int{0, 1} // nothing to re-propose (N < Slot 1), slots 1..1
 		}
 		for _, v := range variants {
-			n := mpNarration(mp.DefaultConfig(3, 1, 0), &mp.Note{Kind: k, N: v})
+			n := mpNarration(mp.DefaultConfig(3, 1, 0), &mp.Note{Kind: k, N: v, Slot: 1})
 			if !i18n.Has(n.Key) {
 				t.Errorf("no translation for %s", n.Key)
 			}
