@@ -85,6 +85,9 @@ func ParsePrefix(src string) (sim.Cluster, []sim.Action, error) {
 	if err != nil {
 		return sim.Cluster{}, nil, fmt.Errorf("%w: %v", ErrOptions, strings.TrimSpace(err.Error()))
 	}
+	if sc.Protocol != "" {
+		return sim.Cluster{}, nil, fmt.Errorf("%w: the checker cannot search a %s cluster yet", ErrOptions, sc.Protocol)
+	}
 	var acts []sim.Action
 	for _, st := range sc.Stmts {
 		if st.Action != nil {

@@ -318,6 +318,9 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
+	if sc.Protocol != "" {
+		return nil, &sim.Error{File: "script", Line: sc.ClusterLine, Msg: "cluster: the sandbox cannot run a " + sc.Protocol + " cluster yet (paxviz run can)"}
+	}
 	var items []replayItem
 	for _, st := range sc.Stmts {
 		if st.Action != nil {

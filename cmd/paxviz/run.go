@@ -72,17 +72,29 @@ func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			Line    int    `json:"line"`
 			Message string `json:"message"`
 		}
-		doc := struct {
-			sim.StateJSON
+		type verdict struct {
 			OK       bool      `json:"ok"`
 			Failures []failure `json:"failures"`
 			Error    *failure  `json:"error"`
-		}{StateJSON: res.Sim.State(), OK: res.ExitCode() == 0, Failures: []failure{}}
+		}
+		v := verdict{OK: res.ExitCode() == 0, Failures: []failure{}}
 		for _, f := range res.Failures {
-			doc.Failures = append(doc.Failures, failure{f.Line, f.Error()})
+			v.Failures = append(v.Failures, failure{f.Line, f.Error()})
 		}
 		if res.Err != nil {
-			doc.Error = &failure{res.Err.Line, res.Err.Error()}
+			v.Error = &failure{res.Err.Line, res.Err.Error()}
+		}
+		var doc any
+		if res.MP != nil {
+			doc = struct {
+				sim.MPStateJSON
+				verdict
+			}{res.MP.StateJSON(), v}
+		} else {
+			doc = struct {
+				sim.StateJSON
+				verdict
+			}{res.Sim.State(), v}
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

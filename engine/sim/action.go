@@ -25,9 +25,12 @@ const (
 	ActPartition
 	ActHeal
 	ActRun
+	// ActProto is a protocol's own form (put, get, cas for Multi-Paxos),
+	// kept as written in Action.Text.
+	ActProto
 )
 
-var kindNames = [...]string{"none", "propose", "deliver", "drop", "dup", "timeout", "tick", "crash", "restart", "partition", "heal", "run"}
+var kindNames = [...]string{"none", "propose", "deliver", "drop", "dup", "timeout", "tick", "crash", "restart", "partition", "heal", "run", "proto"}
 
 // String returns the command word of k.
 func (k Kind) String() string {
@@ -75,7 +78,9 @@ func (sel *Selector) Match(m *engine.Message) bool {
 }
 
 // Format renders sel in script syntax.
-func (sel *Selector) Format(c *engine.Config) string {
+func (sel *Selector) Format(c *engine.Config) string { return sel.format(c.Name) }
+
+func (sel *Selector) format(name func(engine.NodeID) string) string {
 	if sel.ID > 0 {
 		return "#" + strconv.Itoa(sel.ID)
 	}
@@ -86,7 +91,7 @@ func (sel *Selector) Format(c *engine.Config) string {
 		parts = append(parts, "*")
 	}
 	if sel.From != Any || sel.To != Any {
-		parts = append(parts, nodeOrStar(c, sel.From)+"->"+nodeOrStar(c, sel.To))
+		parts = append(parts, nodeOrStar(name, sel.From)+"->"+nodeOrStar(name, sel.To))
 	}
 	if !sel.Ballot.IsZero() {
 		parts = append(parts, "b="+sel.Ballot.String())
@@ -97,11 +102,11 @@ func (sel *Selector) Format(c *engine.Config) string {
 	return strings.Join(parts, " ")
 }
 
-func nodeOrStar(c *engine.Config, id engine.NodeID) string {
+func nodeOrStar(name func(engine.NodeID) string, id engine.NodeID) string {
 	if id == Any {
 		return "*"
 	}
-	return c.Name(id)
+	return name(id)
 }
 
 // Until is run's stop condition.
@@ -127,17 +132,25 @@ type Action struct {
 	DropPerMille, DupPerMille int
 	// Groups are partition's groups; a group holding Any is the `*` group.
 	Groups [][]engine.NodeID
+	// Text is a protocol form as written (ActProto).
+	Text string
 }
 
 // Format renders a in script syntax.
-func (a *Action) Format(c *engine.Config) string {
+func (a *Action) Format(c *engine.Config) string { return a.FormatNames(c.Name) }
+
+// FormatNames renders a in script syntax, nodes named by name (any
+// protocol's cluster).
+func (a *Action) FormatNames(name func(engine.NodeID) string) string {
 	switch a.Kind {
+	case ActProto:
+		return a.Text
 	case ActPropose:
-		return "propose " + c.Name(a.Node) + " " + string(a.Value)
+		return "propose " + name(a.Node) + " " + string(a.Value)
 	case ActDeliver, ActDrop, ActDup:
-		return a.Kind.String() + " " + a.Sel.Format(c)
+		return a.Kind.String() + " " + a.Sel.format(name)
 	case ActTimeout, ActCrash, ActRestart:
-		return a.Kind.String() + " " + c.Name(a.Node)
+		return a.Kind.String() + " " + name(a.Node)
 	case ActTick:
 		if a.N == 1 {
 			return "tick"
@@ -150,7 +163,7 @@ func (a *Action) Format(c *engine.Config) string {
 		for _, g := range a.Groups {
 			var names []string
 			for _, id := range g {
-				names = append(names, nodeOrStar(c, id))
+				names = append(names, nodeOrStar(name, id))
 			}
 			gs = append(gs, strings.Join(names, " "))
 		}

@@ -129,42 +129,24 @@ func (s *Sim) ApplyN(a *Action, limit int) (int, error) {
 	case ActPropose:
 		s.begin(*a)
 		s.addProposed(a.Value)
+		s.out.Quiet = s.Trace == nil
 		s.node[a.Node].Propose(s.cfg, a.Value, &s.out)
 		s.flush(a.Node)
-		s.drain()
-		s.end()
+		s.Drain()
+		s.End()
 	case ActTimeout:
-		s.begin(*a)
-		s.fire(a.Node, false)
-		s.end()
+		_ = s.Fire(int(a.Node), 0)
 	case ActCrash:
-		s.begin(*a)
-		s.crashBugNotes(a.Node)
-		s.node[a.Node].Crash(s.cfg)
-		s.deadline[a.Node] = -1
-		s.note(engine.Note{Kind: engine.NoteCrash, Node: a.Node})
-		s.end()
+		_ = s.CrashNode(int(a.Node))
 	case ActRestart:
-		s.begin(*a)
-		s.node[a.Node].Restart()
-		s.note(engine.Note{Kind: engine.NoteRestart, Node: a.Node})
-		s.end()
+		_ = s.RestartNode(int(a.Node))
 	case ActTick:
-		s.begin(*a)
-		s.tick(a.N)
-		s.end()
+		s.Tick(a.N)
 	case ActHeal:
-		s.begin(*a)
-		for i := range s.group {
-			s.group[i] = 0
-		}
-		s.note(engine.Note{Kind: engine.NoteHeal})
-		s.end()
+		s.Heal()
 	case ActPartition:
 		g, _ := s.groupsOf(a.Groups)
-		s.begin(*a)
-		s.partition(g)
-		s.end()
+		s.Partition(g, *a)
 	case ActDeliver, ActDrop, ActDup:
 		for _, id := range s.matches(&a.Sel) {
 			if limit >= 0 && s.step-start >= limit {
@@ -176,11 +158,11 @@ func (s *Sim) ApplyN(a *Action, limit int) (int, error) {
 			}
 			switch a.Kind {
 			case ActDeliver:
-				s.deliver(i)
+				s.DeliverAt(i)
 			case ActDrop:
-				s.drop(i)
+				s.DropAt(i)
 			case ActDup:
-				s.dup(i)
+				s.DupAt(i)
 			}
 		}
 	case ActRun:
@@ -191,7 +173,7 @@ func (s *Sim) ApplyN(a *Action, limit int) (int, error) {
 			if a.Until == UntilChosen && len(s.chosen) > 0 || a.Until == UntilQuiet && len(s.inflight) == 0 {
 				break
 			}
-			if !s.runOne(a.DropPerMille, a.DupPerMille) {
+			if !s.RunOne(a.DropPerMille, a.DupPerMille) {
 				break
 			}
 		}
@@ -232,55 +214,27 @@ func (s *Sim) indexOf(id int) int {
 	return -1
 }
 
-func (s *Sim) remove(i int) engine.Message {
-	m := s.inflight[i]
-	copy(s.inflight[i:], s.inflight[i+1:])
-	s.inflight = s.inflight[:len(s.inflight)-1]
-	return m
-}
-
-// begin starts event number s.step+1.
+// begin starts event number s.step+1 for a protocol action (propose).
 func (s *Sim) begin(act Action) {
-	s.step++
+	s.Begin(act)
 	s.out.Reset()
-	s.out.Quiet = s.Trace == nil
-	if s.Trace != nil {
-		s.ev = &Event{Step: s.step, Act: act}
-	}
 }
 
-// end checks the invariants and hands the event to Trace.
-func (s *Sim) end() {
-	s.checkInvariants()
-	if s.ev != nil {
-		ev := s.ev
-		s.ev = nil
-		s.Trace(ev)
-	}
-	if s.OnStep != nil {
-		s.OnStep()
-	}
-}
-
-func (s *Sim) note(n engine.Note) {
-	if s.ev != nil {
-		s.ev.Notes = append(s.ev.Notes, n)
-	}
-}
+func (s *Sim) note(n engine.Note) { s.Note(n) }
 
 // flush routes what node id's last step produced: timer, votes, notes,
 // messages.
 func (s *Sim) flush(id engine.NodeID) {
 	switch s.out.Timer {
 	case engine.TimerArm:
-		s.deadline[id] = s.now + s.cl.TimeoutTicks
+		s.timers[id] = s.now + s.cl.TimeoutTicks
 		if s.cl.JitterTicks > 0 {
-			s.deadline[id] += s.intn(s.cl.JitterTicks + 1)
+			s.timers[id] += s.intn(s.cl.JitterTicks + 1)
 		}
 	case engine.TimerBackoff:
-		s.deadline[id] = s.now + s.cl.TimeoutTicks + s.backoff(s.out.Abandoned)
+		s.timers[id] = s.now + s.cl.TimeoutTicks + s.backoff(s.out.Abandoned)
 	case engine.TimerStop:
-		s.deadline[id] = -1
+		s.timers[id] = -1
 	}
 	if s.ev != nil {
 		s.ev.Notes = append(s.ev.Notes, s.out.Notes...)
@@ -289,87 +243,9 @@ func (s *Sim) flush(id engine.NodeID) {
 		s.recordVote(v)
 	}
 	for i := range s.out.Msgs {
-		s.send(s.out.Msgs[i])
+		s.Send(s.out.Msgs[i])
 	}
 	s.out.Reset()
-}
-
-// send gives m its id and puts it in flight, or handles it at once (a
-// server to itself), or loses it (partition, full network).
-func (s *Sim) send(m engine.Message) {
-	m.ID = s.nextID
-	s.nextID++
-	fate := FateInFlight
-	switch {
-	case s.group[m.From] != s.group[m.To]:
-		fate = FateBlocked
-	case m.From == m.To:
-		fate = FateLocal
-		s.work = append(s.work, m)
-	case len(s.inflight) >= MaxInFlight:
-		fate = FateLost
-	default:
-		s.inflight = append(s.inflight, m)
-	}
-	if s.ev != nil {
-		s.ev.Sent = append(s.ev.Sent, Sent{Msg: m, Fate: fate})
-	}
-}
-
-// drain handles servers' messages to themselves, in send order.
-func (s *Sim) drain() {
-	for len(s.work) > 0 {
-		m := s.work[0]
-		s.work = s.work[1:]
-		if s.node[m.To].Up {
-			s.node[m.To].Step(s.cfg, &m, &s.out)
-			s.flush(m.To)
-		}
-	}
-	s.work = s.work[:0]
-}
-
-func (s *Sim) deliver(i int) {
-	m := s.remove(i)
-	s.begin(Action{Kind: ActDeliver, Sel: Selector{ID: m.ID}})
-	if s.ev != nil {
-		s.ev.Msg = m
-	}
-	if !s.node[m.To].Up {
-		s.note(engine.Note{Kind: engine.NoteLost, Node: m.To, Peer: m.From, N: m.ID})
-	} else {
-		s.node[m.To].Step(s.cfg, &m, &s.out)
-		s.flush(m.To)
-		s.drain()
-	}
-	s.end()
-}
-
-func (s *Sim) drop(i int) {
-	m := s.remove(i)
-	s.begin(Action{Kind: ActDrop, Sel: Selector{ID: m.ID}})
-	if s.ev != nil {
-		s.ev.Msg = m
-	}
-	s.note(engine.Note{Kind: engine.NoteDropped, Node: m.From, Peer: m.To, N: m.ID})
-	s.end()
-}
-
-func (s *Sim) dup(i int) {
-	m := s.inflight[i]
-	s.begin(Action{Kind: ActDup, Sel: Selector{ID: m.ID}})
-	if s.ev != nil {
-		s.ev.Msg = m
-	}
-	c := m
-	c.ID = s.nextID
-	s.nextID++
-	s.inflight = append(s.inflight, c)
-	s.note(engine.Note{Kind: engine.NoteDuplicated, Node: m.From, Peer: m.To, N: c.ID, Q: m.ID})
-	if s.ev != nil {
-		s.ev.Sent = append(s.ev.Sent, Sent{Msg: c, Fate: FateInFlight})
-	}
-	s.end()
 }
 
 // backoff draws the random part of a proposer's back-off after its k-th
@@ -384,118 +260,81 @@ func (s *Sim) backoff(k int) int {
 	return s.intn(span + 1)
 }
 
-// fire runs node id's retry timer: a new ballot when it has a value.
-func (s *Sim) fire(id engine.NodeID, byClock bool) {
+// sdProto is single-decree Paxos as the world drives it (Proto): the same
+// state as Sim, seen through the protocol's methods.
+type sdProto Sim
+
+var _ Proto[engine.Message, engine.Note] = (*sdProto)(nil)
+
+func (p *sdProto) Nodes() int                                  { return len(p.node) }
+func (p *sdProto) Up(id int) bool                              { return p.node[id].Up }
+func (p *sdProto) Ends(m *engine.Message) (int, int)           { return int(m.From), int(m.To) }
+func (p *sdProto) SetID(m *engine.Message, id int)             { m.ID = id }
+func (p *sdProto) MsgID(m *engine.Message) int                 { return m.ID }
+func (p *sdProto) AnyChosen() bool                             { return len(p.chosen) > 0 }
+func (p *sdProto) EndStep(*World[engine.Message, engine.Note]) { (*Sim)(p).checkInvariants() }
+
+// Deliver hands m to its receiver: the engine steps, then the world routes
+// what it produced.
+func (p *sdProto) Deliver(m *engine.Message, _ *World[engine.Message, engine.Note]) {
+	s := (*Sim)(p)
+	s.out.Quiet = s.Trace == nil
+	s.node[m.To].Step(s.cfg, m, &s.out)
+	s.flush(m.To)
+}
+
+// Timeout runs node id's retry timer: a new ballot when it has a value.
+func (p *sdProto) Timeout(id, _ int, byClock bool, _ *World[engine.Message, engine.Note]) error {
+	s := (*Sim)(p)
+	nid := engine.NodeID(id)
+	s.out.Quiet = s.Trace == nil
 	if byClock {
-		s.note(engine.Note{Kind: engine.NoteTimer, Node: id})
+		s.note(engine.Note{Kind: engine.NoteTimer, Node: nid})
 	}
 	n := &s.node[id]
 	if byClock && n.Up && n.KnowsOutcome(s.cfg) {
 		// A server that has learned stops instead of retrying.
 		n.StopOnTimer(&s.out)
-		s.flush(id)
-		return
+		s.flush(nid)
+		return nil
 	}
 	if !n.CanRetry() {
-		s.deadline[id] = -1
-		s.note(engine.Note{Kind: engine.NoteTimerIdle, Node: id})
-		return
+		s.timers[id] = -1
+		s.note(engine.Note{Kind: engine.NoteTimerIdle, Node: nid})
+		return nil
 	}
 	n.Timeout(s.cfg, &s.out)
-	s.flush(id)
-	s.drain()
+	s.flush(nid)
+	return nil
 }
 
-// tick advances time by n ticks, firing timers as their deadlines pass.
-func (s *Sim) tick(n int) {
-	target := s.now + n
-	s.note(engine.Note{Kind: engine.NoteTick, N: n, Q: target})
-	for {
-		id, d := s.nextDeadline()
-		if id < 0 || d > target {
-			break
-		}
-		s.now = d
-		s.fire(id, true)
-	}
-	s.now = target
+func (p *sdProto) Crash(id int, _ *World[engine.Message, engine.Note]) error {
+	s := (*Sim)(p)
+	s.crashBugNotes(engine.NodeID(id))
+	s.node[id].Crash(s.cfg)
+	return nil
 }
 
-// nextDeadline returns the node whose timer expires first (lowest id on a
-// tie), or -1.
-func (s *Sim) nextDeadline() (engine.NodeID, int) {
-	best, bd := engine.NodeID(-1), 0
-	for i, d := range s.deadline {
-		if d >= 0 && (best < 0 || d < bd) {
-			best, bd = engine.NodeID(i), d
-		}
-	}
-	return best, bd
+func (p *sdProto) Restart(id int, _ *World[engine.Message, engine.Note]) error {
+	p.node[id].Restart()
+	return nil
 }
 
-// runOne lets the scheduler take one event: deliver (or, at the given
-// rates, drop or duplicate) a uniformly chosen in-flight message, or let
-// one tick pass. With nothing in flight, time jumps to the next deadline.
-func (s *Sim) runOne(dropPM, dupPM int) bool {
-	k := len(s.inflight)
-	armed := s.TimersArmed()
-	if k == 0 {
-		if !armed {
-			return false
-		}
-		_, d := s.nextDeadline()
-		n := max(d-s.now, 1)
-		s.begin(Action{Kind: ActTick, N: n})
-		s.tick(n)
-		s.end()
-		return true
-	}
-	c := k
-	if armed {
-		c++
-	}
-	i := s.intn(c)
-	if i == k {
-		s.begin(Action{Kind: ActTick, N: 1})
-		s.tick(1)
-		s.end()
-		return true
-	}
-	if dropPM+dupPM > 0 {
-		r := s.intn(1000)
-		switch {
-		case r < dropPM:
-			s.drop(i)
-			return true
-		case r < dropPM+dupPM && k < MaxInFlight:
-			s.dup(i)
-			return true
-		}
-	}
-	s.deliver(i)
-	return true
-}
-
-// intn returns a uniform int in [0, n) from the simulation's PCG stream
-// (Lemire's multiply-shift with rejection; written out so that traces do
-// not depend on the standard library's choice of algorithm).
-func (s *Sim) intn(n int) int {
-	un := uint64(n)
-	for {
-		hi, lo := bits.Mul64(s.rng.Uint64(), un)
-		if lo < un {
-			thresh := -un % un
-			if lo < thresh {
-				continue
-			}
-		}
-		return int(hi)
-	}
+func (p *sdProto) WorldNote(k WorldNoteKind, node, peer, n, q int) engine.Note {
+	kind := [...]engine.NoteKind{WNoteLost: engine.NoteLost, WNoteDropped: engine.NoteDropped,
+		WNoteDuplicated: engine.NoteDuplicated, WNoteTick: engine.NoteTick, WNoteCrash: engine.NoteCrash,
+		WNoteRestart: engine.NoteRestart, WNotePartition: engine.NotePartition, WNoteHeal: engine.NoteHeal}[k]
+	return engine.Note{Kind: kind, Node: engine.NodeID(node), Peer: engine.NodeID(peer), N: n, Q: q}
 }
 
 // groupsOf turns partition groups into a group number per node.
 func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
-	n := len(s.cfg.Nodes)
+	return groupsFor(groups, len(s.cfg.Nodes), func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
+}
+
+// groupsFor turns partition groups into a group number per node, for a
+// cluster of n nodes named by name (any protocol).
+func groupsFor(groups [][]engine.NodeID, n int, name func(int) string) ([]int8, error) {
 	g := make([]int8, n)
 	for i := range g {
 		g[i] = -1
@@ -517,7 +356,7 @@ func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
 				return nil, actErr(ActPartition, "no such node")
 			}
 			if g[id] >= 0 {
-				return nil, actErr(ActPartition, "%s is in more than one group", s.cfg.Name(id))
+				return nil, actErr(ActPartition, "%s is in more than one group", name(int(id)))
 			}
 			g[id] = int8(gi)
 		}
@@ -537,23 +376,8 @@ func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
 	return g, nil
 }
 
-func (s *Sim) partition(g []int8) {
-	copy(s.group, g)
-	cut := 0
-	kept := s.inflight[:0]
-	for _, m := range s.inflight {
-		if s.group[m.From] != s.group[m.To] {
-			cut++
-			if s.ev != nil {
-				s.ev.Removed = append(s.ev.Removed, m)
-			}
-			continue
-		}
-		kept = append(kept, m)
-	}
-	s.inflight = kept
-	s.note(engine.Note{Kind: engine.NotePartition, N: cut})
-}
+// nodeID converts a world node index to the Action's node type.
+func nodeID(i int) engine.NodeID { return engine.NodeID(i) }
 
 func (s *Sim) addProposed(v engine.Value) {
 	for _, p := range s.proposed {
@@ -725,3 +549,6 @@ func (s *Sim) pruneTallies() {
 	clear(s.tallies[len(kept):])
 	s.tallies = kept
 }
+
+// runOne lets the world's scheduler take one event (see World.RunOne).
+func (s *Sim) runOne(dropPM, dupPM int) bool { return s.RunOne(dropPM, dupPM) }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/bits"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/paxviz/paxviz/engine"
@@ -752,7 +753,7 @@ func (s *Sim) LoadCanonical(b []byte) error {
 			n.L = engine.Learner{}
 		}
 		s.group[i] = int8(r.uint(127))
-		s.deadline[i] = -1
+		s.timers[i] = -1
 	}
 
 	k = int(r.uint(MaxInFlight))
@@ -814,10 +815,11 @@ func (s *Sim) LoadCanonical(b []byte) error {
 // copies one state per successor). s keeps its own Trace and OnStep hooks.
 func (s *Sim) CopyFrom(o *Sim) {
 	trace, onStep := s.Trace, s.OnStep
-	node, inflight, deadline, group := s.node, s.inflight, s.deadline, s.group
+	node, inflight, timers, group := s.node, s.inflight, s.timers, s.group
 	proposed, tallies, chosen, maxPromised := s.proposed, s.tallies, s.chosen, s.maxPromised
 	violations, work, out := s.violations, s.work, s.out
 	*s = *o
+	s.P = (*sdProto)(s)
 	if cap(node) < len(o.node) {
 		node = make([]engine.Node, len(o.node))
 	}
@@ -830,7 +832,8 @@ func (s *Sim) CopyFrom(o *Sim) {
 	}
 	s.node = node
 	s.inflight = append(inflight[:0], o.inflight...)
-	s.deadline = append(deadline[:0], o.deadline...)
+	s.timers = append(timers[:0], o.timers...)
+	s.nodeRng = append([]rand.PCG(nil), o.nodeRng...) // nil for single-decree Paxos: no allocation
 	s.group = append(group[:0], o.group...)
 	s.proposed = append(proposed[:0], o.proposed...)
 	s.tallies = append(tallies[:0], o.tallies...)

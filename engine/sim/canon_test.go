@@ -293,16 +293,19 @@ func TestLoadCanonicalRejectsGarbage(t *testing.T) {
 // and whether the canonical state must hold it (canon.go's top comment).
 func TestCanonKnowsEverySimField(t *testing.T) {
 	known := map[string]bool{
-		"cl": true, "cfg": true, "node": true, "inflight": true, "nextID": true, "now": true,
-		"deadline": true, "group": true, "rng": true, "step": true, "proposed": true,
+		"World": true, "cl": true, "cfg": true, "node": true, "proposed": true,
 		"tallies": true, "votes": true, "chosen": true, "maxPromised": true, "violations": true,
-		"violated": true, "pruneAt": true, "out": true, "work": true, "Trace": true, "ev": true,
-		"OnStep": true,
+		"violated": true, "pruneAt": true, "out": true,
+		// The world's fields (World, embedded).
+		"P": true, "inflight": true, "nextID": true, "now": true, "kinds": true, "timers": true,
+		"group": true, "rng": true, "step": true, "work": true, "Trace": true, "ev": true, "OnStep": true,
+		"cur": true, "tmp": true, "nodeRng": true, "seed": true,
 	}
-	typ := reflect.TypeOf(Sim{})
-	for i := 0; i < typ.NumField(); i++ {
-		if name := typ.Field(i).Name; !known[name] {
-			t.Errorf("Sim has a field %s that canon.go does not know about", name)
+	for _, typ := range []reflect.Type{reflect.TypeOf(Sim{}), reflect.TypeOf(World[engine.Message, engine.Note]{})} {
+		for i := 0; i < typ.NumField(); i++ {
+			if name := typ.Field(i).Name; !known[name] {
+				t.Errorf("%s has a field %s that canon.go does not know about", typ.Name(), name)
+			}
 		}
 	}
 	for _, typ := range []reflect.Type{reflect.TypeOf(engine.Node{}), reflect.TypeOf(engine.Proposer{}), reflect.TypeOf(engine.Acceptor{}), reflect.TypeOf(engine.Learner{})} {

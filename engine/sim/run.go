@@ -12,7 +12,10 @@ import (
 // Result is the outcome of running a script.
 type Result struct {
 	Script *Script
-	Sim    *Sim
+	// Sim is the final state of a single-decree script; MP that of a
+	// Multi-Paxos one (the other is nil).
+	Sim *Sim
+	MP  *MPSim
 	// Failures are expectations that did not hold and invariants that broke
 	// in a script without `expect violation`, each at file:line.
 	Failures []*Error
@@ -34,56 +37,108 @@ func (r *Result) ExitCode() int {
 }
 
 // Exec runs sc from a fresh cluster, writing the trace to w (nil: none).
+// One loop serves every protocol; scriptRun is each protocol's part.
 func Exec(sc *Script, w io.Writer) *Result {
-	s := New(sc.Cluster)
-	r := &Result{Script: sc, Sim: s}
-	var tw *traceWriter
-	if w != nil {
-		tw = &traceWriter{w: w, s: s, lang: i18n.EN}
-		s.Trace = tw.event
-		tw.printf("%d: %s\n", sc.ClusterLine, sc.Cluster)
+	r := &Result{Script: sc}
+	pf := func(format string, args ...any) {
+		if w != nil {
+			fmt.Fprintf(w, format, args...)
+		}
+	}
+	var run scriptRun
+	if sc.mp != nil {
+		s := NewMP(sc.mp.cl)
+		r.MP = s
+		if w != nil {
+			s.W.Trace = s.traceEvent(w)
+		}
+		run = &mpRun{s: s, sc: sc.mp}
+		pf("%d: %s\n", sc.ClusterLine, sc.mp.cl)
+	} else {
+		s := New(sc.Cluster)
+		r.Sim = s
+		if w != nil {
+			tw := &traceWriter{w: w, s: s, lang: i18n.EN}
+			s.Trace = tw.event
+		}
+		run = &sdRun{s: s, sc: sc}
+		pf("%d: %s\n", sc.ClusterLine, sc.Cluster)
 	}
 	reported := 0
-	for i := range sc.Stmts {
-		st := &sc.Stmts[i]
-		if tw != nil {
-			tw.printf("%d: %s\n", st.Line, st.Text)
-		}
-		if st.Expect != nil {
-			ok, got := s.Eval(st.Expect)
-			if tw != nil {
-				if ok {
-					tw.printf("    ok\n")
-				} else {
-					tw.printf("    FAIL: %s\n", got)
-				}
-			}
-			if !ok {
-				r.Failures = append(r.Failures, &Error{File: sc.File, Line: st.Line, Msg: fmt.Sprintf("%s: %s", st.Text, got)})
+	for i := range run.count() {
+		line, text := run.line(i)
+		pf("%d: %s\n", line, text)
+		if run.isExpect(i) {
+			ok, got := run.eval(i)
+			if ok {
+				pf("    ok\n")
+			} else {
+				pf("    FAIL: %s\n", got)
+				r.Failures = append(r.Failures, &Error{File: sc.File, Line: line, Msg: fmt.Sprintf("%s: %s", text, got)})
 			}
 			continue
 		}
-		if _, err := s.Apply(st.Action); err != nil {
-			r.Err = &Error{File: sc.File, Line: st.Line, Msg: err.Error()}
-			if tw != nil {
-				tw.printf("    ERROR: %v\n", err)
-			}
+		if err := run.apply(i); err != nil {
+			r.Err = &Error{File: sc.File, Line: line, Msg: err.Error()}
+			pf("    ERROR: %v\n", err)
 			return r
 		}
-		for ; reported < len(s.violations); reported++ {
+		broken := run.broken()
+		for ; reported < len(broken); reported++ {
 			if sc.ExpectsViolation {
 				continue
 			}
-			v := &s.violations[reported]
-			r.Failures = append(r.Failures, &Error{File: sc.File, Line: st.Line,
+			v := broken[reported]
+			r.Failures = append(r.Failures, &Error{File: sc.File, Line: line,
 				Msg: fmt.Sprintf("invariant %s broken at step %d by %q: %s (the script has no expect violation line)",
-					v.Invariant, v.Step, st.Text, ViolationText(i18n.EN, s.cfg, v))})
+					v.inv, v.step, text, v.text)})
 		}
 	}
-	if tw != nil {
-		tw.final()
-	}
+	pf("%s", run.summary())
 	return r
+}
+
+// scriptRun is one protocol's part of running a script.
+type scriptRun interface {
+	count() int
+	line(i int) (int, string)
+	isExpect(i int) bool
+	eval(i int) (bool, string)
+	apply(i int) error
+	// broken lists the invariants broken so far, in order.
+	broken() []brokenInv
+	summary() string
+}
+
+type brokenInv struct {
+	inv  string
+	step int
+	text string
+}
+
+// sdRun runs a single-decree script.
+type sdRun struct {
+	s  *Sim
+	sc *Script
+}
+
+func (r *sdRun) count() int                { return len(r.sc.Stmts) }
+func (r *sdRun) line(i int) (int, string)  { return r.sc.Stmts[i].Line, r.sc.Stmts[i].Text }
+func (r *sdRun) isExpect(i int) bool       { return r.sc.Stmts[i].Expect != nil }
+func (r *sdRun) eval(i int) (bool, string) { return r.s.Eval(r.sc.Stmts[i].Expect) }
+func (r *sdRun) summary() string           { return r.s.Summary() }
+func (r *sdRun) apply(i int) error {
+	_, err := r.s.Apply(r.sc.Stmts[i].Action)
+	return err
+}
+
+func (r *sdRun) broken() []brokenInv {
+	var out []brokenInv
+	for i := range r.s.violations {
+		v := &r.s.violations[i]
+		out = append(out, brokenInv{v.Invariant, v.Step, ViolationText(i18n.EN, r.s.cfg, v)})
+	}
+	return out
 }
 
 type traceWriter struct {
@@ -136,10 +191,6 @@ func (t *traceWriter) event(ev *Event) {
 	}
 }
 
-func (t *traceWriter) final() {
-	t.printf("%s", t.s.Summary())
-}
-
 // Summary renders the state in English: nodes, messages in flight, chosen
 // values and invariants.
 func (s *Sim) Summary() string {
@@ -182,16 +233,21 @@ func (s *Sim) maskNames(mask uint64) string {
 }
 
 func (s *Sim) describeGroups() string {
+	return describeGroupsOf(s.group, func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
+}
+
+// describeGroupsOf renders partition groups: "p1 a1 | a2 a3".
+func describeGroupsOf(group []int8, name func(int) string) string {
 	maxG := int8(0)
-	for _, g := range s.group {
+	for _, g := range group {
 		maxG = max(maxG, g)
 	}
 	var gs []string
 	for g := int8(0); g <= maxG; g++ {
 		var names []string
-		for i, x := range s.group {
+		for i, x := range group {
 			if x == g {
-				names = append(names, s.cfg.Name(engine.NodeID(i)))
+				names = append(names, name(i))
 			}
 		}
 		if len(names) > 0 {

@@ -91,6 +91,10 @@ type Script struct {
 	// ExpectsViolation is set when some line is `expect violation`: the
 	// script demonstrates a broken engine.
 	ExpectsViolation bool
+	// Protocol is the protocol the cluster line names ("" for
+	// single-decree Paxos, "multipaxos").
+	Protocol string
+	mp       *mpScript
 }
 
 // Parse reads a script. File names errors; it may be "".
@@ -105,6 +109,11 @@ func Parse(file string, src string) (*Script, error) {
 	var cfg *engine.Config
 	lines := strings.Split(src, "\n")
 	for i, raw := range lines {
+		if text := StripComment(strings.TrimSuffix(raw, "\r")); text != "" {
+			if w := strings.Fields(text); cfg == nil && len(w) > 1 && w[0] == "cluster" && w[1] == "multipaxos" && isPrintable(text) {
+				return parseMPScript(file, lines, i)
+			}
+		}
 		ln := i + 1
 		text := StripComment(strings.TrimSuffix(raw, "\r"))
 		if text == "" {
@@ -308,6 +317,10 @@ func ParseCommand(cfg *engine.Config, line string) (Stmt, error) {
 type parser struct {
 	cfg *engine.Config
 	cmd string
+	// lookup and names, when cfg is nil, resolve node names for another
+	// protocol's cluster (the common forms tick, heal, partition, run).
+	lookup func(string) (int, bool)
+	names  string
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -340,6 +353,13 @@ func (p *parser) nodes() string {
 }
 
 func (p *parser) node(name string, role engine.Role, what string) (engine.NodeID, error) {
+	if p.cfg == nil {
+		id, ok := p.lookup(name)
+		if !ok {
+			return 0, p.errf("unknown node %q (this cluster has %s)", name, p.names)
+		}
+		return engine.NodeID(id), nil
+	}
 	id, ok := p.cfg.Lookup(name)
 	if !ok {
 		return 0, p.errf("unknown node %q (this cluster has %s)", name, p.nodes())

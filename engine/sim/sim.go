@@ -1,8 +1,41 @@
-// Package sim is the deterministic world around the Paxos nodes of package
-// engine: the in-flight message multiset, faults (drop, duplicate,
-// partition, crash, restart), logical time and retry timers, the seeded
-// scheduler, the god's-eye history of votes with the safety invariants
-// checked after every step, the script language and the branching history.
+// Package sim is the deterministic world around the protocols of paxviz:
+// the in-flight message multiset, faults (drop, duplicate, partition,
+// crash, restart), logical time and per-node timers, the seeded scheduler,
+// the god's-eye records with the invariants checked after every step, the
+// script language and the branching history.
+//
+// # One world, many protocols
+//
+// World[M, N] (world.go) is every mechanism that does not depend on the
+// protocol, written once: message ids, the in-flight multiset, partitions,
+// drop and dup, messages to self handled after the current handler, time
+// and several timer kinds per node, the scheduler of `run`, traced events
+// and the step hooks. It is generic in the protocol's message type M (held
+// by value in the in-flight slice: no boxing, no allocation per event) and
+// note type N (narration stays data, rendered per language by each front
+// end), and drives the protocol through the small Proto interface: up,
+// message ends and ids, deliver, timeout, crash, restart, end-of-step
+// invariants, anything chosen, and the world's own notes. Front ends hold
+// one value per protocol:
+//
+//   - Sim: single-decree Paxos (package engine) — embeds the World and is
+//     its own Proto (sdProto, the same struct seen through the protocol's
+//     methods): the nodes, the god's-eye tallies and its invariants, the
+//     canonical form for the model checker.
+//   - MPSim: Multi-Paxos (package engine/multipaxos) — a World and its
+//     Proto (mpProto): the protocol's State, its
+//     Checker (agreement per slot, validity, learned-chosen, log-prefix,
+//     exactly-once, linearizable, promise-monotonic), judged after every
+//     handler.
+//
+// The script language has one parser for the common forms (deliver, drop,
+// dup, timeout, crash, restart, partition, heal, tick, run, expect
+// safe|violation|inflight) which become the one Action type and run on
+// the one World; a protocol adds its forms (propose, expect chosen/learned
+// for single-decree; put/get/cas, expect chosen s=/log/value/reply/leader/
+// promised/vote for Multi-Paxos) and its selector filters. Only this
+// package's registry files (sim.go and friends for engine, mpproto.go and
+// mpscript.go for multipaxos) import a protocol package.
 //
 // A simulation is a pure function of its cluster line and its list of
 // actions: the same script always gives the same states and the same trace.
@@ -11,7 +44,6 @@ package sim
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 
@@ -177,43 +209,21 @@ var fateNames = [...]string{"inflight", "local", "blocked", "lost"}
 func (f Fate) String() string { return fateNames[f] }
 
 // Sent is one message an event sent.
-type Sent struct {
-	Msg  engine.Message
-	Fate Fate
-}
+type Sent = WSent[engine.Message]
 
-// Event is one step of a simulation, recorded when Sim.Trace is set.
-type Event struct {
-	Step int
-	// Act is the event in atomic script form (deliver #4, tick 1, crash a2).
-	Act Action
-	// Msg is the message delivered, dropped or duplicated (ID 0 otherwise).
-	Msg engine.Message
-	// Notes narrate the event, in order.
-	Notes []engine.Note
-	// Sent lists the messages the event sent, in id order.
-	Sent []Sent
-	// Removed lists in-flight messages the event removed besides Msg
-	// (those a partition cut).
-	Removed []engine.Message
-}
+// Event is one step of a simulation, recorded when Sim.Trace is set: the
+// world's event type for single-decree messages and notes.
+type Event = WEvent[engine.Message, engine.Note]
 
-// Sim is one simulated cluster. It is not safe for concurrent use; Clone
-// gives an independent copy.
+// Sim is one simulated single-decree cluster: the world (World, embedded:
+// messages, faults, time, timers, scheduler, trace) around the nodes of
+// package engine and the god's-eye history of votes. It is not safe for
+// concurrent use; Clone gives an independent copy.
 type Sim struct {
+	World[engine.Message, engine.Note]
 	cl   Cluster
 	cfg  *engine.Config
 	node []engine.Node
-	// inflight is the multiset of messages in the network, in id order.
-	inflight []engine.Message
-	nextID   int
-	now      int
-	// deadline is each node's retry-timer deadline in ticks (-1: stopped).
-	deadline []int
-	// group is each node's partition group; all equal when healed.
-	group []int8
-	rng   rand.PCG
-	step  int
 
 	// God's-eye history.
 	proposed    []engine.Value
@@ -225,15 +235,7 @@ type Sim struct {
 	violated    uint8 // bit per Invariants index
 	pruneAt     int   // tally count that triggers the next pruneTallies
 
-	out  engine.Out
-	work []engine.Message // servers: messages to self awaiting handling
-
-	// Trace, when set, receives every event.
-	Trace func(*Event)
-	ev    *Event
-	// OnStep, when set, is called after every event, with the state
-	// consistent (History uses it to take snapshots).
-	OnStep func()
+	out engine.Out
 }
 
 // New returns the initial state of cluster cl, which must be valid.
@@ -243,28 +245,20 @@ func New(cl Cluster) *Sim {
 		cl:          cl,
 		cfg:         cfg,
 		node:        engine.NewNodes(cfg),
-		nextID:      1,
-		deadline:    make([]int, len(cfg.Nodes)),
-		group:       make([]int8, len(cfg.Nodes)),
 		maxPromised: make([]engine.Ballot, len(cfg.Nodes)),
-		rng:         *rand.NewPCG(cl.Seed, cl.Seed^0x9e3779b97f4a7c15),
 	}
-	for i := range s.deadline {
-		s.deadline[i] = -1
-	}
+	s.initWorld((*sdProto)(s), len(cfg.Nodes), 1, cl.Seed)
 	return s
 }
 
-// Clone returns a deep copy of s (without its Trace hook).
+// Clone returns a deep copy of s (without its Trace and OnStep hooks).
 func (s *Sim) Clone() *Sim {
 	c := *s
+	c.cloneWorld((*sdProto)(&c))
 	c.node = make([]engine.Node, len(s.node))
 	for i := range s.node {
 		c.node[i] = s.node[i].Clone()
 	}
-	c.inflight = append([]engine.Message(nil), s.inflight...)
-	c.deadline = append([]int(nil), s.deadline...)
-	c.group = append([]int8(nil), s.group...)
 	c.proposed = append([]engine.Value(nil), s.proposed...)
 	c.tallies = append([]Tally(nil), s.tallies...)
 	c.chosen = append([]Chosen(nil), s.chosen...)
@@ -276,10 +270,6 @@ func (s *Sim) Clone() *Sim {
 		c.violations[i] = v
 	}
 	c.out = engine.Out{}
-	c.work = nil
-	c.Trace = nil
-	c.OnStep = nil
-	c.ev = nil
 	return &c
 }
 
@@ -305,20 +295,13 @@ func (s *Sim) Step() int { return s.step }
 func (s *Sim) Now() int { return s.now }
 
 // Deadline returns node id's retry-timer deadline, or -1 when stopped.
-func (s *Sim) Deadline(id engine.NodeID) int { return s.deadline[id] }
+func (s *Sim) Deadline(id engine.NodeID) int { return s.timers[id] }
 
 // Group returns node id's partition group (all 0 when healed).
 func (s *Sim) Group(id engine.NodeID) int { return int(s.group[id]) }
 
 // Partitioned reports whether the network is partitioned.
-func (s *Sim) Partitioned() bool {
-	for _, g := range s.group {
-		if g != s.group[0] {
-			return true
-		}
-	}
-	return false
-}
+func (s *Sim) Partitioned() bool { return s.partitioned() }
 
 // ChosenValues returns the values chosen so far, in the order chosen.
 func (s *Sim) ChosenValues() []Chosen { return s.chosen }
@@ -352,14 +335,7 @@ func (s *Sim) Describe(m *engine.Message) string { return s.cfg.Describe(m) }
 func (s *Sim) NextID() int { return s.nextID }
 
 // TimersArmed reports whether any retry timer is running.
-func (s *Sim) TimersArmed() bool {
-	for _, d := range s.deadline {
-		if d >= 0 {
-			return true
-		}
-	}
-	return false
-}
+func (s *Sim) TimersArmed() bool { return s.timersArmed() }
 
 // Enabled reports whether the scheduler has anything to do.
 func (s *Sim) Enabled() bool { return len(s.inflight) > 0 || s.TimersArmed() }

@@ -149,7 +149,7 @@ func (s *Sim) State() StateJSON {
 	for i := range s.node {
 		n := &s.node[i]
 		info := c.Nodes[i]
-		ns := NodeState{Name: info.Name, Role: info.Roles.String(), Up: n.Up, Group: int(s.group[i]), Timer: s.deadline[i]}
+		ns := NodeState{Name: info.Name, Role: info.Roles.String(), Up: n.Up, Group: int(s.group[i]), Timer: s.timers[i]}
 		if info.Roles.Has(engine.RoleProposer) {
 			p := &n.P
 			ps := &ProposerState{Phase: p.Phase.String(), Own: string(p.Own), Proposed: string(p.Proposed),

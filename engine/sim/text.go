@@ -120,8 +120,8 @@ func (s *Sim) DescribeNode(id engine.NodeID) string {
 			parts = append(parts, fmt.Sprintf("learned=%s (%s)", n.L.Learned, n.L.LearnedBallot))
 		}
 	}
-	if s.deadline[id] >= 0 {
-		parts = append(parts, fmt.Sprintf("timer=%d", s.deadline[id]))
+	if s.timers[id] >= 0 {
+		parts = append(parts, fmt.Sprintf("timer=%d", s.timers[id]))
 	}
 	return strings.Join(parts, "  ")
 }
