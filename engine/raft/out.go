@@ -17,20 +17,20 @@ const (
 	NoteLead        // Node leads Term (nextIndex Index for every follower)
 	NoteStepDown    // candidate Node hears Peer lead Term: becomes follower
 	// Replication.
-	NotePropose        // leader Node appends Entry at Index
-	NoteNotLeader      // Node is not the leader: refuses Entry.Value (Peer: the leader it knows, or None)
-	NoteHeartbeat      // leader Node sends an append round in Term
-	NoteAccept         // Node accepts Peer's append of Term: N new entries, matches up to Index
-	NoteRefuseAppend   // Node refuses Peer's append of Term: N is a RefuseReason (Index: prevIndex)
-	NoteTruncate       // Node deletes its entries from Index on (conflict with Entry)
-	NoteAppendIgnored  // leader Node ignores Peer's append of Term
-	NoteMatch          // leader Node: Peer matches up to Index; nextIndex N
-	NoteBackOff        // leader Node: Peer refused; nextIndex N, retries at once
-	NoteReplyIgnored   // Node ignores Peer's appendreply of Term
-	NoteCommit         // Node's commitIndex rises to Index (Peer: the leader that said so; itself by counting)
-	NoteApply          // Node applies Entry at Index
-	NoteAnswer         // leader Node answers the client: Entry applied at Index
-	NoteBugActs        // bug Bug changes what Node does here
+	NotePropose       // leader Node appends Entry at Index
+	NoteNotLeader     // Node is not the leader: refuses Entry.Value (Peer: the leader it knows, or None)
+	NoteHeartbeat     // leader Node sends an append round in Term
+	NoteAccept        // Node accepts Peer's append of Term: N new entries, matches up to Index
+	NoteRefuseAppend  // Node refuses Peer's append of Term: N is a RefuseReason (Index: prevIndex)
+	NoteTruncate      // Node deletes its entries from Index on (conflict with Entry)
+	NoteAppendIgnored // leader Node ignores Peer's append of Term
+	NoteMatch         // leader Node: Peer matches up to Index; nextIndex N
+	NoteBackOff       // leader Node: Peer refused; nextIndex N, retries at once
+	NoteReplyIgnored  // Node ignores Peer's appendreply of Term
+	NoteCommit        // Node's commitIndex rises to Index (Peer: the leader that said so; itself by counting)
+	NoteApply         // Node applies Entry at Index
+	NoteAnswer        // leader Node answers the client: Entry applied at Index
+	NoteBugActs       // bug Bug changes what Node does here
 	NumNoteKinds
 )
 
