@@ -147,11 +147,24 @@ func (w *world) finish(id NodeID) {
 	}
 	w.k.ObserveOut(w.step, &w.out)
 	if !w.quiet {
+		w.traceNotes()
 		for _, v := range w.k.Violations() {
 			if v.Step == w.step {
 				w.trace = append(w.trace, "  VIOLATION "+v.Describe(w.cfg))
 			}
 		}
+	}
+}
+
+// traceNotes traces the step's notes as ". KIND [BUG] SERVER".
+func (w *world) traceNotes() {
+	for _, n := range w.out.Notes {
+		l := "  . " + n.Kind.String()
+		if n.Bug != 0 {
+			l += " " + n.Bug.String()
+		}
+		l += " " + w.cfg.Name(n.Node)
+		w.trace = append(w.trace, l)
 	}
 }
 
@@ -325,6 +338,9 @@ func (w *world) crash(name string) {
 		w.timers[id][k] = -1
 	}
 	w.k.ObserveOut(w.step, &w.out)
+	if !w.quiet {
+		w.traceNotes()
+	}
 }
 
 func (w *world) restart(name string) {
