@@ -15,15 +15,17 @@ import (
 // seeded streams (raft.md §3). The shared simulator (package sim) is the
 // real world; this one exists so the protocol can be tested alone.
 type world struct {
-	t    testing.TB
-	cfg  *Config
-	st   State
-	k    *Checker
-	out  Out
-	fly  []Message
-	id   int
-	step int
-	now  int
+	t   testing.TB
+	cfg *Config
+	st  State
+	k   *Checker
+	out Out
+	fly []Message
+	// spare is a second in-flight buffer for steady's delivery rounds.
+	spare []Message
+	id    int
+	step  int
+	now   int
 	// timers[server][kind] is a deadline (-1: stopped).
 	timers [][NumTimerKinds]int
 	// group[server] is the server's side of a partition (nil: whole).

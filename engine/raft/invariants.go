@@ -359,7 +359,7 @@ func (k *Checker) onAppend(step int, r *Rec) {
 	if int(i) != len(k.logs[s])+1 {
 		return
 	}
-	k.logs[s] = append(k.logs[s], e)
+	k.logs[s] = appendEntry(k.logs[s], e)
 	if u := k.leading[s]; u != 0 && int(i) <= len(k.committed) {
 		if c := k.committed[i-1]; c.LeaderTerm != 0 && c.LeaderTerm < u && c.Entry != e {
 			k.lacks(step, s, u, i, c.Entry)

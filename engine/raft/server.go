@@ -77,6 +77,18 @@ func (s *Server) Clone() Server {
 	return c
 }
 
+// appendEntry appends e to log, doubling the capacity when it must (append
+// grows large slices by a quarter only, which copies long logs too often).
+// The old array is left as it was, for messages that share it.
+func appendEntry(log []Entry, e Entry) []Entry {
+	if len(log) == cap(log) {
+		l := make([]Entry, len(log), max(16, 2*cap(log)))
+		copy(l, log)
+		log = l
+	}
+	return append(log, e)
+}
+
 func cloneSlice[T any](s []T) []T {
 	if s == nil {
 		return nil
@@ -120,7 +132,7 @@ func (s *Server) vote(c NodeID, out *Out) {
 }
 
 func (s *Server) appendEntry(e Entry, out *Out) {
-	s.D.Log = append(s.D.Log, e)
+	s.D.Log = appendEntry(s.D.Log, e)
 	out.rec(Rec{Kind: RecAppend, Server: s.ID, Index: s.LastIndex(), Entry: e})
 }
 
