@@ -188,3 +188,30 @@ func checkNoAlias(t *testing.T, path string, a, b reflect.Value) {
 		}
 	}
 }
+
+// TestKey: a clone has its original's key; two schedules reaching the same
+// state (deliveries in either order) have one key; a step that changes
+// state changes it.
+func TestKey(t *testing.T) {
+	play := func(order []string) (*world, string) {
+		w := newWorld(t, cfgOf(t, 3, ""))
+		w.timeout("s1")
+		for _, sel := range order {
+			w.deliver(sel)
+		}
+		return w, string(w.k.AppendKey(w.st.AppendKey(w.cfg, nil)))
+	}
+	w, a := play([]string{"requestvote s1->s2", "requestvote s1->s3"})
+	_, b := play([]string{"requestvote s1->s3", "requestvote s1->s2"})
+	if a != b {
+		t.Fatal("the same state gave two keys")
+	}
+	c := w.st.Clone()
+	if string(c.AppendKey(w.cfg, nil)) != string(w.st.AppendKey(w.cfg, nil)) {
+		t.Fatal("a clone has another key")
+	}
+	w.deliver("vote s2->s1")
+	if string(w.k.AppendKey(w.st.AppendKey(w.cfg, nil))) == a {
+		t.Fatal("winning an election left the key as it was")
+	}
+}
