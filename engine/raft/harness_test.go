@@ -44,28 +44,8 @@ func cfgOf(t testing.TB, servers int, opts string) *Config {
 	o := DefaultOptions(servers)
 	for _, kv := range strings.Fields(opts) {
 		k, v, _ := strings.Cut(kv, "=")
-		n, _ := strconv.Atoi(v)
-		switch k {
-		case "noop":
-			o.Noop = n
-		case "batch":
-			o.Batch = n
-		case "probe":
-			o.Probe = n
-		case "heartbeat":
-			o.Heartbeat = n
-		case "election":
-			a, b, _ := strings.Cut(v, "-")
-			o.ElectionMin, _ = strconv.Atoi(a)
-			o.ElectionMax, _ = strconv.Atoi(b)
-		case "bugs":
-			bs, err := ParseBugs(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.Bugs = bs
-		default:
-			t.Fatalf("unknown option %s", kv)
+		if err := o.Set(k, v); err != nil {
+			t.Fatal(err)
 		}
 	}
 	c, err := NewConfig(o)

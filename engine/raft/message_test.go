@@ -69,6 +69,22 @@ func TestConfigErrors(t *testing.T) {
 	if _, err := NewConfig(o); err != nil {
 		t.Errorf("election=15-15: %v", err)
 	}
+	o = DefaultOptions(1)
+	for _, kv := range []string{"servers=5", "election=15-15", "heartbeat=2", "noop=0", "batch=1", "probe=1", "bugs=keep_commit"} {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := o.Set(k, v); err != nil {
+			t.Errorf("%s: %v", kv, err)
+		}
+	}
+	if c, err := NewConfig(o); err != nil || c.Servers != 5 || c.ElectionMin != 15 || c.Noop || !c.Probe || c.Batch != 1 || !c.Bugs.Has(BugKeepCommit) {
+		t.Errorf("Set: %+v %v", c, err)
+	}
+	for _, kv := range []string{"window=3", "servers=x", "election=10", "election=a-b", "noop=+1", "bugs=nope", "servers="} {
+		k, v, _ := strings.Cut(kv, "=")
+		if err := o.Set(k, v); err == nil {
+			t.Errorf("%s: no error", kv)
+		}
+	}
 	if _, err := ParseBugs("commit_old_term,nope"); !errors.Is(err, ErrUnknownBug) {
 		t.Errorf("unknown bug: %v", err)
 	}
