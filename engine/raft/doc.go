@@ -16,7 +16,8 @@
 // drive this package from the test world in harness_test.go, which plays
 // R1–R11 of §7, the nine bug schedules of §6 and random fault walks.
 //
-//	cfg, err := NewConfig(opts)                  // ≠ Options struct; DefaultOptions(n)
+//	opts := DefaultOptions(n); opts.Set(key, value) // ≠ `cluster raft` keys, one at a time
+//	cfg, err := NewConfig(opts)                  // ≠ an Options struct, not positional
 //	st := NewState(cfg)                          // ≠ no leader= bootstrap, no error
 //	st.Start(cfg, id, &out)                      // each server at time 0: its election timer
 //	st.Step(cfg, &msg, &out) error               // deliver msg to msg.To (must be up)
@@ -30,6 +31,7 @@
 //	FormatLog(log), cfg.Name, cfg.Lookup, ParseMsgType, ParseBugs, ParseRole, CheckValue
 //	k := NewChecker(cfg); k.ObserveOut(step, &out); k.Violations(); k.Broken(name); k.Clone()
 //	k.Committed(i), k.CommittedCount(), k.Applied(i), k.Leader(term)
+//	st.AppendKey(cfg, b), k.AppendKey(b)         // canonical keys for the model checker
 //
 // In words:
 //
@@ -122,6 +124,13 @@
 //     first committed (a leader of a later term elected before a stale
 //     leader's commit must already hold the entry).
 //
-// Not here: a canonical state encoding for check/ (the breadth-first
-// explorer), and Pre-Vote.
+// The model checker's view: State.AppendKey and Checker.AppendKey encode
+// what decides the future (not the known leader, which only narrates); with
+// the in-flight multiset and the fault counters they key a world state.
+// explore_test.go is a small breadth-first explorer built on them
+// (RAFT_EXPLORE=1): without symmetry or partial-order reduction it finds
+// no_log_check, forget_vote, no_step_down and volatile_log at §6's sizes
+// and gives up past a million states on the others.
+//
+// Not here: symmetry reduction, Pre-Vote, membership change, compaction.
 package raft
