@@ -3,6 +3,8 @@ package raft
 import (
 	"errors"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -235,6 +237,58 @@ func TestGarbageNeverPanics(t *testing.T) {
 			if len(s.D.Log) > 1000 || s.V.LastApplied > s.V.CommitIndex && s.V.LastApplied > s.LastIndex() {
 				t.Errorf("%s: server %d grew or applied beyond reason: log %d, applied %d", opts, i, len(s.D.Log), s.V.LastApplied)
 			}
+		}
+	}
+}
+
+// TestRestartKeepsDurable: a crash keeps exactly currentTerm, votedFor and
+// the log (§4) and forgets everything else; keep_commit keeps commitIndex.
+func TestRestartKeepsDurable(t *testing.T) {
+	for _, opts := range []string{"", "bugs=keep_commit"} {
+		w := newWorld(t, cfgOf(t, 3, opts))
+		w.win("s1", "s2", "s3")
+		w.propose("s1", "X")
+		w.run(20)
+		w.timeout("s1")
+		w.run(20)
+		for _, name := range []string{"s1", "s2"} {
+			s := w.srv(name)
+			d := Durable{Term: s.D.Term, VotedFor: s.D.VotedFor, Log: slices.Clone(s.D.Log)}
+			commit := s.V.CommitIndex
+			w.crash(name)
+			w.restart(name)
+			if s.D.Term != d.Term || s.D.VotedFor != d.VotedFor || FormatLog(s.D.Log) != FormatLog(d.Log) {
+				t.Errorf("%s %s: durable state %+v, was %+v", opts, name, s.D, d)
+			}
+			want := Volatile{Leader: None}
+			if opts != "" {
+				want.CommitIndex, want.LastApplied = commit, commit
+			}
+			if !reflect.DeepEqual(s.V, want) || s.V.Role != RoleFollower {
+				t.Errorf("%s %s: volatile state %+v after restart, want %+v", opts, name, s.V, want)
+			}
+		}
+		w.expectSafe()
+	}
+}
+
+// TestNames: every kind has a name for the translation table and traces.
+func TestNames(t *testing.T) {
+	if len(noteNames) != int(NumNoteKinds) || len(msgTypeNames) != int(NumMsgTypes) || len(timerNames) != int(NumTimerKinds) {
+		t.Fatal("a kind without a name")
+	}
+	for _, names := range [][]string{noteNames[:], recNames[:], roleNames[:], bugNames[:]} {
+		seen := map[string]bool{}
+		for _, n := range names {
+			if n == "" || seen[n] {
+				t.Errorf("empty or repeated name %q", n)
+			}
+			seen[n] = true
+		}
+	}
+	for i := range roleNames {
+		if r, ok := ParseRole(Role(i).String()); !ok || r != Role(i) {
+			t.Errorf("ParseRole(%s)", Role(i))
 		}
 	}
 }
