@@ -48,6 +48,9 @@ func TestR1HappyPath(t *testing.T) {
 	if got := w.sent[MsgAppend] + w.sent[MsgAppendReply] - before[MsgAppend] - before[MsgAppendReply]; got != 4 {
 		w.fail("%d messages for one entry, want 4", got)
 	}
+	if l := w.srv("s1").V; l.MatchIndex[0] != 2 || l.MatchIndex[1] != 2 || l.NextIndex[0] != 3 || l.NextIndex[2] != 3 {
+		w.fail("nextIndex %v matchIndex %v (the leader's own: its last index)", l.NextIndex, l.MatchIndex)
+	}
 	w.timeout("s1") // a leader's `timeout` is one heartbeat round
 	w.traced("append s1->s2 t=1 prevIndex=2 prevTerm=1 entries=[] commit=2")
 	w.run(10)

@@ -56,7 +56,7 @@ type Volatile struct {
 	// (count_duplicates counts with it).
 	VoteMsgs int32
 	// NextIndex[j] and MatchIndex[j] are the leader's (empty otherwise);
-	// its own entries are unused (its match is its last index).
+	// its own are its last index + 1 and its last index.
 	NextIndex, MatchIndex []int32
 }
 
@@ -133,6 +133,10 @@ func (s *Server) vote(c NodeID, out *Out) {
 
 func (s *Server) appendEntry(e Entry, out *Out) {
 	s.D.Log = appendEntry(s.D.Log, e)
+	if s.V.Role == RoleLeader && int(s.ID) < len(s.V.MatchIndex) {
+		s.V.MatchIndex[s.ID] = s.LastIndex()
+		s.V.NextIndex[s.ID] = s.LastIndex() + 1
+	}
 	out.rec(Rec{Kind: RecAppend, Server: s.ID, Index: s.LastIndex(), Entry: e})
 }
 
@@ -376,6 +380,7 @@ func (s *Server) becomeLeader(c *Config, out *Out) {
 		v.NextIndex = append(v.NextIndex, next)
 		v.MatchIndex = append(v.MatchIndex, 0)
 	}
+	v.MatchIndex[s.ID] = next - 1
 	out.note(Note{Kind: NoteLead, Node: s.ID, Term: s.D.Term, Index: next})
 	if c.Noop && s.LastIndex() < MaxIndex {
 		s.appendEntry(Entry{Term: s.D.Term, Value: NoopValue}, out)
@@ -553,9 +558,9 @@ func (s *Server) advanceCommit(c *Config, out *Out) {
 			}
 			continue
 		}
-		count := 1
+		count := 0
 		for j := range c.Servers {
-			if NodeID(j) != s.ID && v.MatchIndex[j] >= n {
+			if v.MatchIndex[j] >= n {
 				count++
 			}
 		}
