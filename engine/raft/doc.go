@@ -54,8 +54,8 @@
 //     server's timers, exactly as in multipaxos. The election timer is armed
 //     with Delay MIN and Jitter MAX-MIN+1 at every reset, so the world
 //     redraws it every time (§3); the draw must come from that server's own
-//     seeded stream so that draws never shift between servers (≠ one stream
-//     per server). `timeout S` is Timeout(S, TimerElection): an election on
+//     seeded stream so that draws never shift between servers (≠ TimerOp.Own
+//     is set: sim's World.ArmOwn(id, kind, Delay, Delay+Jitter-1)). `timeout S` is Timeout(S, TimerElection): an election on
 //     a follower or candidate, one heartbeat round on a leader (which never
 //     has an election timer armed). A crash stops every timer of the server;
 //     Restart and Start emit the ones it needs. `tick` fires due timers in

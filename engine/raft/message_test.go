@@ -166,7 +166,7 @@ func TestTimers(t *testing.T) {
 	st := NewState(c)
 	var out Out
 	st.Start(c, 0, &out)
-	if len(out.Timers) != 1 || out.Timers[0] != (TimerOp{Kind: TimerElection, Delay: 10, Jitter: 11}) {
+	if len(out.Timers) != 1 || out.Timers[0] != (TimerOp{Kind: TimerElection, Delay: 10, Jitter: 11, Own: true}) {
 		t.Fatalf("start: %+v", out.Timers)
 	}
 	out.Reset()

@@ -147,14 +147,17 @@ func (k TimerKind) String() string {
 
 // TimerOp asks the world to arm or stop one of the stepping server's
 // timers. An armed timer fires at now + Delay + r ticks, r drawn by the
-// world from [0, Jitter) with the server's own seeded stream (r = 0 when
-// Jitter is 0); arming a running timer re-arms it, a fresh draw each time.
-// Ops apply in order.
+// world from [0, Jitter) (r = 0 when Jitter is 0); arming a running timer
+// re-arms it, a fresh draw each time. Own asks for the draw from the
+// server's own seeded stream (raft.md §3: sim's World.ArmOwn(id, kind,
+// Delay, Delay+Jitter-1)); every election timer sets it. Ops apply in
+// order.
 type TimerOp struct {
 	Kind   TimerKind
 	Stop   bool
 	Delay  int
 	Jitter int
+	Own    bool
 }
 
 // Out collects what a step produces. The caller owns it, resets it between

@@ -115,7 +115,7 @@ func (s *Server) TermAt(i int32) int32 {
 func (s *Server) LastTerm() int32 { return s.TermAt(s.LastIndex()) }
 
 func (s *Server) armElection(c *Config, out *Out) {
-	out.arm(TimerElection, c.ElectionMin, c.ElectionMax-c.ElectionMin+1)
+	out.Timers = append(out.Timers, TimerOp{Kind: TimerElection, Delay: c.ElectionMin, Jitter: c.ElectionMax - c.ElectionMin + 1, Own: true})
 }
 
 // setTerm adopts term t: votedFor is cleared with every term change.
