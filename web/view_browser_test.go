@@ -1,0 +1,338 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/paxviz/paxviz/lessons"
+)
+
+// Browser tests of the cluster view (issue 10): they measure the page —
+// font sizes, overflow, overlapping boxes, positions over time — rather
+// than only click through it. Screenshots go to $PAXVIZ_SCREENSHOT_DIR.
+
+// openScript opens a sandbox replaying script (extra query appended) and
+// waits until it is live and drawn.
+func (b *browser) openScript(script, query string) {
+	b.t.Helper()
+	b.nav("/sandbox?script=" + url.QueryEscape(script) + query)
+	b.wait("connected", `document.body.dataset.conn === "connected" && document.querySelectorAll(".node").length > 0`)
+	b.idle()
+}
+
+// idle waits until no event sequence is playing.
+func (b *browser) idle() {
+	b.t.Helper()
+	b.wait("sequence ends", `document.body.dataset.sequence !== "playing"`)
+}
+
+// sendCmd sends a script line over the page's socket and waits for the
+// new state and the end of its sequence.
+func (b *browser) sendCmd(line string) {
+	b.t.Helper()
+	before := b.eval(viewJS + ".seq").(float64)
+	b.eval(fmt.Sprintf(`window.paxviz.send(%q)`, line))
+	b.wait("state after "+line, fmt.Sprintf("%s.seq > %v", viewJS, before))
+}
+
+// reducedMotion turns prefers-reduced-motion on or off.
+func (b *browser) reducedMotion(on bool) {
+	b.t.Helper()
+	v := "no-preference"
+	if on {
+		v = "reduce"
+	}
+	b.do("reduced motion", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: v}}})
+		return err
+	}))
+}
+
+// shotAt saves a screenshot under name in $PAXVIZ_SCREENSHOT_DIR (if set).
+func (b *browser) shotAt(name string) {
+	b.t.Helper()
+	if os.Getenv("PAXVIZ_SCREENSHOT_DIR") == "" {
+		return
+	}
+	b.shot(name)
+}
+
+// overlapJS returns a list of overlapping pairs among chips and between
+// chips and node cards (as text), or "" when there is none.
+const overlapJS = `(() => {
+  const box = (e) => e.getBoundingClientRect();
+  const chips = [...document.querySelectorAll("#diagram .chip:not(.ghost)")];
+  const cards = [...document.querySelectorAll("#diagram .node")];
+  const hit = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const out = [];
+  for (let i = 0; i < chips.length; i++) {
+    const a = box(chips[i]);
+    for (let j = i + 1; j < chips.length; j++) if (hit(a, box(chips[j]))) out.push(chips[i].textContent + " / " + chips[j].textContent);
+    for (const c of cards) if (hit(a, box(c))) out.push(chips[i].textContent + " / card " + c.dataset.node);
+  }
+  return out.join("; ");
+})()`
+
+// minFontJS is the smallest computed font size (px) of any visible text
+// in sel.
+const minFontJS = `((sel) => {
+  let min = 1e9, what = "";
+  const walk = document.createTreeWalker(document.querySelector(sel), NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const n = walk.currentNode;
+    if (!n.textContent.trim()) continue;
+    const e = n.parentElement;
+    if (!e.getClientRects().length) continue;
+    const cs = getComputedStyle(e);
+    if (cs.visibility === "hidden") continue;
+    const fs = parseFloat(cs.fontSize);
+    if (fs < min) { min = fs; what = e.className + ": " + n.textContent.trim().slice(0, 30); }
+  }
+  return min + " (" + what + ")";
+})`
+
+// offscreenJS lists cards and chips not wholly inside the viewport.
+const offscreenJS = `(() => {
+  const out = [];
+  for (const e of document.querySelectorAll("#diagram .node, #diagram .chip:not(.ghost)")) {
+    const r = e.getBoundingClientRect();
+    if (r.left < 0 || r.top < 0 || r.right > innerWidth || r.bottom > innerHeight) out.push((e.dataset.node || e.textContent) + " " + [r.left, r.top, r.right, r.bottom].map(Math.round).join(","));
+  }
+  return out.join("; ");
+})()`
+
+const hOverflowJS = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
+
+func fontPx(t *testing.T, s string) float64 {
+	t.Helper()
+	var f float64
+	if _, err := fmt.Sscanf(s, "%g", &f); err != nil {
+		t.Fatalf("font size %q: %v", s, err)
+	}
+	return f
+}
+
+// TestBrowserViewProjector: at 1920×1080 in projector mode, the default
+// clusters' cards and in-flight messages are all on the screen without
+// scrolling, and the smallest text in the cluster is at least 24 px; at
+// 1280×720 too (everything visible).
+func TestBrowserViewProjector(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	for _, sz := range []struct{ w, h int }{{1920, 1080}, {1280, 720}} {
+		for _, sc := range []struct{ name, script string }{
+			{"roles", "cluster proposers=1 acceptors=3 learners=1\npropose p1 X\ndeliver prepare p1->a1\ndeliver prepare p1->a2\n"},
+			{"servers", "cluster servers=3\npropose s1 X\n"},
+			{"dueling", "cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\ndeliver prepare p1->a1\n"},
+		} {
+			t.Run(fmt.Sprintf("%dx%d-%s", sz.w, sz.h, sc.name), func(t *testing.T) {
+				b := newBrowser(t, ts.URL, sz.w, sz.h)
+				b.openScript(sc.script, "")
+				b.click("#btn-big")
+				b.wait("projector", `document.body.classList.contains("big")`)
+				b.idle()
+				b.wait("chips", `document.querySelectorAll("#diagram .chip").length > 0`)
+				b.shotAt("projector")
+				if off := b.evalString(offscreenJS); off != "" {
+					t.Errorf("not on the screen: %s", off)
+				}
+				if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+					t.Errorf("page scrolls sideways by %vpx", ov)
+				}
+				if sz.w == 1920 {
+					for _, sel := range []string{"#diagram", "#caption"} {
+						got := b.evalString(minFontJS + `("` + sel + `")`)
+						if fontPx(t, got) < 24 {
+							t.Errorf("smallest text in %s: %s px, want >= 24", sel, got)
+						}
+					}
+				}
+				if ov := b.evalString(overlapJS); ov != "" {
+					t.Errorf("overlap: %s", ov)
+				}
+			})
+		}
+	}
+}
+
+// TestBrowserViewPhone: at 390×844 neither the sandbox nor a lesson
+// scrolls sideways, and in a lesson the cluster starts on the first
+// screen.
+func TestBrowserViewPhone(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 390, 844)
+	b.openScript("cluster proposers=2 acceptors=3 learners=1\npropose p1 X\npropose p2 Y\ndeliver prepare p1->a1\ndup #2\n", "")
+	b.shotAt("sandbox")
+	if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+		t.Errorf("sandbox scrolls sideways by %vpx: %s", ov, b.evalString(wideJS))
+	}
+	if ov := b.evalString(overlapJS); ov != "" {
+		t.Errorf("overlap: %s", ov)
+	}
+	b.nav("/lessons/02-happy-path")
+	b.wait("lesson", `document.body.dataset.conn === "connected" && document.querySelectorAll(".node").length > 0`)
+	b.shotAt("lesson")
+	if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+		t.Errorf("lesson scrolls sideways by %vpx: %s", ov, b.evalString(wideJS))
+	}
+	if top := b.eval(`document.getElementById("diagram").getBoundingClientRect().top + scrollY`).(float64); top > 844 {
+		t.Errorf("the cluster starts %vpx down the lesson page, below the first screen", top)
+	}
+}
+
+// wideJS names the elements wider than the viewport.
+const wideJS = `[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).slice(0, 8).map(e => e.tagName + "." + e.className + "#" + e.id).join(" ")`
+
+// TestBrowserViewChipsNoOverlap: nine servers with many messages and
+// duplicates in flight: no chip overlaps another chip or a card, on a
+// wide screen and on a phone.
+func TestBrowserViewChipsNoOverlap(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	script := "cluster servers=9\npropose s1 X\npropose s5 Y\ndup prepare s1->s2\ndup prepare s1->s3\ndup prepare s1->s3\ndup prepare s5->s6\ndup prepare s5->s1\ndeliver prepare s1->s4\ndeliver prepare s5->s9\n"
+	for _, sz := range []struct{ w, h int }{{1400, 1000}, {1920, 1080}, {390, 844}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			b := newBrowser(t, ts.URL, sz.w, sz.h)
+			b.openScript(script, "")
+			n := int(b.eval(viewJS + ".state.inflight.length").(float64))
+			if n < 15 {
+				t.Fatalf("only %d messages in flight", n)
+			}
+			// Every message is drawn: as its own chip or counted in a "+k".
+			drawn := int(b.eval(`document.querySelectorAll("#diagram .chip[data-msg]").length + [...document.querySelectorAll("#diagram .chip.more")].reduce((s, e) => s + Number(e.dataset.more), 0)`).(float64))
+			if drawn != n {
+				t.Errorf("%d messages drawn, %d in flight", drawn, n)
+			}
+			b.shotAt("nine")
+			if ov := b.evalString(overlapJS); ov != "" {
+				t.Errorf("overlap: %s", ov)
+			}
+			if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+				t.Errorf("page scrolls sideways by %vpx: %s", ov, b.evalString(wideJS))
+			}
+		})
+	}
+}
+
+// TestBrowserViewCaptionAndChanges: after a delivery the caption says
+// what happened in the UI language, and the receiving node's changed
+// field is marked.
+func TestBrowserViewCaptionAndChanges(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	for _, c := range []struct{ lang, want string }{
+		{"en", "a1 promises 1.1 to p1; it has accepted nothing yet"},
+		{"zh", "a1 向 p1 承诺 1.1；它尚未接受任何提案"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			b := newBrowser(t, ts.URL, 1400, 1000)
+			b.openScript("cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n", "&lang="+c.lang)
+			b.click(`#msg-list li[data-msg="1"] button.deliver`)
+			b.wait("delivered", viewJS+".step === 2")
+			b.idle()
+			if got := b.evalString(`document.getElementById("caption").textContent`); !strings.Contains(got, c.want) {
+				t.Errorf("caption %q does not say %q", got, c.want)
+			}
+			if got := b.evalString(`[...document.querySelectorAll('.node[data-node="a1"] dd.changed')].map(e => e.dataset.field).join(",")`); got != "promised" {
+				t.Errorf("a1's changed fields: %q, want promised", got)
+			}
+			if got := b.evalString(`[...document.querySelectorAll('.node dd.changed')].length + ""`); got != "1" {
+				t.Errorf("%s fields marked changed, want 1", got)
+			}
+			// The chip and the list name the message alike.
+			chip := b.evalString(`document.querySelector('#diagram .chip[data-msg="4"]').textContent`)
+			item := b.evalString(`document.querySelector('#msg-list li[data-msg="4"] .msg-type').textContent`)
+			if !strings.HasPrefix(chip, item+" ") {
+				t.Errorf("chip %q and list %q name the message differently", chip, item)
+			}
+			b.shotAt("caption")
+		})
+	}
+}
+
+// TestBrowserViewKeyboard: with the keyboard only, Tab reaches a message
+// in flight, Enter delivers it, and focus stays on the next message.
+func TestBrowserViewKeyboard(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	b.openScript("cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n", "")
+	b.eval(`document.activeElement.blur()`)
+	found := false
+	for i := 0; i < 80 && !found; i++ {
+		b.key(kb.Tab)
+		found = b.eval(`document.activeElement.matches("#msg-list li.msg")`) == true
+	}
+	if !found {
+		t.Fatal("Tab never reaches a message in flight")
+	}
+	id := b.evalString(`document.activeElement.dataset.msg`)
+	b.key(kb.Enter)
+	b.wait("delivered by Enter", viewJS+".step === 2 && "+viewJS+".last[0].msg.id === "+id)
+	b.idle()
+	b.wait("focus on the next message", `document.activeElement.matches("#msg-list li.msg") && document.activeElement.dataset.msg !== "`+id+`"`)
+	next := b.evalString(`document.activeElement.dataset.msg`)
+	b.key("x")
+	b.wait("dropped by x", viewJS+".step === 3 && "+viewJS+".last[0].kind === 'drop' && "+viewJS+".last[0].msg.id === "+next)
+	b.wait("focus stays in the list", `document.activeElement.matches("#msg-list li.msg")`)
+}
+
+// TestBrowserViewSequence: an action of several events plays one event at
+// a time: a travelling message is seen at several places, the caption
+// counts the events, Skip ends it at once; with reduced motion there is
+// no sequence.
+func TestBrowserViewSequence(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	b.openScript("cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n", "")
+	b.eval(`document.getElementById("speed").value = "20"`) // slow
+	b.eval(`window.samples = []; window.captions = new Set(); window.sampler = setInterval(() => {
+	  const c = document.querySelector("#diagram .chip.travelling");
+	  if (c) { const r = c.getBoundingClientRect(); window.samples.push(Math.round(r.left) + "," + Math.round(r.top)); }
+	  window.captions.add(document.getElementById("caption").textContent);
+	}, 15)`)
+	b.sendCmd("deliver prepare p1->*")
+	b.wait("playing", `document.body.dataset.sequence === "playing"`)
+	b.wait("second event", `[...window.captions].some(c => c.includes("(event 2 of 3)"))`)
+	b.idle()
+	b.eval(`clearInterval(window.sampler)`)
+	distinct := int(b.eval(`new Set(window.samples).size`).(float64))
+	if distinct < 6 {
+		t.Errorf("a travelling message was seen at %d places, want it to move", distinct)
+	}
+	for i := 1; i <= 3; i++ {
+		if b.eval(fmt.Sprintf(`[...window.captions].some(c => c.includes("(event %d of 3)"))`, i)) != true {
+			t.Errorf("event %d of 3 was never captioned", i)
+		}
+	}
+	// Skip: the end state at once.
+	b.sendCmd("deliver promise *->p1")
+	b.wait("playing again", `document.body.dataset.sequence === "playing" && !document.getElementById("btn-skip").hidden`)
+	start := time.Now()
+	b.click("#btn-skip")
+	b.wait("skipped", `document.body.dataset.sequence === "idle"`)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("skip took %v", d)
+	}
+	want := int(b.eval(viewJS + ".state.inflight.length").(float64))
+	if got := int(b.eval(`document.querySelectorAll("#diagram .chip[data-msg]").length`).(float64)); got != want {
+		t.Errorf("after skip: %d chips, %d in flight", got, want)
+	}
+	// Reduced motion: no sequence, the end state at once.
+	b.reducedMotion(true)
+	b.eval(`window.seen = false; new MutationObserver(() => { if (document.body.dataset.sequence === "playing") window.seen = true; }).observe(document.body, {attributes: true})`)
+	b.sendCmd("deliver accept p1->*")
+	b.idle()
+	if b.eval(`window.seen`) == true {
+		t.Error("a sequence played under prefers-reduced-motion")
+	}
+	if got := b.evalString(`document.getElementById("caption").textContent`); !strings.Contains(got, "(event 3 of 3)") {
+		t.Errorf("reduced motion caption %q: want the last event's", got)
+	}
+}
