@@ -194,7 +194,7 @@ func init() {
 // The cluster view: captions, the animation's Skip, the legend.
 func init() {
 	add(map[string]entry{
-		"ui.skip_anim":     {"Skip to the end ⏭", "跳到结尾 ⏭"},
+		"ui.skip_anim":     {"Skip to the end »", "跳到结尾 »"},
 		"ui.event_of":      {"(event {i} of {n})", "（第 {i}/{n} 个事件）"},
 		"ui.caption_start": {"Nothing has happened yet: propose a value on a proposer to start.", "还什么都没有发生：在某个提议者上提出一个值来开始。"},
 		"keys.skip":        {"skip the animation to its end", "跳过动画，直接看结果"},

@@ -164,6 +164,34 @@ func TestBrowserViewProjector(t *testing.T) {
 	}
 }
 
+// TestBrowserViewProjectorLesson: a lesson projected at 1920×1080 keeps
+// the cluster's text at 24px or more and every card and message on the
+// screen, beside the lesson's text.
+func TestBrowserViewProjectorLesson(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 1920, 1080)
+	b.nav("/lessons/02-happy-path?step=4")
+	b.wait("lesson", `document.body.dataset.conn === "connected" && document.querySelectorAll(".node").length > 0`)
+	b.click("#lesson-big")
+	b.wait("projector", `document.body.classList.contains("big")`)
+	b.click("#lesson-solve")
+	b.wait("solved", viewJS+".lesson.met === true")
+	b.idle()
+	b.shotAt("lesson")
+	if got := b.evalString(minFontJS + `("#diagram")`); fontPx(t, got) < 24 {
+		t.Errorf("smallest text in the cluster: %s px, want >= 24", got)
+	}
+	if off := b.evalString(offscreenJS); off != "" {
+		t.Errorf("not on the screen: %s", off)
+	}
+	if ov := b.evalString(overlapJS); ov != "" {
+		t.Errorf("overlap: %s", ov)
+	}
+	if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+		t.Errorf("page scrolls sideways by %vpx", ov)
+	}
+}
+
 // TestBrowserViewPhone: at 390×844 neither the sandbox nor a lesson
 // scrolls sideways, and in a lesson the cluster starts on the first
 // screen.
