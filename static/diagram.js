@@ -133,13 +133,15 @@ export class Diagram {
     const sizes = new Map(nodes.map((nd) => { const c = this.cards.get(nd.name); return [nd.name, { w: c.offsetWidth || 200, h: c.offsetHeight || 120 }]; }));
     const cardW = Math.max(...[...sizes.values()].map((s) => s.w), 100);
     const cardH = Math.max(...[...sizes.values()].map((s) => s.h), 60);
-    const chipH = this.chipSize("x", "prepare").h || 24;
+    const probe = this.chipSize("prepare 1.1 →", "prepare");
+    const chipH = probe.h || 24;
+    const gapH = Math.max(2 * chipH + 20, probe.w + 24); // room for a chip between columns
     const G = 2 * chipH + 20; // room between cards for two rows of chips
     const servers = nodes.length && nodes.every((nd) => nd.role === nodes[0].role) && nodes[0].role === "server";
     const pos = new Map();
     let h = 0;
     const fits = (cands) => {
-      const rs = nodes.map((nd) => { const p = cands.get(nd.name); return { x: p.x - cardW / 2 - G / 4, y: p.y - cardH / 2 - G / 4, w: cardW + G / 2, h: cardH + G / 2 }; });
+      const rs = nodes.map((nd) => { const p = cands.get(nd.name), z = sizes.get(nd.name); return { x: p.x - z.w / 2 - G / 4, y: p.y - z.h / 2 - G / 4, w: z.w + G / 2, h: z.h + G / 2 }; });
       for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) if (overlaps(rs[i], rs[j])) return false;
       return true;
     };
@@ -165,20 +167,21 @@ export class Diagram {
         h = cardH + 2 * M;
         done = true;
       }
-      for (let ry = cardH / 2 + G / 2; !done && rx > 0 && ry < 1600; ry += 8) {
+      for (let ry = 24; !done && rx > 0 && ry < 1600; ry += 8) {
         const cands = new Map();
         nodes.forEach((nd, i) => {
           const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
           cands.set(nd.name, { x: w / 2 + rx * Math.cos(a), y: M + cardH / 2 + ry + ry * Math.sin(a) });
         });
         if (fits(cands)) {
-          for (const [k, p] of cands) pos.set(k, p);
-          const ys = [...cands.values()].map((p) => p.y);
-          h = Math.max(...ys) + cardH / 2 + M;
+          // Start at the top of the highest card, end at the lowest's bottom.
+          const top = Math.min(...nodes.map((nd) => cands.get(nd.name).y - sizes.get(nd.name).h / 2));
+          for (const [k, p] of cands) pos.set(k, { x: p.x, y: p.y - top + M });
+          h = Math.max(...nodes.map((nd) => pos.get(nd.name).y + sizes.get(nd.name).h / 2)) + M;
           done = true;
         }
       }
-      if (!done) h = grid(nodes, Math.max(1, Math.floor((w - 2 * M + G) / (cardW + G))));
+      if (!done) h = grid(nodes, Math.max(1, Math.floor((w - 2 * M + 16) / (cardW + 16))));
     } else {
       const cols = {};
       const order = [];
@@ -200,14 +203,15 @@ export class Diagram {
           y += hh + gapV;
         }
       };
-      const need = (k) => k * cardW + (k - 1) * G + 2 * M;
+      const need = (k) => k * cardW + (k - 1) * gapH + 2 * M;
+      const needTight = (k) => k * cardW + (k - 1) * 16 + 2 * M;
       if (w >= need(roles.length)) {
         // One column per role: proposers → acceptors → learners.
         const total = Math.max(...roles.map((r) => colH(cols[r])));
         const k = roles.length;
         roles.forEach((r, i) => place(cols[r], k === 1 ? w / 2 : M + cardW / 2 + (i * (w - 2 * M - cardW)) / (k - 1), total));
         h = total + 2 * M;
-      } else if (w >= need(2)) {
+      } else if (w >= needTight(2)) {
         // Two columns: proposers on the left, acceptors on the right, and
         // each other role under the shorter of the two.
         const left = [...(cols.proposer || [])];
