@@ -352,10 +352,39 @@ func TestBrowserViewSequence(t *testing.T) {
 	if got := int(b.eval(`document.querySelectorAll("#diagram .chip[data-msg]").length`).(float64)); got != want {
 		t.Errorf("after skip: %d chips, %d in flight", got, want)
 	}
+	// Each way of leaving looks different: a drop falls struck through, a
+	// duplicate splits off its original, a partition stops messages at a
+	// wall.
+	b.eval(`window.looks = new Set(); window.looker = setInterval(() => {
+	  for (const c of ["dropped", "dup-new", "cut", "delivering"]) if (document.querySelector("#diagram .chip." + c)) window.looks.add(c);
+	  if (document.querySelector("#diagram .partition-wall")) window.looks.add("wall");
+	}, 10)`)
+	first := func() string { return b.evalString(`"#" + window.paxviz.currentView().state.inflight[0].id`) }
+	b.sendCmd("dup " + first())
+	b.wait("a copy splits off", `window.looks.has("dup-new")`)
+	b.shotAt("dup")
+	b.idle()
+	b.sendCmd("drop " + first())
+	b.wait("a dropped message falls", `window.looks.has("dropped")`)
+	b.shotAt("drop")
+	b.idle()
+	b.sendCmd("partition p1 | a1 a2 a3 l1")
+	b.wait("messages stop at the cut", `window.looks.has("cut") && window.looks.has("wall")`)
+	b.shotAt("partition")
+	b.idle()
+	b.eval(`clearInterval(window.looker)`)
+	if got := b.evalString(`[...document.querySelectorAll("#diagram .chip.ghost")].length + ""`); got != "0" {
+		t.Errorf("%s leaving messages are still drawn after the sequence", got)
+	}
+	b.sendCmd("heal")
+	b.idle()
+	b.sendCmd("timeout p1")
+	b.idle()
+
 	// Reduced motion: no sequence, the end state at once.
 	b.reducedMotion(true)
 	b.eval(`window.seen = false; new MutationObserver(() => { if (document.body.dataset.sequence === "playing") window.seen = true; }).observe(document.body, {attributes: true})`)
-	b.sendCmd("deliver accept p1->*")
+	b.sendCmd("deliver prepare p1->*")
 	b.idle()
 	if b.eval(`window.seen`) == true {
 		t.Error("a sequence played under prefers-reduced-motion")
