@@ -521,6 +521,7 @@ function noteText(n) { return t(n.key, n.args); }
 
 function drawLog(v) {
   const ol = $("log-list");
+  const focusedStep = document.activeElement && document.activeElement.closest && document.activeElement.closest("#log-list") ? document.activeElement.closest("li")?.dataset.step : null;
   ol.replaceChildren();
   const lo = Math.max(1, v.step - 150), hi = Math.min(v.end, v.step + 60);
   if (lo > 1) ol.append(el("li", { class: "more" }, t("ui.log_earlier", { n: lo - 1 })));
@@ -537,8 +538,33 @@ function drawLog(v) {
   if (!v.end) ol.append(el("li", { class: "empty" }, t("ui.log_empty")));
   const cur = ol.querySelector("li.cur");
   if (cur) ol.scrollTop = cur.offsetTop - ol.clientHeight / 2;
+  // The log is one tab stop (the current line); arrow keys move inside.
+  const lines = [...ol.querySelectorAll("button.log-line")];
+  for (const b of lines) b.tabIndex = -1;
+  const stop = (focusedStep && ol.querySelector(`li[data-step="${focusedStep}"] button`)) || cur?.querySelector("button") || lines[lines.length - 1];
+  if (stop) {
+    stop.tabIndex = 0;
+    if (focusedStep) stop.focus({ preventScroll: true });
+  }
   lamport.draw(v.state.nodes, [...log.lines.entries()].sort((a, b) => a[0] - b[0]), v.step, v.end);
 }
+
+$("log-list").addEventListener("keydown", (e) => {
+  const lines = [...$("log-list").querySelectorAll("button.log-line")];
+  const i = lines.indexOf(document.activeElement);
+  if (i < 0) return;
+  let j = -1;
+  if (e.key === "ArrowDown") j = Math.min(lines.length - 1, i + 1);
+  else if (e.key === "ArrowUp") j = Math.max(0, i - 1);
+  else if (e.key === "Home") j = 0;
+  else if (e.key === "End") j = lines.length - 1;
+  if (j < 0) return;
+  e.preventDefault();
+  e.stopPropagation();
+  lines[i].tabIndex = -1;
+  lines[j].tabIndex = 0;
+  lines[j].focus();
+});
 
 // ---- live region -------------------------------------------------------------
 

@@ -174,7 +174,7 @@ func TestBrowserViewProjectorLesson(t *testing.T) {
 	b.wait("lesson", `document.body.dataset.conn === "connected" && document.querySelectorAll(".node").length > 0`)
 	b.click("#lesson-big")
 	b.wait("projector", `document.body.classList.contains("big")`)
-	b.click("#lesson-solve")
+	b.key("m") // "Show me", by keyboard
 	b.wait("solved", viewJS+".lesson.met === true")
 	b.idle()
 	b.shotAt("lesson")
@@ -190,6 +190,8 @@ func TestBrowserViewProjectorLesson(t *testing.T) {
 	if ov := b.eval(hOverflowJS).(float64); ov > 0 {
 		t.Errorf("page scrolls sideways by %vpx", ov)
 	}
+	b.key("R") // reset the step, by keyboard
+	b.wait("reset", viewJS+".lesson.met === false && "+viewJS+".lesson.solved === false")
 }
 
 // TestBrowserViewPhone: at 390×844 neither the sandbox nor a lesson
@@ -309,6 +311,22 @@ func TestBrowserViewKeyboard(t *testing.T) {
 	b.key("x")
 	b.wait("dropped by x", viewJS+".step === 3 && "+viewJS+".last[0].kind === 'drop' && "+viewJS+".last[0].msg.id === "+next)
 	b.wait("focus stays in the list", `document.activeElement.matches("#msg-list li.msg")`)
+
+	// The event log is one tab stop; arrow keys move inside, Enter goes.
+	b.idle()
+	b.wait("log lines", `document.querySelectorAll("#log-list button.log-line").length === 3`)
+	if got := b.evalString(`[...document.querySelectorAll("#log-list button.log-line")].filter(e => e.tabIndex >= 0).map(e => e.closest("li").dataset.step).join(",")`); got != "3" {
+		t.Fatalf("log tab stops at steps %q, want only the current step 3", got)
+	}
+	b.eval(`document.querySelector("#log-list button[tabindex='0']").focus()`)
+	b.key(kb.ArrowUp)
+	b.key(kb.ArrowUp)
+	if got := b.evalString(`document.activeElement.closest("#log-list li")?.dataset.step || "none"`); got != "1" {
+		t.Fatalf("after two ArrowUp focus is on log step %q, want 1", got)
+	}
+	b.key(kb.Enter)
+	b.wait("goto from the log", viewJS+".step === 1")
+	b.wait("focus kept in the log", `document.activeElement.closest("#log-list li")?.dataset.step === "1"`)
 }
 
 // TestBrowserViewSequence: an action of several events plays one event at
