@@ -49,9 +49,13 @@ export function send(cmd) {
 }
 
 let errTimer = null;
+let pendingCmd = null; // the command box's line, until the server answers
 function showError(msg, cmd) {
   const e = $("error");
-  e.textContent = cmd ? `${cmd}: ${msg}` : msg;
+  // The server's message usually names its command already ("crash: …").
+  const verb = cmd ? cmd.trim().split(/\s+/)[0] : "";
+  e.textContent = cmd && !msg.startsWith(verb + ":") && !msg.startsWith(verb + " ") ? `${cmd}: ${msg}` : msg;
+  if (cmd && cmd === pendingCmd) pendingCmd = null; // keep the input to fix it
   e.classList.add("show");
   clearTimeout(errTimer);
   errTimer = setTimeout(() => e.classList.remove("show"), 6000);
@@ -190,6 +194,11 @@ const lamport = new Lamport($("lamport"), (s) => send("goto " + s));
 
 function onView(v) {
   if (v.seq <= (view.seq || 0) && prevView) return; // stale
+  // A new state: an earlier error no longer applies, and a command typed
+  // in the box has worked, so the box is cleared.
+  $("error").classList.remove("show");
+  if (pendingCmd !== null && $("command").value.trim() === pendingCmd) $("command").value = "";
+  pendingCmd = null;
   prevView = view;
   view = v;
   render(true);
@@ -281,7 +290,7 @@ function nodeFields(nd, v) {
 const VALUES = ["X", "Y", "Z", "W", "V", "U", "T", "S", "R"];
 function openPropose(card, nd) {
   const idx = Math.max(0, parseInt(nd.name.slice(1), 10) - 1);
-  const input = el("input", { type: "text", value: VALUES[idx % VALUES.length], size: "6", "aria-label": t("ui.propose_value"), pattern: "[A-Za-z0-9_:.-]{1,64}" });
+  const input = el("input", { type: "text", value: VALUES[idx % VALUES.length], size: "6", "aria-label": t("ui.propose_value"), pattern: "[A-Za-z0-9_:.\\-]{1,64}", title: t("ui.propose_pattern"), required: true });
   const form = el("form", { class: "propose-form", onsubmit: (e) => { e.preventDefault(); send(`propose ${nd.name} ${input.value.trim()}`); } },
     input, el("button", { type: "submit" }, t("ui.ok")), el("button", { type: "button", onclick: () => form.remove() }, t("ui.cancel")));
   card.querySelector(".ctls").replaceWith(form);
@@ -387,6 +396,10 @@ function renderControls(v) {
   $("btn-replay").textContent = v.replaying ? t("ui.pause") : t("ui.replay");
   document.body.classList.toggle("playing", running);
   document.body.classList.toggle("past", v.step < v.end);
+  // Say before acting that acting in the past starts a new branch.
+  const note = $("past-note");
+  note.hidden = !(v.step < v.end) || v.replaying || !!v.gallery;
+  note.textContent = note.hidden ? "" : t("ui.past_branch", { step: v.step, end: v.end });
 }
 
 function renderBranches(v) {
@@ -610,7 +623,7 @@ $("command-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const input = $("command");
   const line = input.value.trim();
-  if (line && send(line)) input.value = "";
+  if (line && send(line)) pendingCmd = line;
 });
 
 $("btn-link").addEventListener("click", async () => {
@@ -676,7 +689,7 @@ document.addEventListener("keydown", (e) => {
     case "x": if (selected !== null) { keepFocusAt(selected); send("drop #" + selected); } break;
     case "c": if (selected !== null) { keepFocusAt(selected); send("dup #" + selected); } break;
     case "s": if (player.playing) player.skip(); else handled = false; break;
-    case ":": $("command").focus(); break;
+    case ":": if (document.body.classList.contains("big")) handled = false; else $("command").focus(); break;
     default:
       if (/^[1-9]$/.test(e.key)) {
         const card = document.querySelectorAll(".node")[Number(e.key) - 1];

@@ -546,9 +546,12 @@ export class Lamport {
     this.svg.replaceChildren();
     const lane = new Map(nodes.map((n, i) => [n.name, 14 + i * laneH]));
     const x = (s) => left + (s - lo + 1) * colW;
+    // Lane labels stay at the left edge however far the diagram scrolls.
+    const labels = mk("g", { class: "lane-labels" });
+    labels.append(mk("rect", { x: 0, y: 0, width: left - 4, height: h }));
     nodes.forEach((n) => {
       const y = lane.get(n.name);
-      this.svg.append(mk("text", { x: 4, y: y + 4, class: "lane-label" }, n.name));
+      labels.append(mk("text", { x: 4, y: y + 4, class: "lane-label" }, n.name));
       this.svg.append(mk("line", { x1: left, y1: y, x2: w - 4, y2: y, class: "lane" }));
     });
     if (step >= lo && step <= hi) this.svg.append(mk("line", { x1: x(step) + colW / 2, y1: 2, x2: x(step) + colW / 2, y2: h - 2, class: "now" }));
@@ -564,7 +567,8 @@ export class Lamport {
         const y2 = lane.get(l.n);
         if (src && y2 !== undefined && lane.has(src.from)) {
           const x1 = src.step >= lo ? x(src.step) : left;
-          this.svg.append(mk("line", { x1, y1: lane.get(src.from), x2: x(s), y2, class: "msg-arrow" + future, "marker-end": "url(#la)" }));
+          const type = l.m ? l.m.split(" ")[0] : "";
+          this.svg.append(mk("line", { x1, y1: lane.get(src.from), x2: x(s), y2, class: "msg-arrow" + (type ? " t-" + type : "") + future, "marker-end": "url(#la)" }));
         }
       }
       for (const [id, from, to, fate] of l.sent || []) {
@@ -595,7 +599,11 @@ export class Lamport {
     marker.append(mk("path", { d: "M0 0L10 5L0 10z", class: "arrowhead" }));
     defs.append(marker);
     this.svg.prepend(defs);
+    this.svg.append(labels);
     const wrap = this.svg.parentElement;
     if (wrap && step >= lo) wrap.scrollLeft = Math.max(0, x(step) - wrap.clientWidth + 80);
+    const stick = () => labels.setAttribute("transform", `translate(${wrap ? wrap.scrollLeft : 0},0)`);
+    stick();
+    if (wrap && !wrap.dataset.sticky) { wrap.dataset.sticky = "1"; wrap.addEventListener("scroll", () => this.svg.querySelector(".lane-labels")?.setAttribute("transform", `translate(${wrap.scrollLeft},0)`)); }
   }
 }

@@ -411,3 +411,61 @@ func TestBrowserViewSequence(t *testing.T) {
 		t.Errorf("reduced motion caption %q: want the last event's", got)
 	}
 }
+
+// TestBrowserViewDetails: the smaller defects of issue 10 that live in the
+// page: the Propose form's pattern compiles (so a space is refused before
+// sending), command errors are not doubled, keep the input and go away
+// after a success, acting in the past is announced, the Copy-link box does
+// not cover the timeline, and the space-time diagram keeps its lane labels
+// when scrolled.
+func TestBrowserViewDetails(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	b.openScript("cluster proposers=1 acceptors=3 learners=1\npropose p1 X\n", "")
+
+	b.click(`.node[data-node="p1"] [data-ctl="propose"]`)
+	b.wait("propose form", `document.querySelector(".propose-form input") !== null`)
+	if got := b.evalString(`(() => { const i = document.querySelector(".propose-form input"); i.value = "a b"; const bad = i.checkValidity(); i.value = "Y-2"; return bad + "," + i.checkValidity(); })()`); got != "false,true" {
+		t.Errorf("propose pattern: validity of \"a b\", \"Y-2\" = %s, want false,true", got)
+	}
+	b.key(kb.Escape)
+
+	b.eval(`document.getElementById("command").value = "crash"`)
+	b.click(`#command-form button[type="submit"]`)
+	b.wait("error", `document.getElementById("error").classList.contains("show")`)
+	if got := b.evalString(`document.getElementById("error").textContent`); strings.Contains(got, "crash: crash:") {
+		t.Errorf("doubled prefix: %q", got)
+	}
+	if got := b.evalString(`document.getElementById("command").value`); got != "crash" {
+		t.Errorf("the command box after an error holds %q, want the command to fix", got)
+	}
+	b.eval(`document.getElementById("command").value = "crash a3"`)
+	b.click(`#command-form button[type="submit"]`)
+	b.wait("success clears the error and the box", `!document.getElementById("error").classList.contains("show") && document.getElementById("command").value === ""`)
+	b.idle()
+
+	b.click("#btn-undo")
+	b.wait("in the past", `!document.getElementById("past-note").hidden`)
+	if got := b.evalString(`document.getElementById("past-note").textContent`); !strings.Contains(got, "new branch") {
+		t.Errorf("past note %q", got)
+	}
+
+	b.click("#btn-link")
+	b.wait("link box", `document.querySelector(".link-box") !== null`)
+	if hit := b.eval(`(() => { const a = document.querySelector(".link-box").getBoundingClientRect(), b = document.getElementById("timeline").getBoundingClientRect(); return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; })()`); hit == true {
+		t.Error("the Copy-link box covers the timeline")
+	}
+
+	// Many steps: the space-time diagram scrolls, its lane labels stay.
+	for i := 0; i < 40; i++ {
+		b.eval(`window.paxviz.send("dup #2")`)
+	}
+	b.wait("40 more steps", viewJS+".step >= 41")
+	b.idle()
+	b.eval(`(() => { const w = document.getElementById("lamport-wrap"); w.scrollLeft = w.scrollWidth; w.dispatchEvent(new Event("scroll")); })()`)
+	b.wait("scrolled", `document.getElementById("lamport-wrap").scrollLeft > 100`)
+	if got := b.eval(`(() => { const w = document.getElementById("lamport-wrap").getBoundingClientRect(), l = document.querySelector("#lamport .lane-label").getBoundingClientRect(); return l.left >= w.left - 1 && l.right <= w.left + 60; })()`); got != true {
+		t.Error("the lane labels scroll out of the space-time diagram")
+	}
+	b.shotAt("details")
+}
