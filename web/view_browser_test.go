@@ -396,6 +396,21 @@ func TestBrowserViewSequence(t *testing.T) {
 	}
 	b.sendCmd("heal")
 	b.idle()
+
+	// Forward along the branch (here three steps at once, as the timeline
+	// or End does) plays its events too, rebuilt from the event log.
+	end := b.step()
+	b.sendCmd(fmt.Sprintf("goto %d", end-3))
+	b.idle()
+	b.wait("log lines", fmt.Sprintf(`document.querySelector('#log-list li[data-step="%d"] code').textContent !== "…"`, end))
+	b.eval(`window.captions = new Set(); window.sampler = setInterval(() => window.captions.add(document.getElementById("caption").textContent), 15)`)
+	b.sendCmd(fmt.Sprintf("goto %d", end))
+	b.wait("forward plays", `[...window.captions].some(c => c.includes("(event 2 of 3)"))`)
+	b.idle()
+	b.eval(`clearInterval(window.sampler)`)
+	if got := int(b.eval(`document.querySelectorAll("#diagram .chip[data-msg]").length`).(float64)); got != int(b.eval(viewJS+".state.inflight.length").(float64)) {
+		t.Errorf("after forward: %d chips", got)
+	}
 	b.sendCmd("timeout p1")
 	b.idle()
 
