@@ -129,6 +129,7 @@ export class Diagram {
   layout(nodes) {
     const w = Math.max(200, this.root.clientWidth || 800);
     this.lastW = this.root.clientWidth;
+    this.root.dataset.w = String(this.lastW); // the width the layout is for
     const M = 6;
     const sizes = new Map(nodes.map((nd) => { const c = this.cards.get(nd.name); return [nd.name, { w: c.offsetWidth || 200, h: c.offsetHeight || 120 }]; }));
     const cardW = Math.max(...[...sizes.values()].map((s) => s.w), 100);

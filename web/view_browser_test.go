@@ -33,7 +33,8 @@ func (b *browser) openScript(script, query string) {
 // idle waits until no event sequence is playing.
 func (b *browser) idle() {
 	b.t.Helper()
-	b.wait("sequence ends", `document.body.dataset.sequence !== "playing"`)
+	b.wait("sequence ends and the layout fits the width", `document.body.dataset.sequence !== "playing" && (!document.getElementById("diagram") || document.getElementById("diagram").dataset.w === String(document.getElementById("diagram").clientWidth))`)
+	b.do("two frames", chromedp.Poll[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))`))
 }
 
 // sendCmd sends a script line over the page's socket and waits for the
@@ -192,6 +193,25 @@ func TestBrowserViewProjectorLesson(t *testing.T) {
 	}
 	b.key("R") // reset the step, by keyboard
 	b.wait("reset", viewJS+".lesson.met === false && "+viewJS+".lesson.solved === false")
+}
+
+// TestBrowserViewLaptop: in a lesson on a laptop screen the step's text,
+// every node and the in-flight list are visible together.
+func TestBrowserViewLaptop(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	for _, sz := range []struct{ w, h int }{{1366, 768}, {1440, 900}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			b := newBrowser(t, ts.URL, sz.w, sz.h)
+			b.nav("/lessons/02-happy-path?step=4")
+			b.wait("lesson", `document.body.dataset.conn === "connected" && document.querySelectorAll(".node").length > 0 && document.querySelector("#msg-list li.msg") !== null`)
+			b.idle()
+			b.shotAt("lesson")
+			out := b.evalString(`[...document.querySelectorAll("#lesson-step-title, #diagram .node, #msg-list li.msg:first-child")].filter(e => { const r = e.getBoundingClientRect(); return r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth; }).map(e => e.id || e.dataset.node || e.dataset.msg).join(" ")`)
+			if out != "" {
+				t.Errorf("not visible together: %s", out)
+			}
+		})
+	}
 }
 
 // TestBrowserViewPhone: at 390×844 neither the sandbox nor a lesson
