@@ -152,6 +152,7 @@ func TestBrowserViewProjector(t *testing.T) {
 				if sz.w == 1920 {
 					for _, sel := range []string{"#diagram", "#caption"} {
 						got := b.evalString(minFontJS + `("` + sel + `")`)
+						t.Logf("smallest text in %s: %s px", sel, got)
 						if fontPx(t, got) < 24 {
 							t.Errorf("smallest text in %s: %s px, want >= 24", sel, got)
 						}
@@ -179,7 +180,9 @@ func TestBrowserViewProjectorLesson(t *testing.T) {
 	b.wait("solved", viewJS+".lesson.met === true")
 	b.idle()
 	b.shotAt("lesson")
-	if got := b.evalString(minFontJS + `("#diagram")`); fontPx(t, got) < 24 {
+	got := b.evalString(minFontJS + `("#diagram")`)
+	t.Logf("smallest text in the projected lesson's cluster: %s px", got)
+	if fontPx(t, got) < 24 {
 		t.Errorf("smallest text in the cluster: %s px, want >= 24", got)
 	}
 	if off := b.evalString(offscreenJS); off != "" {
@@ -253,6 +256,7 @@ func TestBrowserViewChipsNoOverlap(t *testing.T) {
 			b := newBrowser(t, ts.URL, sz.w, sz.h)
 			b.openScript(script, "")
 			n := int(b.eval(viewJS + ".state.inflight.length").(float64))
+			t.Logf("%d messages in flight, %d chips", n, int(b.eval(`document.querySelectorAll("#diagram .chip").length`).(float64)))
 			if n < 15 {
 				t.Fatalf("only %d messages in flight", n)
 			}
