@@ -200,6 +200,7 @@ func init() {
 		"keys.skip":          {"skip the animation to its end", "跳过动画，直接看结果"},
 		"ui.propose_pattern": {"Letters, digits and _ : . - only, no spaces (at most 64)", "只能用字母、数字和 _ : . -，不能有空格（最多 64 个）"},
 		"ui.past_branch":     {"You are looking at step {step} of {end}. Acting now keeps steps 1–{step} and starts a new branch from here; the old steps stay in the branch list.", "你正在查看第 {step} 步（共 {end} 步）。现在操作会保留第 1–{step} 步，并从这里开始一个新分支；原来的步骤保留在分支列表中。"},
+		"ui.skip_content":    {"Skip to the content", "跳到正文"},
 		"keys.lesson_hint":   {"lesson: show the hint", "课程：显示提示"},
 		"keys.lesson_solve":  {"lesson: “Show me” (the lesson reaches the goal)", "课程：“演示给我看”（由课程完成目标）"},
 		"keys.lesson_reset":  {"lesson: reset this step", "课程：重置本步"},
