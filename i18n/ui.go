@@ -190,3 +190,29 @@ func init() {
 		"keys.escape":      {"close menus and dialogs", "关闭菜单和对话框"},
 	})
 }
+
+// The cluster view: captions, the animation's Skip, the legend.
+func init() {
+	add(map[string]entry{
+		"ui.skip_anim":       {"Skip to the end »", "跳到结尾 »"},
+		"ui.event_of":        {"(event {i} of {n})", "（第 {i}/{n} 个事件）"},
+		"ui.caption_start":   {"Nothing has happened yet: propose a value on a proposer to start.", "还什么都没有发生：在某个提议者上提出一个值来开始。"},
+		"keys.skip":          {"skip the animation to its end", "跳过动画，直接看结果"},
+		"ui.propose_pattern": {"Letters, digits and _ : . - only, no spaces (at most 64)", "只能用字母、数字和 _ : . -，不能有空格（最多 64 个）"},
+		"ui.past_branch":     {"You are looking at step {step} of {end}. Acting now keeps steps 1–{step} and starts a new branch from here; the old steps stay in the branch list.", "你正在查看第 {step} 步（共 {end} 步）。现在操作会保留第 1–{step} 步，并从这里开始一个新分支；原来的步骤保留在分支列表中。"},
+		"ui.skip_content":    {"Skip to the content", "跳到正文"},
+		"keys.lesson_hint":   {"lesson: show the hint", "课程：显示提示"},
+		"keys.lesson_solve":  {"lesson: “Show me” (the lesson reaches the goal)", "课程：“演示给我看”（由课程完成目标）"},
+		"keys.lesson_reset":  {"lesson: reset this step", "课程：重置本步"},
+		"legend.title":       {"Legend", "图例"},
+		"legend.types":       {"Message kinds (the same names as in the list):", "消息类型（与列表中的名称相同）："},
+		"legend.direction":   {"a message on its wire; the arrow shows where it travels (the wire's head is at the receiver)", "线上的消息；箭头表示它前进的方向（线的箭头指向接收者）"},
+		"legend.dropped":     {"dropped by the network: it falls and disappears", "被网络丢弃：它落下并消失"},
+		"legend.dup":         {"a duplicate: a copy splits off the original", "复制：副本从原消息中分出"},
+		"legend.cut":         {"lost at the partition: it stops at the cut", "在网络分区处丢失：它停在断开处"},
+		"legend.lost":        {"lost because the network is full", "因网络已满而丢失"},
+		"legend.down":        {"a node that is down (crashed)", "已宕机的节点"},
+		"legend.changed":     {"a field the last event changed", "最近一个事件改变的字段"},
+		"legend.godseye":     {"“Chosen (god's-eye view)” shows what is true of the whole system; no single node can see it.", "“已选定（上帝视角）”显示整个系统的真实情况；没有哪个节点能看到它。"},
+	})
+}

@@ -1,7 +1,8 @@
 // The sandbox (and lesson) page: draws every state the session sends over
 // the websocket and sends clicks and keys back as script lines.
 import { t, el, lang, commonKeys, isTyping, toggleHelp } from "./common.js";
-import { Diagram, Lamport } from "./diagram.js";
+import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
+import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
 
 const $ = (id) => document.getElementById(id);
@@ -48,9 +49,13 @@ export function send(cmd) {
 }
 
 let errTimer = null;
+let pendingCmd = null; // the command box's line, until the server answers
 function showError(msg, cmd) {
   const e = $("error");
-  e.textContent = cmd ? `${cmd}: ${msg}` : msg;
+  // The server's message usually names its command already ("crash: …").
+  const verb = cmd ? cmd.trim().split(/\s+/)[0] : "";
+  e.textContent = cmd && !msg.startsWith(verb + ":") && !msg.startsWith(verb + " ") ? `${cmd}: ${msg}` : msg;
+  if (cmd && cmd === pendingCmd) pendingCmd = null; // keep the input to fix it
   e.classList.add("show");
   clearTimeout(errTimer);
   errTimer = setTimeout(() => e.classList.remove("show"), 6000);
@@ -63,7 +68,146 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
   select: (id, focus) => select(id, focus),
   selected: () => selected,
   chipMenu: (m, chip) => chipMenu(m, chip),
+  busy: () => player.playing,
 });
+
+// The player paces multi-event actions; at the end of each it draws the
+// final state and marks what changed.
+const player = new Player(diagram, {
+  caption: (v, i) => caption(v, i),
+  finish: (v, prev) => finishDraw(v, prev),
+  speed: () => animMillis(),
+});
+
+// animMillis is how long one event's motion takes, from the speed slider
+// (the same scale as Play).
+function animMillis() {
+  const x = Number($("speed").value);
+  const ms = 2000 * Math.pow(50 / 2000, x / 100);
+  return Math.round(Math.min(1400, Math.max(180, ms * 1.6)));
+}
+
+let highlightedSeq = -1;
+function finishDraw(v, prev) {
+  diagram.drawCards(v.state.nodes, v);
+  diagram.drawMessages(v.state.inflight, { instant: true });
+  if (v.last.length) caption(v, v.last.length - 1); else caption(v, -1);
+  if (prev && v.last.length && highlightedSeq !== v.seq) {
+    highlightedSeq = v.seq;
+    markChanges(v, prev);
+  }
+  renderLegend(v);
+  $("btn-skip").hidden = true;
+}
+
+// forwardEvents rebuilds, from the event log, the events of a move forward
+// along the same branch (Forward, the timeline, End), so that they play
+// like any other sequence; null when it cannot (another branch, a lesson
+// step, lines not loaded yet, or a jump of more than 30 steps).
+function forwardEvents(v, prev) {
+  if (!prev || v.last.length || v.step <= prev.step || v.step - prev.step > 30) return null;
+  if (v.session !== prev.session || v.branch !== prev.branch || v.end !== prev.end || log.branch !== v.branch) return null;
+  if (v.lesson && (!prev.lesson || prev.lesson.step !== v.lesson.step)) return null;
+  const lines = [];
+  for (let s = prev.step + 1; s <= v.step; s++) {
+    const l = log.lines.get(s);
+    if (!l) return null;
+    lines.push(l);
+  }
+  const known = new Map();
+  for (const m of [...prev.state.inflight, ...v.state.inflight]) known.set(m.id, m);
+  for (const l of lines) if (l.id && l.m && !known.has(l.id)) known.set(l.id, parseMsg(l.id, l.m));
+  const msgOf = (id, from, to) => known.get(id) || { id, from, to, type: "", ballot: "#" + id, text: "" };
+  return lines.map((l) => ({
+    step: l.s, act: l.a, kind: l.k, node: l.n, notes: l.notes || [], removed: [],
+    msg: l.id ? msgOf(l.id, l.f, l.n) : null,
+    sent: (l.sent || []).map(([id, from, to, fate]) => ({ msg: msgOf(id, from, to), fate })),
+  }));
+}
+
+// parseMsg reads a message's printed form ("prepare p1->a1 b=1.1 v=X").
+function parseMsg(id, text) {
+  const [type, pair, ...rest] = text.split(" ");
+  const [from, to] = (pair || "").split("->");
+  const m = { id, type, from, to, text, ballot: "" };
+  for (const f of rest) {
+    if (f.startsWith("b=")) m.ballot = f.slice(2);
+    else if (f.startsWith("v=")) m.value = f.slice(2);
+  }
+  return m;
+}
+
+// markChanges highlights, on each node, the fields whose value differs
+// from the previous state.
+function markChanges(v, prev) {
+  for (const nd of v.state.nodes) {
+    const before = prev.state.nodes.find((n) => n.name === nd.name);
+    if (!before) continue;
+    const was = new Map(nodeFields(before, prev).map((f) => [f.key, f.value]));
+    const card = document.querySelector(`.node[data-node="${nd.name}"]`);
+    if (!card) continue;
+    let any = false;
+    for (const f of nodeFields(nd, v)) {
+      if (was.get(f.key) === f.value) continue;
+      any = true;
+      for (const e of card.querySelectorAll(`[data-field="${f.key}"]`)) e.classList.add("changed");
+    }
+    if (before.up !== nd.up) { any = true; card.querySelector(".status")?.classList.add("changed"); }
+    if (any) card.classList.add("touched");
+  }
+}
+
+// caption says in words what event i of view v did (i < 0: where we are).
+function caption(v, i) {
+  const box = $("caption");
+  box.replaceChildren();
+  if (i < 0) {
+    const l = log.lines.get(v.step);
+    if (!v.step) { box.append(el("span", { class: "cap-text" }, t("ui.caption_start"))); return; }
+    box.append(el("span", { class: "cap-step" }, t("ui.step_n", { n: v.step }) + " "),
+      el("span", { class: "cap-text" }, l ? narration(l.notes || [], l.sent || [], l.a) : ""));
+    return;
+  }
+  const ev = v.last[i];
+  const n = v.last.length;
+  box.append(el("span", { class: "cap-step" }, t("ui.step_n", { n: ev.step }) + (n > 1 ? " " + t("ui.event_of", { i: i + 1, n }) : "") + " "),
+    el("span", { class: "cap-text" }, narration(ev.notes, ev.sent.map((s) => [s.msg.id, s.msg.from, s.msg.to, s.fate]), ev.act)));
+  if (player.playing) $("btn-skip").hidden = false;
+}
+
+function narration(notes, sent, act) {
+  const parts = notes.map(noteText);
+  for (const x of sent) if (x[3] === "blocked" || x[3] === "lost") parts.push(t("ui.fate_" + x[3], { id: x[0], from: x[1], to: x[2] }));
+  return parts.length ? parts.join(" · ") : act;
+}
+
+// renderLegend explains colours, chips and the god's-eye panel; it names
+// every message type seen so far (generic over protocols).
+const seenTypes = new Set();
+function renderLegend(v) {
+  const before = seenTypes.size;
+  for (const m of v.state.inflight) seenTypes.add(m.type);
+  for (const ev of v.last) { if (ev.msg) seenTypes.add(ev.msg.type); for (const s of ev.sent) seenTypes.add(s.msg.type); }
+  const box = $("legend-body");
+  if (box.childElementCount && before === seenTypes.size) return;
+  box.replaceChildren();
+  const types = el("ul", { class: "legend-types" });
+  for (const ty of seenTypes) types.append(el("li", {}, el("span", { class: "chip sample t-" + ty }, msgName(ty) + " →")));
+  if (seenTypes.size) box.append(el("p", {}, t("legend.types")), types);
+  const item = (mark, cls, key) => el("li", {}, el("span", { class: "chip sample " + cls }, mark), " ", t(key));
+  box.append(el("ul", { class: "legend-fates" },
+    item("→", "", "legend.direction"),
+    item("✗", "dropped", "legend.dropped"),
+    item("×2", "dup-new", "legend.dup"),
+    item("✂", "cut", "legend.cut"),
+    item("∅", "lost", "legend.lost")));
+  const roles = el("ul", { class: "legend-roles" });
+  const roleNames = [...new Set(v.state.nodes.map((n) => n.role))];
+  for (const r of roleNames) roles.append(el("li", {}, el("span", { class: "swatch role-" + r }), " " + t("role." + r)));
+  roles.append(el("li", {}, el("span", { class: "swatch down" }), " " + t("legend.down")));
+  roles.append(el("li", {}, el("span", { class: "swatch changed" }), " " + t("legend.changed")));
+  box.append(roles, el("p", {}, t("legend.godseye")));
+}
 
 // chipMenu opens Deliver / Drop / Duplicate beside a message chip in the
 // diagram (click, touch or keyboard; Escape closes it).
@@ -72,7 +216,7 @@ function chipMenu(m, chip) {
   select(m.id, false);
   const act = (verb) => { closeChipMenu(); send(`${verb} #${m.id}`); };
   const menu = el("div", { class: "chip-menu", role: "menu", "aria-label": `#${m.id} ${m.text}`, id: "chip-menu" },
-    el("div", { class: "chip-menu-title" }, `#${m.id} ${m.text}`),
+    el("div", { class: "chip-menu-title" }, `#${m.id} ${msgLabel(m)} · ${m.from}→${m.to}`),
     el("button", { type: "button", role: "menuitem", class: "deliver", onclick: () => act("deliver") }, t("ui.deliver")),
     el("button", { type: "button", role: "menuitem", class: "drop", onclick: () => act("drop") }, t("ui.drop")),
     el("button", { type: "button", role: "menuitem", class: "dup", onclick: () => act("dup") }, t("ui.dup")),
@@ -87,6 +231,11 @@ const lamport = new Lamport($("lamport"), (s) => send("goto " + s));
 
 function onView(v) {
   if (v.seq <= (view.seq || 0) && prevView) return; // stale
+  // A new state: an earlier error no longer applies, and a command typed
+  // in the box has worked, so the box is cleared.
+  $("error").classList.remove("show");
+  if (pendingCmd !== null && $("command").value.trim() === pendingCmd) $("command").value = "";
+  pendingCmd = null;
   prevView = view;
   view = v;
   render(true);
@@ -101,7 +250,8 @@ function render(animate) {
   $("cluster-line").replaceChildren(v.state.cluster, v.state.bugs.length ? el("span", { class: "bugs-on" }, " " + t("ui.bugs_on", { bugs: v.state.bugs.join(", ") })) : "");
   document.body.classList.toggle("violated", v.state.violations.length > 0);
   if (selected !== null && !v.state.inflight.some((m) => m.id === selected)) selected = null;
-  diagram.draw(v, prevView, animate && v.last.length > 0);
+  const fwd = animate ? forwardEvents(v, prevView) : null;
+  player.show(fwd ? { ...v, last: fwd } : v, prevView, animate);
   renderChosen(v);
   renderInvariants(v);
   renderInflight(v);
@@ -132,26 +282,7 @@ function nodeCard(nd, v) {
     el("span", { class: "status" }, nd.up ? t("ui.up") : t("ui.down")));
   card.append(head);
   const rows = el("dl", {});
-  const row = (k, val, cls) => { rows.append(el("dt", {}, k), el("dd", { class: cls || "" }, val)); };
-  if (nd.proposer) {
-    const p = nd.proposer;
-    row(t("ui.phase"), t("phase." + p.phase) + (p.ballot ? " · " + p.ballot : ""), "phase-" + p.phase);
-    if (p.own) row(t("ui.own_value"), p.own);
-    if (p.phase === "preparing") row(t("ui.promises"), `${p.count}/${p.quorum}` + (p.promises.length ? " (" + p.promises.join(", ") + ")" : ""));
-    if (p.proposed && p.phase !== "preparing" && p.phase !== "done") row(t("ui.proposes"), p.adopted_from ? t("ui.adopted", { v: p.proposed, b: p.adopted_from }) : t("ui.own", { v: p.proposed }));
-    if (nd.timer >= 0) row(t("ui.timer"), t("ui.timer_at", { d: nd.timer, now: v.now }));
-    if (p.round_used && p.phase === "idle") row(t("ui.round_used"), String(p.round_used));
-  }
-  if (nd.acceptor) {
-    const a = nd.acceptor;
-    row(t("ui.promised"), a.promised || t("ui.nothing"));
-    row(t("ui.accepted"), a.accepted_ballot ? `(${a.accepted_ballot}, ${a.accepted_value})` : t("ui.nothing"));
-  }
-  if (nd.learner) {
-    const l = nd.learner;
-    row(t("ui.learned"), l.learned ? `${l.learned} (${l.learned_ballot})` : t("ui.not_learned"), l.learned ? "learned" : "");
-    if (!l.learned && l.heard.length) row(t("ui.heard"), l.heard.map((h) => `${h.from}:(${h.ballot},${h.value})`).join(" "));
-  }
+  for (const f of nodeFields(nd, v)) rows.append(el("dt", { dataset: { field: f.key } }, f.label), el("dd", { class: f.cls || "", dataset: { field: f.key } }, f.value));
   card.append(rows);
   const ctls = el("div", { class: "ctls" });
   if (nd.up) {
@@ -167,10 +298,37 @@ function nodeCard(nd, v) {
   return card;
 }
 
+// nodeFields lists the rows of a node's card: key (stable, for marking
+// what changed), label, value and class.
+function nodeFields(nd, v) {
+  const out = [];
+  const row = (key, label, value, cls) => out.push({ key, label, value, cls });
+  if (nd.proposer) {
+    const p = nd.proposer;
+    row("phase", t("ui.phase"), t("phase." + p.phase) + (p.ballot ? " · " + p.ballot : ""), "phase-" + p.phase);
+    if (p.own) row("own", t("ui.own_value"), p.own);
+    if (p.phase === "preparing") row("promises", t("ui.promises"), `${p.count}/${p.quorum}` + (p.promises.length ? " (" + p.promises.join(", ") + ")" : ""));
+    if (p.proposed && p.phase !== "preparing" && p.phase !== "done") row("proposes", t("ui.proposes"), p.adopted_from ? t("ui.adopted", { v: p.proposed, b: p.adopted_from }) : t("ui.own", { v: p.proposed }));
+    if (nd.timer >= 0) row("timer", t("ui.timer"), t("ui.timer_at", { d: nd.timer, now: v.now }));
+    if (p.round_used && p.phase === "idle") row("round_used", t("ui.round_used"), String(p.round_used));
+  }
+  if (nd.acceptor) {
+    const a = nd.acceptor;
+    row("promised", t("ui.promised"), a.promised || t("ui.nothing"));
+    row("accepted", t("ui.accepted"), a.accepted_ballot ? `(${a.accepted_ballot}, ${a.accepted_value})` : t("ui.nothing"));
+  }
+  if (nd.learner) {
+    const l = nd.learner;
+    row("learned", t("ui.learned"), l.learned ? `${l.learned} (${l.learned_ballot})` : t("ui.not_learned"), l.learned ? "learned" : "");
+    if (!l.learned && l.heard.length) row("heard", t("ui.heard"), l.heard.map((h) => `${h.from}:(${h.ballot},${h.value})`).join(" "));
+  }
+  return out;
+}
+
 const VALUES = ["X", "Y", "Z", "W", "V", "U", "T", "S", "R"];
 function openPropose(card, nd) {
   const idx = Math.max(0, parseInt(nd.name.slice(1), 10) - 1);
-  const input = el("input", { type: "text", value: VALUES[idx % VALUES.length], size: "6", "aria-label": t("ui.propose_value"), pattern: "[A-Za-z0-9_:.-]{1,64}" });
+  const input = el("input", { type: "text", value: VALUES[idx % VALUES.length], size: "6", "aria-label": t("ui.propose_value"), pattern: "[A-Za-z0-9_:.\\-]{1,64}", title: t("ui.propose_pattern"), required: true });
   const form = el("form", { class: "propose-form", onsubmit: (e) => { e.preventDefault(); send(`propose ${nd.name} ${input.value.trim()}`); } },
     input, el("button", { type: "submit" }, t("ui.ok")), el("button", { type: "button", onclick: () => form.remove() }, t("ui.cancel")));
   card.querySelector(".ctls").replaceWith(form);
@@ -220,20 +378,38 @@ function renderInflight(v) {
   list.replaceChildren();
   $("inflight-count").textContent = `(${v.state.inflight.length})`;
   if (!v.state.inflight.length) list.append(el("li", { class: "empty" }, t("ui.none_inflight")));
+  const act = (verb, m) => { keepFocusAt(m.id); send(`${verb} #${m.id}`); };
   for (const m of v.state.inflight) {
     const li = el("li", {
       class: "msg t-" + m.type + (m.id === selected ? " selected" : ""), tabindex: "0", dataset: { msg: m.id },
       "aria-label": `#${m.id} ${m.text}`, onfocus: () => select(m.id, false), onclick: (e) => { if (e.target === li) select(m.id, false); },
     },
     el("span", { class: "msg-id" }, "#" + m.id),
-    el("span", { class: "msg-type" }, t("msg." + m.type)),
+    el("span", { class: "msg-type" }, msgName(m.type)),
     el("span", { class: "msg-text" }, m.text.replace(/^\S+ /, "")),
     el("span", { class: "msg-btns" },
-      el("button", { type: "button", class: "deliver", onclick: () => send("deliver #" + m.id), "aria-label": t("ui.deliver") + " #" + m.id }, t("ui.deliver")),
-      el("button", { type: "button", class: "drop", onclick: () => send("drop #" + m.id), "aria-label": t("ui.drop") + " #" + m.id }, t("ui.drop")),
-      el("button", { type: "button", class: "dup", onclick: () => send("dup #" + m.id), "aria-label": t("ui.dup") + " #" + m.id }, t("ui.dup"))));
+      el("button", { type: "button", class: "deliver", onclick: () => act("deliver", m), "aria-label": t("ui.deliver") + " #" + m.id }, t("ui.deliver")),
+      el("button", { type: "button", class: "drop", onclick: () => act("drop", m), "aria-label": t("ui.drop") + " #" + m.id }, t("ui.drop")),
+      el("button", { type: "button", class: "dup", onclick: () => act("dup", m), "aria-label": t("ui.dup") + " #" + m.id }, t("ui.dup"))));
     list.append(li);
   }
+  if (focusIndex !== null) {
+    const items = list.querySelectorAll("li.msg");
+    const li = items[Math.min(focusIndex, items.length - 1)];
+    focusIndex = null;
+    if (li) { select(Number(li.dataset.msg), false); li.focus({ preventScroll: true }); }
+  }
+}
+
+// keepFocusAt remembers where message id is in the list when it is acted
+// on by keyboard (or from the list), so that focus moves to the message
+// that takes its place: the next one.
+let focusIndex = null;
+function keepFocusAt(id) {
+  const inList = document.activeElement && document.activeElement.closest && document.activeElement.closest("#msg-list");
+  if (!inList && document.activeElement !== document.body) return;
+  const i = view.state.inflight.findIndex((m) => m.id === id);
+  if (i >= 0) focusIndex = i;
 }
 
 function select(id, focus) {
@@ -258,6 +434,10 @@ function renderControls(v) {
   $("btn-replay").textContent = v.replaying ? t("ui.pause") : t("ui.replay");
   document.body.classList.toggle("playing", running);
   document.body.classList.toggle("past", v.step < v.end);
+  // Say before acting that acting in the past starts a new branch.
+  const note = $("past-note");
+  note.hidden = !(v.step < v.end) || v.replaying || !!v.gallery;
+  note.textContent = note.hidden ? "" : t("ui.past_branch", { step: v.step, end: v.end });
 }
 
 function renderBranches(v) {
@@ -384,6 +564,7 @@ function onLog(f) {
   if (f.branch !== view.branch) { requestLog(view); return; }
   for (const l of f.lines) { l.kind = l.k; log.lines.set(l.s, l); }
   drawLog(view);
+  if (!view.last.length && !player.playing) caption(view, -1);
   requestLog(view);
 }
 
@@ -391,6 +572,7 @@ function noteText(n) { return t(n.key, n.args); }
 
 function drawLog(v) {
   const ol = $("log-list");
+  const focusedStep = document.activeElement && document.activeElement.closest && document.activeElement.closest("#log-list") ? document.activeElement.closest("li")?.dataset.step : null;
   ol.replaceChildren();
   const lo = Math.max(1, v.step - 150), hi = Math.min(v.end, v.step + 60);
   if (lo > 1) ol.append(el("li", { class: "more" }, t("ui.log_earlier", { n: lo - 1 })));
@@ -407,8 +589,33 @@ function drawLog(v) {
   if (!v.end) ol.append(el("li", { class: "empty" }, t("ui.log_empty")));
   const cur = ol.querySelector("li.cur");
   if (cur) ol.scrollTop = cur.offsetTop - ol.clientHeight / 2;
+  // The log is one tab stop (the current line); arrow keys move inside.
+  const lines = [...ol.querySelectorAll("button.log-line")];
+  for (const b of lines) b.tabIndex = -1;
+  const stop = (focusedStep && ol.querySelector(`li[data-step="${focusedStep}"] button`)) || cur?.querySelector("button") || lines[lines.length - 1];
+  if (stop) {
+    stop.tabIndex = 0;
+    if (focusedStep) stop.focus({ preventScroll: true });
+  }
   lamport.draw(v.state.nodes, [...log.lines.entries()].sort((a, b) => a[0] - b[0]), v.step, v.end);
 }
+
+$("log-list").addEventListener("keydown", (e) => {
+  const lines = [...$("log-list").querySelectorAll("button.log-line")];
+  const i = lines.indexOf(document.activeElement);
+  if (i < 0) return;
+  let j = -1;
+  if (e.key === "ArrowDown") j = Math.min(lines.length - 1, i + 1);
+  else if (e.key === "ArrowUp") j = Math.max(0, i - 1);
+  else if (e.key === "Home") j = 0;
+  else if (e.key === "End") j = lines.length - 1;
+  if (j < 0) return;
+  e.preventDefault();
+  e.stopPropagation();
+  lines[i].tabIndex = -1;
+  lines[j].tabIndex = 0;
+  lines[j].focus();
+});
 
 // ---- live region -------------------------------------------------------------
 
@@ -436,6 +643,7 @@ function step() {
 }
 
 $("btn-step").addEventListener("click", step);
+$("btn-skip").addEventListener("click", () => player.skip());
 $("btn-play").addEventListener("click", togglePlay);
 $("btn-undo").addEventListener("click", () => send("undo"));
 $("btn-redo").addEventListener("click", () => send("redo"));
@@ -453,7 +661,7 @@ $("command-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const input = $("command");
   const line = input.value.trim();
-  if (line && send(line)) input.value = "";
+  if (line && send(line)) pendingCmd = line;
 });
 
 $("btn-link").addEventListener("click", async () => {
@@ -493,6 +701,7 @@ function moveSelection(delta) {
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape") {
+    player.skip();
     closeChipMenu();
     if (partitionDraft) { partitionDraft = null; renderPartitionBar(view); }
     document.querySelector(".link-box")?.remove();
@@ -514,10 +723,11 @@ document.addEventListener("keydown", (e) => {
     case "End": send("goto " + view.end); break;
     case "j": case "ArrowDown": moveSelection(1); break;
     case "k": case "ArrowUp": moveSelection(-1); break;
-    case "d": case "Enter": if (selected !== null) send("deliver #" + selected); else handled = false; break;
-    case "x": if (selected !== null) send("drop #" + selected); break;
-    case "c": if (selected !== null) send("dup #" + selected); break;
-    case ":": $("command").focus(); break;
+    case "d": case "Enter": if (selected !== null) { keepFocusAt(selected); send("deliver #" + selected); } else handled = false; break;
+    case "x": if (selected !== null) { keepFocusAt(selected); send("drop #" + selected); } break;
+    case "c": if (selected !== null) { keepFocusAt(selected); send("dup #" + selected); } break;
+    case "s": if (player.playing) player.skip(); else handled = false; break;
+    case ":": if (document.body.classList.contains("big")) handled = false; else $("command").focus(); break;
     default:
       if (/^[1-9]$/.test(e.key)) {
         const card = document.querySelectorAll(".node")[Number(e.key) - 1];
@@ -536,4 +746,4 @@ if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, cu
 window.paxvizFirstDraw = performance.now();
 if (location.hash === "#replay" && view.step < view.end) whenConnected(() => send("replay ms=900"));
 connect();
-window.paxviz = { send, currentView, onEachView };
+window.paxviz = { send, currentView, onEachView, sequencePlaying: () => player.playing };

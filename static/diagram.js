@@ -1,78 +1,91 @@
 // The cluster diagram: node cards placed in columns (proposers, acceptors,
-// learners) or on a ring (servers), wires for in-flight messages, message
-// chips that select a message, and delivery animation.
+// learners) or on a ring (servers), one wire per directed pair that has
+// messages in flight, and a chip per message sitting on its wire. Chips are
+// placed so that they never overlap one another or a card. Messages are
+// objects that travel: the player (player.js) asks the diagram to move a
+// chip from its sender to its wire, from its wire to its receiver, or to
+// lose it (drop, partition, full network) — each loss looks different.
+// Everything is generic over message types: a type's colour comes from CSS
+// (.t-<type>), its name from the translation table (msg.<type>).
 import { t, el } from "./common.js";
 
-const TYPE_ABBR = { prepare: "1a", promise: "1b", accept: "2a", accepted: "2b", nack: "nack" };
+// msgName is the name of a message type, the same on chips and in the list.
+export function msgName(type) {
+  const k = "msg." + type;
+  const s = t(k);
+  return s === k ? type : s;
+}
+
+// msgLabel is a chip's text: the type's name, its ballot and value.
+export function msgLabel(m) {
+  let s = msgName(m.type);
+  if (m.ballot) s += " " + m.ballot;
+  if (m.value) s += " " + m.value;
+  else if (m.vote_value) s += " ←" + m.vote_value;
+  return s;
+}
+
+const ARROWS = ["→", "↘", "↓", "↙", "←", "↖", "↑", "↗"];
+// arrowFor is the arrow glyph closest to the direction (dx, dy) (y down).
+function arrowFor(dx, dy) {
+  const a = Math.atan2(dy, dx); // -pi..pi, 0 = right, pi/2 = down
+  return ARROWS[((Math.round(a / (Math.PI / 4)) % 8) + 8) % 8];
+}
+
+const SVGNS = "http://www.w3.org/2000/svg";
+function svg(tag, attrs) {
+  const e = document.createElementNS(SVGNS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+// clip returns where the segment from the centre of rect r towards p
+// leaves r.
+function clipToRect(c, p, r, pad) {
+  const dx = p.x - c.x, dy = p.y - c.y;
+  const hw = r.w / 2 + pad, hh = r.h / 2 + pad;
+  const s = Math.min(dx ? hw / Math.abs(dx) : Infinity, dy ? hh / Math.abs(dy) : Infinity, 1);
+  return { x: c.x + dx * s, y: c.y + dy * s };
+}
+
+const reduced = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+// MAX_PER_WIRE chips are drawn on one wire; the rest are one "+k" chip.
+const MAX_PER_WIRE = 3;
 
 export class Diagram {
-  constructor(root, svg, nodesEl, hooks) {
+  constructor(root, svgEl, nodesEl, hooks) {
     this.root = root;
-    this.svg = svg;
+    this.svg = svgEl;
     this.nodesEl = nodesEl;
-    this.hooks = hooks; // {select(id), nodeCard(node, view) -> Element}
-    this.pos = new Map(); // node name -> {x, y}
+    this.hooks = hooks; // {nodeCard(node, view), select(id, focus), selected(), chipMenu(m, chip)}
+    this.pos = new Map(); // node name -> {x, y} (card centre)
+    this.rects = new Map(); // node name -> {x, y, w, h}
     this.cards = new Map();
-    this.chips = new Map(); // msg id -> element
-    this.layoutKey = "";
-    new ResizeObserver(() => this.view && this.draw(this.view, null, false)).observe(root);
+    this.chips = new Map(); // msg id -> {el, x, y, m}
+    this.wireGeo = new Map(); // "from>to" -> {a, b} clipped wire ends
+    this.ghosts = [];
+    this.anims = new Set();
+    this.view = null;
+    this.inflight = [];
+    this.nodes = [];
+    this.h = 0;
+    this.lastW = 0;
+    new ResizeObserver(() => {
+      const w = root.clientWidth;
+      if (this.nodes.length && w !== this.lastW && !this.hooks.busy()) this.relayout();
+    }).observe(root);
   }
 
-  layout(nodes) {
-    const w = this.root.clientWidth || 800;
-    const cardH = Math.max(...[...this.cards.values()].map((c) => c.offsetHeight || 120), 120);
-    const servers = nodes.length && nodes[0].role === "server";
-    const pos = new Map();
-    let h;
-    if (servers) {
-      const n = nodes.length;
-      const r = Math.max(160, Math.min(w / 2 - 120, 90 * n));
-      h = 2 * r + cardH + 40;
-      nodes.forEach((nd, i) => {
-        const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
-        pos.set(nd.name, { x: w / 2 + r * Math.cos(a) * (w > 700 ? 1.25 : 1), y: h / 2 + r * Math.sin(a) * 0.85 });
-      });
-    } else {
-      const cols = { proposer: [], acceptor: [], learner: [] };
-      for (const nd of nodes) cols[nd.role].push(nd);
-      const cardW = Math.max(...[...this.cards.values()].map((c) => c.offsetWidth || 200), 160);
-      const gap = cardH + 28;
-      const place = (list, xf, top, count) => {
-        const off = top + (count * gap - list.length * gap) / 2;
-        list.forEach((nd, i) => pos.set(nd.name, { x: xf * w, y: off + gap * i + gap / 2 }));
-      };
-      if (w >= 3 * cardW + 80 || !cols.learner.length) {
-        // Three columns: proposers → acceptors → learners.
-        const rows = Math.max(cols.proposer.length, cols.acceptor.length, cols.learner.length, 1);
-        h = rows * gap + 20;
-        const half = cardW / 2 / w + 0.01;
-        const xs = cols.learner.length ? [half, 0.5, 1 - half] : [Math.max(half, 0.2), Math.min(1 - half, 0.72)];
-        place(cols.proposer, xs[0], 10, rows);
-        place(cols.acceptor, xs[1], 10, rows);
-        if (cols.learner.length) place(cols.learner, xs[2], 10, rows);
-      } else {
-        // Narrow: proposers above learners on the left, acceptors right.
-        const left = cols.proposer.length + cols.learner.length;
-        const rows = Math.max(left, cols.acceptor.length, 1);
-        h = rows * gap + 20;
-        const half = cardW / 2 / w + 0.01;
-        const off = 10 + (rows - left) * gap / 2;
-        [...cols.proposer, ...cols.learner].forEach((nd, i) => pos.set(nd.name, { x: half * w, y: off + gap * i + gap / 2 }));
-        place(cols.acceptor, Math.max(1 - half, half + cardW / w + 0.05), 10, rows);
-      }
-    }
-    this.root.style.height = h + "px";
-    this.svg.setAttribute("viewBox", `0 0 ${w} ${h}`);
-    this.svg.setAttribute("width", w);
-    this.svg.setAttribute("height", h);
-    this.pos = pos;
-  }
-
-  // draw renders view v; prev is the previous view (for animation).
-  draw(v, prev, animate) {
+  // drawCards rebuilds the node cards for view v (with nodes, which may be
+  // an earlier state's while a sequence plays) and lays them out.
+  drawCards(nodes, v) {
     this.view = v;
-    const nodes = v.state.nodes;
-    // Cards: rebuilt each time (cheap, and keeps them truthful).
+    this.nodes = nodes;
     const focused = document.activeElement && document.activeElement.closest(".node")?.dataset.node;
     const focusedCtl = document.activeElement?.dataset?.ctl;
     this.nodesEl.replaceChildren();
@@ -86,9 +99,9 @@ export class Diagram {
     this.layout(nodes);
     for (const nd of nodes) {
       const card = this.cards.get(nd.name);
-      const p = this.pos.get(nd.name);
-      card.style.left = p.x - card.offsetWidth / 2 + "px";
-      card.style.top = p.y - card.offsetHeight / 2 + "px";
+      const r = this.rects.get(nd.name);
+      card.style.left = r.x + "px";
+      card.style.top = r.y + "px";
       card.style.visibility = "";
     }
     if (focused) {
@@ -96,109 +109,414 @@ export class Diagram {
       const ctl = focusedCtl && card?.querySelector(`[data-ctl="${focusedCtl}"]`);
       (ctl || card)?.focus({ preventScroll: true });
     }
-    this.drawWires(v);
-    if (animate && prev) this.animate(v);
   }
 
-  edgePoint(from, to, frac, side) {
-    const a = this.pos.get(from), b = this.pos.get(to);
-    if (!a || !b) return null;
-    const dx = b.x - a.x, dy = b.y - a.y;
-    const len = Math.hypot(dx, dy) || 1;
-    const nx = -dy / len, ny = dx / len;
-    return { x: a.x + dx * frac + nx * side, y: a.y + dy * frac + ny * side };
+  relayout() {
+    this.drawCards(this.nodes, this.view);
+    this.drawMessages(this.inflight, { instant: true });
   }
 
-  drawWires(v) {
-    const ns = "http://www.w3.org/2000/svg";
-    this.svg.replaceChildren();
-    for (const c of this.chips.values()) c.remove();
-    this.chips.clear();
-    // Group in-flight messages by directed pair.
-    const pairs = new Map();
-    for (const m of v.state.inflight) {
-      const k = m.from + ">" + m.to;
-      if (!pairs.has(k)) pairs.set(k, []);
-      pairs.get(k).push(m);
-    }
-    for (const [k, msgs] of pairs) {
-      const [from, to] = k.split(">");
-      const a = this.edgePoint(from, to, 0, 6), b = this.edgePoint(from, to, 1, 6);
-      if (!a || !b) continue;
-      const line = document.createElementNS(ns, "line");
-      line.setAttribute("x1", a.x); line.setAttribute("y1", a.y);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y);
-      line.setAttribute("class", "wire t-" + msgs[msgs.length - 1].type);
-      line.setAttribute("marker-end", "url(#arrow)");
-      this.svg.append(line);
-      const shown = msgs.slice(0, 4);
-      const frac = (i) => Math.min(0.78, Math.max(0.3, 0.55 + (i - (shown.length - 1) / 2) * 0.1));
-      shown.forEach((m, i) => {
-        const p = this.edgePoint(from, to, frac(i), 14);
-        const chip = el("button", {
-          type: "button", class: "chip t-" + m.type + (this.hooks.selected() === m.id ? " selected" : ""),
-          "aria-label": `#${m.id} ${t("msg." + m.type)} ${m.from}→${m.to} ${m.ballot}${m.value ? " " + m.value : ""}`,
-          title: `#${m.id} ${m.text}`, tabindex: "-1", dataset: { msg: m.id }, "aria-haspopup": "menu",
-          onclick: () => this.hooks.chipMenu(m, chip),
-        }, `${TYPE_ABBR[m.type] || m.type} ${m.ballot}${m.value ? " " + m.value : m.vote_value ? " ←" + m.vote_value : ""}`);
-        chip.style.left = p.x + "px";
-        chip.style.top = p.y + "px";
-        this.root.append(chip);
-        this.chips.set(m.id, chip);
+  // chipSize measures a chip with text s (cached per text).
+  chipSize(s, type) {
+    const probe = el("span", { class: "chip t-" + type, "aria-hidden": "true" }, s);
+    probe.style.visibility = "hidden";
+    this.root.append(probe);
+    const size = { w: probe.offsetWidth, h: probe.offsetHeight };
+    probe.remove();
+    return size;
+  }
+
+  layout(nodes) {
+    const w = Math.max(200, this.root.clientWidth || 800);
+    this.lastW = this.root.clientWidth;
+    this.root.dataset.w = String(this.lastW); // the width the layout is for
+    const M = 6;
+    const sizes = new Map(nodes.map((nd) => { const c = this.cards.get(nd.name); return [nd.name, { w: c.offsetWidth || 200, h: c.offsetHeight || 120 }]; }));
+    const cardW = Math.max(...[...sizes.values()].map((s) => s.w), 100);
+    const cardH = Math.max(...[...sizes.values()].map((s) => s.h), 60);
+    const probe = this.chipSize("prepare 1.1 →", "prepare");
+    const chipH = probe.h || 24;
+    const gapH = Math.max(2 * chipH + 20, probe.w + 24); // room for a chip between columns
+    const G = 2 * chipH + 20; // room between cards for two rows of chips
+    const servers = nodes.length && nodes.every((nd) => nd.role === nodes[0].role) && nodes[0].role === "server";
+    const pos = new Map();
+    let h = 0;
+    const fits = (cands) => {
+      const rs = nodes.map((nd) => { const p = cands.get(nd.name), z = sizes.get(nd.name); return { x: p.x - z.w / 2 - G / 4, y: p.y - z.h / 2 - G / 4, w: z.w + G / 2, h: z.h + G / 2 }; });
+      for (let i = 0; i < rs.length; i++) for (let j = i + 1; j < rs.length; j++) if (overlaps(rs[i], rs[j])) return false;
+      return true;
+    };
+    const grid = (list, cols) => {
+      // Rows of cols cards; with one column, cards zigzag left and right so
+      // that wires between them run beside the cards, not under them.
+      const rows = Math.ceil(list.length / cols);
+      const cellW = (w - 2 * M) / cols;
+      list.forEach((nd, i) => {
+        const r = Math.floor(i / cols), c = i % cols;
+        let x = M + cellW * c + cellW / 2;
+        if (cols === 1 && list.length > 1) x = i % 2 ? w - M - cardW / 2 : M + cardW / 2;
+        pos.set(nd.name, { x, y: M + cardH / 2 + r * (cardH + G) });
       });
-      if (msgs.length > shown.length) {
-        const p = this.edgePoint(from, to, Math.min(0.85, frac(shown.length)), 14);
-        const more = el("button", { type: "button", class: "chip more", tabindex: "-1", onclick: () => this.hooks.select(msgs[shown.length].id, true) }, `+${msgs.length - shown.length}`);
-        more.style.left = p.x + "px";
-        more.style.top = p.y + "px";
-        this.root.append(more);
-        this.chips.set("more" + k, more);
+      return 2 * M + rows * cardH + (rows - 1) * G;
+    };
+    if (servers) {
+      const n = nodes.length;
+      const rx = w / 2 - cardW / 2 - M;
+      let done = false;
+      if (n === 1) {
+        pos.set(nodes[0].name, { x: w / 2, y: M + cardH / 2 });
+        h = cardH + 2 * M;
+        done = true;
+      }
+      for (let ry = 24; !done && rx > 0 && ry < 1600; ry += 8) {
+        const cands = new Map();
+        nodes.forEach((nd, i) => {
+          const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
+          cands.set(nd.name, { x: w / 2 + rx * Math.cos(a), y: M + cardH / 2 + ry + ry * Math.sin(a) });
+        });
+        if (fits(cands)) {
+          // Start at the top of the highest card, end at the lowest's bottom.
+          const top = Math.min(...nodes.map((nd) => cands.get(nd.name).y - sizes.get(nd.name).h / 2));
+          for (const [k, p] of cands) pos.set(k, { x: p.x, y: p.y - top + M });
+          h = Math.max(...nodes.map((nd) => pos.get(nd.name).y + sizes.get(nd.name).h / 2)) + M;
+          done = true;
+        }
+      }
+      if (!done) h = grid(nodes, Math.max(1, Math.floor((w - 2 * M + 16) / (cardW + 16))));
+    } else {
+      const cols = {};
+      const order = [];
+      for (const nd of nodes) {
+        if (!cols[nd.role]) { cols[nd.role] = []; order.push(nd.role); }
+        cols[nd.role].push(nd);
+      }
+      const known = ["proposer", "acceptor", "learner"].filter((r) => cols[r]);
+      const roles = [...known, ...order.filter((r) => !known.includes(r))];
+      // A column stacks its cards (each its own height) with room for a
+      // row of chips between them, centred against the tallest column.
+      const gapV = G * 0.6;
+      const colH = (list) => list.reduce((s, nd) => s + sizes.get(nd.name).h, 0) + Math.max(0, list.length - 1) * gapV;
+      const place = (list, x, total) => {
+        let y = M + (total - colH(list)) / 2;
+        for (const nd of list) {
+          const hh = sizes.get(nd.name).h;
+          pos.set(nd.name, { x, y: y + hh / 2 });
+          y += hh + gapV;
+        }
+      };
+      const need = (k) => k * cardW + (k - 1) * gapH + 2 * M;
+      const needTight = (k) => k * cardW + (k - 1) * 16 + 2 * M;
+      if (w >= need(roles.length)) {
+        // One column per role: proposers → acceptors → learners.
+        const total = Math.max(...roles.map((r) => colH(cols[r])));
+        const k = roles.length;
+        roles.forEach((r, i) => place(cols[r], k === 1 ? w / 2 : M + cardW / 2 + (i * (w - 2 * M - cardW)) / (k - 1), total));
+        h = total + 2 * M;
+      } else if (w >= needTight(2)) {
+        // Two columns: proposers on the left, acceptors on the right, and
+        // each other role under the shorter of the two.
+        const left = [...(cols.proposer || [])];
+        const right = [...(cols.acceptor || [])];
+        for (const r of roles) {
+          if (r === "proposer" || r === "acceptor") continue;
+          (colH(left) <= colH(right) ? left : right).push(...cols[r]);
+        }
+        const total = Math.max(colH(left), colH(right));
+        place(left, M + cardW / 2, total);
+        place(right, w - M - cardW / 2, total);
+        h = total + 2 * M;
+      } else {
+        h = grid(roles.flatMap((r) => cols[r]), 1);
       }
     }
-    const defs = document.createElementNS(ns, "defs");
-    const marker = document.createElementNS(ns, "marker");
-    marker.setAttribute("id", "arrow"); marker.setAttribute("viewBox", "0 0 10 10");
-    marker.setAttribute("refX", "9"); marker.setAttribute("refY", "5");
-    marker.setAttribute("markerWidth", "7"); marker.setAttribute("markerHeight", "7");
-    marker.setAttribute("orient", "auto-start-reverse");
-    const path = document.createElementNS(ns, "path");
-    path.setAttribute("d", "M 0 0 L 10 5 L 0 10 z");
-    path.setAttribute("class", "arrowhead");
-    marker.append(path);
-    defs.append(marker);
-    this.svg.prepend(defs);
+    this.pos = pos;
+    this.rects.clear();
+    for (const nd of nodes) {
+      const p = pos.get(nd.name), s = sizes.get(nd.name);
+      this.rects.set(nd.name, { x: p.x - s.w / 2, y: p.y - s.h / 2, w: s.w, h: s.h });
+    }
+    this.w = w;
+    this.baseH = Math.ceil(h);
+    this.setHeight(this.baseH);
   }
 
-  // animate moves a dot along each delivered message's wire, and flashes
-  // new and lost messages. Nothing runs while the tab is hidden.
-  animate(v) {
-    for (const d of this.root.querySelectorAll(".flight")) d.remove();
-    if (document.hidden || matchMedia("(prefers-reduced-motion: reduce)").matches) return;
-    for (const ev of v.last.slice(-12)) {
-      if (ev.kind === "deliver" && ev.msg) this.flight(ev.msg.from, ev.msg.to, ev.msg.type, false);
-      if (ev.kind === "drop" && ev.msg) this.flight(ev.msg.from, ev.msg.to, ev.msg.type, true);
-      for (const s of ev.sent) {
-        if (s.fate === "blocked") this.flight(s.msg.from, s.msg.to, s.msg.type, true);
-        const chip = this.chips.get(s.msg.id);
-        if (chip) chip.classList.add("new");
+  setHeight(h) {
+    this.h = h;
+    this.root.style.height = h + "px";
+    this.svg.setAttribute("viewBox", `0 0 ${this.w} ${h}`);
+    this.svg.setAttribute("width", this.w);
+    this.svg.setAttribute("height", h);
+  }
+
+  // wire returns the ends of the directed wire from -> to, clipped to the
+  // cards' edges and moved a little to the right of the direction of
+  // travel, so that the two directions between a pair are two wires.
+  wire(from, to) {
+    const ra = this.rects.get(from), rb = this.rects.get(to);
+    if (!ra || !rb) return null;
+    const ca = { x: ra.x + ra.w / 2, y: ra.y + ra.h / 2 }, cb = { x: rb.x + rb.w / 2, y: rb.y + rb.h / 2 };
+    const dx = cb.x - ca.x, dy = cb.y - ca.y, len = Math.hypot(dx, dy) || 1;
+    const n = { x: -dy / len, y: dx / len };
+    const off = 7;
+    const a0 = { x: ca.x + n.x * off, y: ca.y + n.y * off }, b0 = { x: cb.x + n.x * off, y: cb.y + n.y * off };
+    const a = clipToRect(a0, b0, ra, 3), b = clipToRect(b0, a0, rb, 3);
+    return { a, b, n, dx, dy, ca, cb };
+  }
+
+  // drawMessages draws wires and chips for the in-flight list msgs. Chips
+  // that were on the screen before glide to their new places unless
+  // opts.instant; opts.enter maps a message id to how it arrives ("send":
+  // from its sender's card, "dup": out of the message it copies).
+  drawMessages(msgs, opts = {}) {
+    this.inflight = msgs;
+    const old = new Map([...this.chips].map(([id, c]) => [id, { x: c.x, y: c.y }]));
+    for (const c of this.chips.values()) c.el.remove();
+    this.chips.clear();
+    this.svg.replaceChildren();
+    this.setHeight(this.baseH);
+    const groups = new Map();
+    for (const m of msgs) {
+      const k = m.from + ">" + m.to;
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k).push(m);
+    }
+    const obstacles = [...this.rects.values()].map((r) => ({ x: r.x - 3, y: r.y - 3, w: r.w + 6, h: r.h + 6 }));
+    const placed = [];
+    const overflow = [];
+    const wiresLayer = svg("g", { class: "wire-layer" });
+    const leaders = svg("g", { class: "leader-layer" });
+    this.svg.append(wiresLayer, leaders);
+    const keys = [...groups.keys()].sort((x, y) => groups.get(x)[0].id - groups.get(y)[0].id);
+    for (const k of keys) {
+      const list = groups.get(k);
+      const [from, to] = k.split(">");
+      const g = this.wire(from, to);
+      if (!g) continue;
+      const type = list[list.length - 1].type;
+      const blocked = list.every((m) => m.blocked);
+      wiresLayer.append(svg("line", { x1: g.a.x, y1: g.a.y, x2: g.b.x, y2: g.b.y, class: `wire t-${type}` + (blocked ? " blocked" : "") }));
+      const ang = Math.atan2(g.b.y - g.a.y, g.b.x - g.a.x);
+      const L = 11, W = 6;
+      const tip = g.b, back = { x: tip.x - L * Math.cos(ang), y: tip.y - L * Math.sin(ang) };
+      wiresLayer.append(svg("polygon", {
+        points: `${tip.x},${tip.y} ${back.x - W * Math.sin(ang)},${back.y + W * Math.cos(ang)} ${back.x + W * Math.sin(ang)},${back.y - W * Math.cos(ang)}`,
+        class: `wire-head t-${type}`,
+      }));
+      const shown = list.length > MAX_PER_WIRE + 1 ? list.slice(0, MAX_PER_WIRE) : list;
+      const items = shown.map((m) => ({ m, text: `${msgLabel(m)} ${arrowFor(g.dx, g.dy)}` }));
+      if (shown.length < list.length) items.push({ more: list.slice(shown.length), text: `+${list.length - shown.length} ${arrowFor(g.dx, g.dy)}` });
+      items.forEach((it, i) => {
+        const type = it.m ? it.m.type : it.more[0].type;
+        const size = this.chipSize(it.text, type);
+        const want = (i + 1) / (items.length + 1);
+        const spot = this.findSpot(g, size, want, obstacles, placed);
+        if (spot) {
+          placed.push(spot.rect);
+          this.addChip(it, type, spot, g, old, opts, leaders);
+        } else overflow.push({ it, type, size, g });
+      });
+    }
+    // Chips that found no free place on or near their wire go in a tray
+    // under the cards, joined to their wire by a thin leader line.
+    if (overflow.length) {
+      let x = 6, y = this.baseH + 10, rowH = 0;
+      for (const o of overflow) {
+        if (x + o.size.w > this.w - 6 && x > 6) { x = 6; y += rowH + 6; rowH = 0; }
+        const rect = { x, y, w: o.size.w, h: o.size.h };
+        const spot = { x: x + o.size.w / 2, y: y + o.size.h / 2, rect, leader: true };
+        placed.push(rect);
+        this.addChip(o.it, o.type, spot, o.g, old, opts, leaders);
+        x += o.size.w + 6;
+        rowH = Math.max(rowH, o.size.h);
       }
+      this.setHeight(y + rowH + 8);
+    }
+    this.placed = placed;
+  }
+
+  // findSpot returns a free place for a chip of size near fraction want of
+  // wire g: on the wire first, then in lanes beside it (on the right of
+  // the direction of travel), then anywhere near its middle.
+  findSpot(g, size, want, obstacles, placed) {
+    const len = Math.hypot(g.b.x - g.a.x, g.b.y - g.a.y) || 1;
+    const ux = (g.b.x - g.a.x) / len, uy = (g.b.y - g.a.y) / len;
+    const free = (cx, cy) => {
+      const r = { x: cx - size.w / 2 - 2, y: cy - size.h / 2 - 2, w: size.w + 4, h: size.h + 4 };
+      if (r.x < 0 || r.y < 0 || r.x + r.w > this.w || r.y + r.h > this.baseH) return null;
+      for (const o of obstacles) if (overlaps(r, o)) return null;
+      for (const o of placed) if (overlaps(r, o)) return null;
+      return r;
+    };
+    const step = 10;
+    const lanes = [0, 1, -1, 2, -2, 3];
+    const d0 = want * len;
+    for (const lane of lanes) {
+      const off = lane * (size.h + 4);
+      for (let k = 0; k * step <= len; k++) {
+        for (const sgn of k ? [1, -1] : [1]) {
+          const d = d0 + sgn * k * step;
+          if (d < 0 || d > len) continue;
+          const cx = g.a.x + ux * d + g.n.x * off, cy = g.a.y + uy * d + g.n.y * off;
+          const r = free(cx, cy);
+          if (r) return { x: cx, y: cy, rect: r, leader: lane !== 0 && Math.abs(off) > size.h };
+        }
+      }
+    }
+    // Anywhere: a spiral around the wire's middle.
+    const mx = g.a.x + ux * d0, my = g.a.y + uy * d0;
+    for (let rad = 12; rad < Math.max(this.w, this.baseH); rad += 12) {
+      for (let s = 0; s < 16; s++) {
+        const a = (s / 16) * 2 * Math.PI;
+        const cx = mx + rad * Math.cos(a), cy = my + rad * Math.sin(a);
+        const r = free(cx, cy);
+        if (r) return { x: cx, y: cy, rect: r, leader: true };
+      }
+    }
+    return null;
+  }
+
+  addChip(it, type, spot, g, old, opts, leaders) {
+    if (spot.leader) {
+      // A thin line from the chip to the nearest point of its wire.
+      const len = Math.hypot(g.b.x - g.a.x, g.b.y - g.a.y) || 1;
+      const ux = (g.b.x - g.a.x) / len, uy = (g.b.y - g.a.y) / len;
+      const d = Math.max(0, Math.min(len, (spot.x - g.a.x) * ux + (spot.y - g.a.y) * uy));
+      leaders.append(svg("line", { x1: spot.x, y1: spot.y, x2: g.a.x + ux * d, y2: g.a.y + uy * d, class: "leader t-" + type }));
+    }
+    let chip;
+    if (it.m) {
+      const m = it.m;
+      chip = el("button", {
+        type: "button", class: "chip t-" + type + (this.hooks.selected() === m.id ? " selected" : "") + (m.blocked ? " blocked" : ""),
+        "aria-label": `#${m.id} ${msgName(m.type)} ${m.from}→${m.to} ${m.ballot || ""}${m.value ? " " + m.value : ""}`,
+        title: `#${m.id} ${m.text}`, tabindex: "-1", dataset: { msg: m.id, from: m.from, to: m.to }, "aria-haspopup": "menu",
+        onclick: () => this.hooks.chipMenu(m, chip),
+      }, it.text);
+    } else {
+      chip = el("button", { type: "button", class: "chip more t-" + type, tabindex: "-1", dataset: { more: it.more.length },
+        "aria-label": `+${it.more.length}`, onclick: () => this.hooks.select(it.more[0].id, true) }, it.text);
+    }
+    chip.style.left = spot.x + "px";
+    chip.style.top = spot.y + "px";
+    this.root.append(chip);
+    const id = it.m ? it.m.id : "more" + it.more[0].id;
+    this.chips.set(id, { el: chip, x: spot.x, y: spot.y, m: it.m });
+    if (opts.instant || reduced()) return;
+    const enter = it.m && opts.enter && opts.enter.get(it.m.id);
+    let from = old.get(id);
+    if (enter === "send") {
+      const r = this.rects.get(it.m.from);
+      if (r) from = { x: r.x + r.w / 2, y: r.y + r.h / 2 };
+    } else if (enter === "dup") {
+      const src = opts.dupOf && old.get(opts.dupOf);
+      if (src) from = src;
+      chip.classList.add("dup-new");
+    }
+    if (from && (from.x !== spot.x || from.y !== spot.y)) {
+      chip.classList.add("travelling");
+      this.move(chip, from, spot, opts.ms || 300).finally(() => chip.classList.remove("travelling"));
     }
   }
 
-  flight(from, to, type, lost) {
-    const a = this.edgePoint(from, to, 0.2, 6);
-    const b = this.edgePoint(from, to, lost ? 0.5 : 0.8, 6);
-    if (!a || !b) return;
-    const dot = el("span", { class: "flight t-" + type + (lost ? " lost" : ""), "aria-hidden": "true" });
-    dot.style.left = a.x + "px";
-    dot.style.top = a.y + "px";
-    this.root.append(dot);
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      dot.style.left = b.x + "px";
-      dot.style.top = b.y + "px";
-      dot.classList.add("go");
-    }));
-    setTimeout(() => dot.remove(), 700);
+  // move animates el's left/top from a to b; the promise settles when it
+  // ends or is cancelled.
+  move(elem, a, b, ms, extra) {
+    const frames = [{ left: a.x + "px", top: a.y + "px", ...(extra ? extra[0] : {}) }, { left: b.x + "px", top: b.y + "px", ...(extra ? extra[1] : {}) }];
+    const anim = elem.animate(frames, { duration: ms, easing: "ease-in-out", fill: "forwards" });
+    this.anims.add(anim);
+    return anim.finished.catch(() => {}).finally(() => this.anims.delete(anim));
+  }
+
+  // ghost makes a stand-in for a message that is leaving (travelling to
+  // its receiver, or being lost) at p.
+  ghost(m, p, cls) {
+    const g = el("span", { class: `chip ghost t-${m.type} ${cls}`, "aria-hidden": "true", dataset: { msg: m.id } }, msgLabel(m));
+    g.style.left = p.x + "px";
+    g.style.top = p.y + "px";
+    this.root.append(g);
+    this.ghosts.push(g);
+    return g;
+  }
+
+  centre(name) {
+    const r = this.rects.get(name);
+    return r ? { x: r.x + r.w / 2, y: r.y + r.h / 2 } : null;
+  }
+
+  // spotOf is where message m sits now (its chip, or the middle of its
+  // wire when it is folded into a "+k" chip or not drawn).
+  spotOf(m) {
+    const c = this.chips.get(m.id);
+    if (c) return { x: c.x, y: c.y };
+    const g = this.wire(m.from, m.to);
+    if (!g) return this.centre(m.from);
+    return { x: (g.a.x + g.b.x) / 2, y: (g.a.y + g.b.y) / 2 };
+  }
+
+  // deliver: the message's chip travels from its wire into its receiver.
+  deliver(m, ms) {
+    const from = this.spotOf(m);
+    const to = this.centre(m.to);
+    this.chips.get(m.id)?.el.remove();
+    this.chips.delete(m.id);
+    if (!from || !to) return Promise.resolve();
+    const g = this.ghost(m, from, "travelling delivering");
+    this.cards.get(m.to)?.classList.add("receiving");
+    return this.move(g, from, to, ms, [{ opacity: 1 }, { opacity: 0.35 }]).then(() => g.remove());
+  }
+
+  // drop: the network loses the message where it is: it turns red, is
+  // struck through and falls.
+  drop(m, ms) {
+    const from = this.spotOf(m);
+    this.chips.get(m.id)?.el.remove();
+    this.chips.delete(m.id);
+    if (!from) return Promise.resolve();
+    const g = this.ghost(m, from, "dropped");
+    g.append(el("span", { class: "fate-mark" }, " ✗"));
+    return this.move(g, from, { x: from.x, y: from.y + 40 }, ms, [{ opacity: 1 }, { opacity: 0 }]).then(() => g.remove());
+  }
+
+  // cut: a message lost at the partition travels from its sender (or its
+  // wire) to the middle of the wire and stops there, against the cut.
+  cut(m, ms, fromSender) {
+    const g0 = this.wire(m.from, m.to);
+    const mid = g0 ? { x: (g0.a.x + g0.b.x) / 2, y: (g0.a.y + g0.b.y) / 2 } : this.centre(m.from);
+    const from = fromSender ? (g0 ? g0.a : this.centre(m.from)) : this.spotOf(m);
+    this.chips.get(m.id)?.el.remove();
+    this.chips.delete(m.id);
+    if (!from || !mid) return Promise.resolve();
+    const g = this.ghost(m, from, "cut");
+    g.append(el("span", { class: "fate-mark" }, " ✂"));
+    const wall = el("span", { class: "partition-wall", "aria-hidden": "true" });
+    wall.style.left = mid.x + "px";
+    wall.style.top = mid.y + "px";
+    if (g0) wall.style.transform = `translate(-50%, -50%) rotate(${Math.atan2(g0.b.y - g0.a.y, g0.b.x - g0.a.x)}rad)`;
+    this.root.append(wall);
+    this.ghosts.push(wall);
+    return this.move(g, from, mid, ms * 0.7).then(() => this.move(g, mid, mid, ms * 0.5, [{ opacity: 1 }, { opacity: 0 }])).then(() => { g.remove(); wall.remove(); });
+  }
+
+  // lose: a message the full network never took: it fades at its sender.
+  lose(m, ms) {
+    const c = this.centre(m.from);
+    if (!c) return Promise.resolve();
+    const g = this.ghost(m, c, "lost");
+    g.append(el("span", { class: "fate-mark" }, " ∅"));
+    return this.move(g, c, { x: c.x, y: c.y - 30 }, ms, [{ opacity: 1 }, { opacity: 0 }]).then(() => g.remove());
+  }
+
+  // pulse marks a card where an event happens.
+  pulse(name) {
+    this.cards.get(name)?.classList.add("receiving");
+  }
+
+  // stop ends every animation at once (skip to the end).
+  stop() {
+    for (const a of [...this.anims]) a.cancel();
+    this.anims.clear();
+    for (const g of this.ghosts) g.remove();
+    this.ghosts = [];
   }
 }
 
@@ -212,9 +530,8 @@ export class Lamport {
   }
 
   draw(nodes, lines, step, end) {
-    const ns = "http://www.w3.org/2000/svg";
     const mk = (tag, attrs, text) => {
-      const e = document.createElementNS(ns, tag);
+      const e = document.createElementNS(SVGNS, tag);
       for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
       if (text !== undefined) e.textContent = text;
       return e;
@@ -230,9 +547,12 @@ export class Lamport {
     this.svg.replaceChildren();
     const lane = new Map(nodes.map((n, i) => [n.name, 14 + i * laneH]));
     const x = (s) => left + (s - lo + 1) * colW;
+    // Lane labels stay at the left edge however far the diagram scrolls.
+    const labels = mk("g", { class: "lane-labels" });
+    labels.append(mk("rect", { x: 0, y: 0, width: left - 4, height: h }));
     nodes.forEach((n) => {
       const y = lane.get(n.name);
-      this.svg.append(mk("text", { x: 4, y: y + 4, class: "lane-label" }, n.name));
+      labels.append(mk("text", { x: 4, y: y + 4, class: "lane-label" }, n.name));
       this.svg.append(mk("line", { x1: left, y1: y, x2: w - 4, y2: y, class: "lane" }));
     });
     if (step >= lo && step <= hi) this.svg.append(mk("line", { x1: x(step) + colW / 2, y1: 2, x2: x(step) + colW / 2, y2: h - 2, class: "now" }));
@@ -248,7 +568,8 @@ export class Lamport {
         const y2 = lane.get(l.n);
         if (src && y2 !== undefined && lane.has(src.from)) {
           const x1 = src.step >= lo ? x(src.step) : left;
-          this.svg.append(mk("line", { x1, y1: lane.get(src.from), x2: x(s), y2, class: "msg-arrow" + future, "marker-end": "url(#la)" }));
+          const type = l.m ? l.m.split(" ")[0] : "";
+          this.svg.append(mk("line", { x1, y1: lane.get(src.from), x2: x(s), y2, class: "msg-arrow" + (type ? " t-" + type : "") + future, "marker-end": "url(#la)" }));
         }
       }
       for (const [id, from, to, fate] of l.sent || []) {
@@ -279,7 +600,11 @@ export class Lamport {
     marker.append(mk("path", { d: "M0 0L10 5L0 10z", class: "arrowhead" }));
     defs.append(marker);
     this.svg.prepend(defs);
+    this.svg.append(labels);
     const wrap = this.svg.parentElement;
     if (wrap && step >= lo) wrap.scrollLeft = Math.max(0, x(step) - wrap.clientWidth + 80);
+    const stick = () => labels.setAttribute("transform", `translate(${wrap ? wrap.scrollLeft : 0},0)`);
+    stick();
+    if (wrap && !wrap.dataset.sticky) { wrap.dataset.sticky = "1"; wrap.addEventListener("scroll", () => this.svg.querySelector(".lane-labels")?.setAttribute("transform", `translate(${wrap.scrollLeft},0)`)); }
   }
 }

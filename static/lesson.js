@@ -66,7 +66,7 @@ export function startLesson(content, api) {
     wrap.append(ul);
     const btns = el("div", { class: "lesson-nav" });
     if (st.goal.hint) btns.append(el("button", { type: "button", id: "lesson-hint", onclick: () => { hintShown = lv.step; renderGoal(api.currentView(), st); } }, t("lesson.hint")));
-    btns.append(el("button", { type: "button", id: "lesson-solve", onclick: () => api.send("lesson solve") }, t("lesson.solve")));
+    btns.append(el("button", { type: "button", id: "lesson-solve", "aria-keyshortcuts": "m", onclick: () => api.send("lesson solve") }, t("lesson.solve")));
     wrap.append(btns);
     if (hintShown === lv.step && st.goal.hint) {
       const h = el("div", { class: "goal-hint" });
@@ -138,6 +138,8 @@ export function startLesson(content, api) {
         break;
       }
       case "h": document.getElementById("lesson-hint")?.click(); break;
+      case "m": if (document.getElementById("lesson-solve")) api.send("lesson solve"); else handled = false; break;
+      case "R": api.send("lesson reset"); break;
       default: handled = false;
     }
     if (handled) { e.preventDefault(); e.stopImmediatePropagation(); }
