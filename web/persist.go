@@ -107,7 +107,7 @@ func (sv *sessionSaver) pass(st store.Store) {
 				return
 			}
 			changed = true
-			rec.Script, rec.Seq = s.h.Script(), s.seq
+			rec.Script, rec.Seq = s.scriptText(), s.seq
 			if s.lesson != nil {
 				rec.Lesson, rec.LessonLang, rec.LessonStep = s.lesson.lesson.ID, string(s.lesson.lesson.Lang), s.lesson.step
 			}

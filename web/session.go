@@ -107,6 +107,8 @@ type Session struct {
 
 	// Owned by the session goroutine.
 	h          *sim.History
+	mp         *sim.MPHistory // a Multi-Paxos session (h nil): mpview.go
+	mpLast     []sim.MPEvent
 	events     int    // events recorded in h, against MaxSessionEvents (redoing a recorded action counts again: conservative)
 	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
@@ -318,6 +320,9 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
+	if sc.Protocol == "multipaxos" {
+		return r.buildMP(ctx, o)
+	}
 	if sc.Protocol != "" {
 		return nil, &sim.Error{File: "script", Line: sc.ClusterLine, Msg: "cluster: the sandbox cannot run a " + sc.Protocol + " cluster yet (paxviz run can)"}
 	}
@@ -375,7 +380,7 @@ func (s *Session) View() []byte {
 // (computed when asked: it walks the whole branch).
 func (s *Session) Script(ctx context.Context) (string, error) {
 	var script string
-	err := s.call(ctx, func(s *Session) { script = s.h.Script() })
+	err := s.call(ctx, func(s *Session) { script = s.scriptText() })
 	return script, err
 }
 
@@ -547,6 +552,9 @@ func (s *Session) handle(sub *subscriber, line string) error {
 	}
 	if len(line) > maxLineBytes {
 		return fmt.Errorf("command longer than %d bytes", maxLineBytes)
+	}
+	if s.mp != nil {
+		return s.mpHandle(sub, line)
 	}
 	words := strings.Fields(line)
 	switch words[0] {
@@ -749,6 +757,10 @@ func (s *Session) replayStep() {
 // is enabled, when an invariant breaks, or (by default) once a value is
 // chosen.
 func (s *Session) playStep() {
+	if s.mp != nil {
+		s.mpPlayStep()
+		return
+	}
 	if !s.playing {
 		return
 	}

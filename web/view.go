@@ -66,6 +66,10 @@ type View struct {
 	Gallery       *GalleryView    `json:"gallery,omitempty"`
 	Replaying     bool            `json:"replaying"`
 	PausedBug     bool            `json:"paused_bug"`
+	// Protocol is "multipaxos" for a Multi-Paxos session (mpview.go), whose
+	// panels are in MP; "" for single-decree Paxos.
+	Protocol string       `json:"protocol,omitempty"`
+	MP       *MPPanelView `json:"mp,omitempty"`
 }
 
 // InvariantView is one invariant's status.
@@ -77,6 +81,9 @@ type InvariantView struct {
 }
 
 func (s *Session) buildView() View {
+	if s.mp != nil {
+		return s.mpBuildView()
+	}
 	st := s.h.State()
 	v := View{
 		Type: "state", Seq: s.seq, Session: s.ID, Step: s.h.Step(), End: s.h.End(),

@@ -384,3 +384,7 @@ func (s *MPSim) eventJSON(ev *WEvent[mp.Message, Narration]) MPEvent {
 	}
 	return e
 }
+
+// ParseRate reads a probability (0.05, 5%) into thousandths, as run's
+// drop= and dup= do.
+func ParseRate(s string) (int, error) { return parseRate(s) }
