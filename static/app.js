@@ -4,6 +4,7 @@ import { t, el, lang, commonKeys, isTyping, toggleHelp } from "./common.js";
 import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
+import { mpRender, mpFields, mpCtls } from "./mp.js";
 
 const $ = (id) => document.getElementById(id);
 let view = JSON.parse($("initial").textContent);
@@ -259,6 +260,7 @@ function render(animate) {
   renderBranches(v);
   renderPartitionBar(v);
   renderGallery(v);
+  if (v.mp) mpRender(v);
   syncLog(v);
   announce(v);
 }
@@ -285,7 +287,8 @@ function nodeCard(nd, v) {
   for (const f of nodeFields(nd, v)) rows.append(el("dt", { dataset: { field: f.key } }, f.label), el("dd", { class: f.cls || "", dataset: { field: f.key } }, f.value));
   card.append(rows);
   const ctls = el("div", { class: "ctls" });
-  if (nd.up) {
+  if (v.mp) mpCtls(ctls, nd, v, send);
+  else if (nd.up) {
     if (nd.proposer) {
       ctls.append(el("button", { type: "button", class: "ctl", "data-ctl": "propose", onclick: () => openPropose(card, nd) }, t("ui.propose")));
       if (nd.proposer.own) ctls.append(ctlButton("timeout", t("ui.timeout"), "timeout " + nd.name));
@@ -301,6 +304,7 @@ function nodeCard(nd, v) {
 // nodeFields lists the rows of a node's card: key (stable, for marking
 // what changed), label, value and class.
 function nodeFields(nd, v) {
+  if (v.mp) return mpFields(nd, v);
   const out = [];
   const row = (key, label, value, cls) => out.push({ key, label, value, cls });
   if (nd.proposer) {

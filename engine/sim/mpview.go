@@ -63,6 +63,24 @@ type mpCounters struct {
 	// the event that made it leader.
 	leader    []bool
 	leadDepth []int
+	// counted[c-1] is the highest request number of client c counted.
+	counted []int32
+}
+
+// first reports whether id is the first reply to its request, and marks it.
+func (c *mpCounters) first(id mp.ReqID) bool {
+	i := int(id.Client) - 1
+	if i < 0 {
+		return false
+	}
+	if i >= len(c.counted) {
+		c.counted = append(c.counted, make([]int32, i+1-len(c.counted))...)
+	}
+	if id.Seq <= c.counted[i] {
+		return false
+	}
+	c.counted[i] = id.Seq
+	return true
 }
 
 func newMPCounters() mpCounters { return mpCounters{depth: map[int]int{}} }
@@ -74,6 +92,7 @@ func (c mpCounters) clone() mpCounters {
 	c.pending = append([]string(nil), c.pending...)
 	c.leader = append([]bool(nil), c.leader...)
 	c.leadDepth = append([]int(nil), c.leadDepth...)
+	c.counted = append([]int32(nil), c.counted...)
 	return c
 }
 
@@ -120,7 +139,9 @@ func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 				c.sincePrepare = true
 			}
 		}
-		if m.Type == mp.MsgReply && !m.NotLeader && cfg.IsServer(m.From) {
+		// A command counts once, at its first reply (a new leader that
+		// re-proposes it replies again).
+		if m.Type == mp.MsgReply && !m.NotLeader && cfg.IsServer(m.From) && c.first(m.Req) {
 			cc := MPCommandCost{ID: m.Req.String(), Step: ev.Step, Delays: d, Messages: c.since, Change: c.sincePrepare}
 			if cc.Change && !elect {
 				// The request reached a leader that had just won phase 1:
@@ -295,8 +316,10 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 			v.Clients = append(v.Clients, cv)
 		} else {
 			sv := &st.Servers[i]
-			ns.Role = sv.V.Role.String()
-			x := MPServerView{Name: ns.Name, Role: ns.Role, Up: sv.Up, Leader: sv.IsLeader(), Promised: sv.D.Promised.String(),
+			// The diagram places nodes by role: "server" keeps a server
+			// where it is through a leader change; its role is in x.
+			ns.Role = "server"
+			x := MPServerView{Name: ns.Name, Role: sv.V.Role.String(), Up: sv.Up, Leader: sv.IsLeader(), Promised: sv.D.Promised.String(),
 				Executed: int(max(sv.V.SlotOut-1, 0)), Upto: int(sv.V.Upto), KV: map[string]string{}, Log: []MPSlotView{}}
 			if !sv.V.Ballot.IsZero() {
 				x.Ballot = sv.V.Ballot.String()
