@@ -205,6 +205,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	enc := json.NewEncoder(w)
+	if sess.mp != nil { // set at creation, never changed: safe to read here
+		w.WriteHeader(http.StatusBadRequest)
+		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "mp.search_unavailable")})
+		return
+	}
 	busy := func(retry time.Duration) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(retry, time.Second).Round(time.Second)/time.Second)))
 		w.WriteHeader(http.StatusTooManyRequests)
