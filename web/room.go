@@ -247,6 +247,10 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 	if err != nil {
 		return nil, err
 	}
+	if sess.mp != nil {
+		sess.Close()
+		return nil, errors.New("a room hosts a single-decree cluster; open a Multi-Paxos cluster in the sandbox")
+	}
 	for range 100 {
 		code, err := room.NewCode(nil)
 		if err != nil {
