@@ -91,6 +91,17 @@ func TestGoldenRaft(t *testing.T) {
 	}
 }
 
+// raftCorrect reports whether bugs switches on no bug of raft.md §6 (the
+// control keep_commit must stay safe).
+func raftCorrect(bugs rf.BugSet) bool {
+	for _, b := range rf.AllBugs {
+		if bugs.Has(b) {
+			return false
+		}
+	}
+	return true
+}
+
 // TestRaftScriptErrors: bad Raft scripts are script errors that name what
 // was wrong, never panics.
 func TestRaftScriptErrors(t *testing.T) {
@@ -253,7 +264,7 @@ func BenchmarkRaftWorld(b *testing.B) {
 	b.ResetTimer()
 	events := 0
 	for i := 0; events < b.N; i++ {
-		if s.p.k.CommittedCount() > 2000 || len(s.W.inflight) > 200 {
+		if i%64 == 0 && (s.p.k.CommittedCount() > 500 || len(s.W.inflight) > 200) {
 			b.StopTimer()
 			s = NewRaft(cl)
 			b.StartTimer()
@@ -276,4 +287,34 @@ func BenchmarkRaftWorld(b *testing.B) {
 		b.Fatal(vs[0].Describe(s.p.cfg))
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestRaftRunUntilChosen: the world's scheduler elects a leader on its own
+// (timers drawn per server) and `run until=chosen` stops at the first
+// commit, the no-op; a Clone then runs apart from the original.
+func TestRaftRunUntilChosen(t *testing.T) {
+	sc, err := Parse("x.pxs", "cluster raft servers=5 seed=3\nrun max=5000 until=chosen\nexpect committed 1 noop\nexpect safe\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Exec(sc, nil)
+	if res.ExitCode() != 0 {
+		t.Fatalf("exit %d: %v %v", res.ExitCode(), res.Err, res.Failures)
+	}
+	s := res.Raft
+	if _, ok := s.Checker().Committed(2); ok {
+		t.Errorf("run until=chosen went on past the first commit")
+	}
+	c := s.Clone()
+	step, log0 := s.W.step, rf.FormatLog(s.State().Servers[0].D.Log)
+	c.W.Run(3000, UntilNone, 0, 0)
+	for id := range c.p.cfg.Servers {
+		if l := c.State().Servers[id]; l.IsLeader() {
+			_ = c.p.propose(id, "Z", c.W)
+		}
+	}
+	c.W.Run(3000, UntilNone, 0, 0)
+	if s.W.step != step || rf.FormatLog(s.State().Servers[0].D.Log) != log0 || c.W.step == step {
+		t.Errorf("the clone shares state with the original")
+	}
 }

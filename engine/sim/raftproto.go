@@ -27,13 +27,16 @@ func (p *raftProto) clone() *raftProto {
 	return &raftProto{cfg: p.cfg, st: p.st.Clone(), k: p.k.Clone(), reported: p.reported}
 }
 
-func (p *raftProto) Nodes() int                            { return p.cfg.Nodes() }
-func (p *raftProto) Name(id int) string                    { return p.cfg.Name(rf.NodeID(id)) }
-func (p *raftProto) Up(id int) bool                        { return p.st.Up(p.cfg, rf.NodeID(id)) }
-func (p *raftProto) Ends(m *rf.Message) (int, int)         { return int(m.From), int(m.To) }
-func (p *raftProto) SetID(m *rf.Message, id int)           { m.ID = id }
-func (p *raftProto) MsgID(m *rf.Message) int               { return m.ID }
-func (p *raftProto) AnyChosen() bool                       { return p.k.CommittedCount() > 0 }
+func (p *raftProto) Nodes() int                    { return p.cfg.Nodes() }
+func (p *raftProto) Name(id int) string            { return p.cfg.Name(rf.NodeID(id)) }
+func (p *raftProto) Up(id int) bool                { return p.st.Up(p.cfg, rf.NodeID(id)) }
+func (p *raftProto) Ends(m *rf.Message) (int, int) { return int(m.From), int(m.To) }
+func (p *raftProto) SetID(m *rf.Message, id int)   { m.ID = id }
+func (p *raftProto) MsgID(m *rf.Message) int       { return m.ID }
+func (p *raftProto) AnyChosen() bool {
+	_, ok := p.k.Committed(1)
+	return ok
+}
 func (p *raftProto) EndStep(*World[rf.Message, Narration]) {}
 func (p *raftProto) nodeName(id engine.NodeID) string      { return p.cfg.Name(rf.NodeID(id)) }
 
@@ -73,7 +76,11 @@ func (p *raftProto) flush(id int, w *World[rf.Message, Narration]) {
 			w.Note(raftNarration(p.cfg, &o.Notes[i]))
 		}
 	}
-	before := p.k.CommittedCount()
+	// CommittedCount scans the committed prefix: only narration needs it.
+	before := int32(0)
+	if w.Tracing() {
+		before = p.k.CommittedCount()
+	}
 	p.k.ObserveOut(w.step, o)
 	if w.Tracing() {
 		for i := before + 1; i <= p.k.CommittedCount(); i++ {
