@@ -318,3 +318,30 @@ func TestRaftRunUntilChosen(t *testing.T) {
 		t.Errorf("the clone shares state with the original")
 	}
 }
+
+// TestRaftFixedTimeoutsSplit is R2's contrast through the world: with
+// election=15-15 every server times out at the same tick, votes for itself
+// and refuses the others, so no seed ever elects a leader (Raft §9.3);
+// with the default randomised timeouts every seed does.
+func TestRaftFixedTimeoutsSplit(t *testing.T) {
+	for seed := range 10 {
+		for _, opt := range []string{"election=15-15", ""} {
+			cl, err := ParseRaftCluster(fmt.Sprintf("cluster raft servers=4 seed=%d %s", seed, opt))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := NewRaft(cl)
+			s.W.Run(4000, UntilChosen, 0, 0)
+			_, committed := s.Checker().Committed(1)
+			if want := opt == ""; committed != want {
+				t.Errorf("seed %d %q: committed %v, want %v (time %d)", seed, opt, committed, want, s.W.now)
+			}
+			if opt != "" && s.W.now < 20*15 {
+				t.Errorf("seed %d %q: only %d ticks, fewer than 20 election rounds", seed, opt, s.W.now)
+			}
+			if vs := s.Checker().Violations(); len(vs) > 0 {
+				t.Errorf("seed %d %q: %s", seed, opt, vs[0].Describe(s.Config()))
+			}
+		}
+	}
+}
