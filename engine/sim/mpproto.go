@@ -56,9 +56,14 @@ func (p *mpProto) nodeName(id engine.NodeID) string      { return p.cfg.Name(mp.
 func (p *mpProto) WorldNote(k WorldNoteKind, node, peer, n, q int) Narration {
 	key := [...]string{WNoteLost: "note.lost", WNoteDropped: "note.dropped", WNoteDuplicated: "note.duplicated",
 		WNoteTick: "note.tick", WNoteCrash: "note.crash", WNoteRestart: "note.restart",
-		WNotePartition: "note.partition", WNoteHeal: "note.heal"}[k]
-	return Narration{Key: key, Args: map[string]string{"node": p.Name(node), "peer": p.Name(peer),
-		"n": strconv.Itoa(n), "q": strconv.Itoa(q)}}
+		WNotePartition: "note.partition", WNoteHeal: "note.heal",
+		WNotePause: "note.pause", WNoteResume: "note.resume", WNoteClock: "note.clock"}[k]
+	args := map[string]string{"node": p.Name(node), "peer": p.Name(peer),
+		"n": strconv.Itoa(n), "q": strconv.Itoa(q)}
+	if k == WNoteClock {
+		args["q"] = clockText(q)
+	}
+	return Narration{Key: key, Args: args}
 }
 
 func (p *mpProto) begin(w *World[mp.Message, Narration]) {

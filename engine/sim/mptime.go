@@ -1,0 +1,97 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The Multi-Paxos script's time forms (multipaxos.md §2, §3.3): pause N,
+// resume N, clock N rate=R. Each is one step on the World's clocks.
+
+// applyTime performs pause, resume or clock; an error leaves the state as
+// it was.
+func (s *MPSim) applyTime(st *mpStmt) error {
+	w, p := s.W, s.p
+	a := *st.act
+	id := int(a.Node)
+	name := p.Name(id)
+	switch {
+	case strings.HasPrefix(st.Text, "pause "):
+		switch {
+		case !p.Up(id):
+			return fmt.Errorf("pause: %s is down", name)
+		case w.Paused(id):
+			return fmt.Errorf("pause: %s is already paused", name)
+		}
+		w.Pause(id, a)
+	case strings.HasPrefix(st.Text, "resume "):
+		if !w.Paused(id) {
+			return fmt.Errorf("resume: %s is not paused", name)
+		}
+		w.Resume(id, a)
+	default: // clock
+		w.SetRate(id, a.N, a)
+	}
+	return nil
+}
+
+// clockText renders a clock in hundredths of a tick as ticks with two
+// decimals (8.18).
+func clockText(c int) string {
+	return fmt.Sprintf("%d.%02d", c/ClockUnit, c%ClockUnit)
+}
+
+// timeText renders node id's clock and pause for DescribeNode, empty
+// while every clock reads true time and nothing is paused (so that
+// scripts without clocks print as before).
+func (s *MPSim) timeText(id int) string {
+	txt := ""
+	if s.W.ClocksSet() {
+		txt += fmt.Sprintf(" clock=%s rate=%d", clockText(s.W.Clock(id)), s.W.Rate(id))
+	}
+	if s.W.Paused(id) {
+		txt += " PAUSED"
+	}
+	return txt
+}
+
+// expectTime parses `expect clock N C` (C in ticks, up to two decimals).
+func (p *mpParser) expectTime(e *mpExpect, args []string) (*mpExpect, error) {
+	if len(args) != 2 {
+		return nil, p.errf("usage: expect clock NODE TICKS (as 8.18)")
+	}
+	var err error
+	if e.node, err = p.node(args[0], ""); err != nil {
+		return nil, err
+	}
+	if e.n, err = parseClock(args[1]); err != nil {
+		return nil, p.errf("%v", err)
+	}
+	return e, nil
+}
+
+// parseClock reads ticks with up to two decimals into hundredths.
+func parseClock(s string) (int, error) {
+	whole, frac, dot := strings.Cut(s, ".")
+	bad := fmt.Errorf("%q is not a clock reading in ticks (as 8.18)", s)
+	if whole == "" || len(whole) > 9 || dot && (frac == "" || len(frac) > 2) {
+		return 0, bad
+	}
+	n := 0
+	for _, c := range whole + frac {
+		if c < '0' || c > '9' {
+			return 0, bad
+		}
+		n = n*10 + int(c-'0')
+	}
+	for range 2 - len(frac) {
+		n *= 10
+	}
+	return n, nil
+}
+
+// evalTime checks `expect clock`.
+func (s *MPSim) evalTime(e *mpExpect) (bool, string) {
+	got := s.W.Clock(e.node)
+	return got == e.n, fmt.Sprintf("%s's clock reads %s (true time %d)", s.p.Name(e.node), clockText(got), s.W.Now())
+}
