@@ -47,6 +47,8 @@ type Config struct {
 	// Drift is `drift=P`: every clock runs at a rate in [100-P, 100+P]
 	// percent of true time (time.go). Set by SetTime right after NewConfig.
 	Drift int
+	// Lease is `lease=L` in ticks (0: no leases, the default); see lease.go.
+	Lease int
 	names []string
 }
 

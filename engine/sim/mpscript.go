@@ -26,9 +26,13 @@ type MPCluster struct {
 	Leader                                       string // "" none
 	Seed                                         uint64
 	Bugs                                         mp.BugSet
-	// Drift is drift=P (percent); printed only when set, so that the
-	// cluster lines of scripts without clocks stay as they were.
-	Drift int
+	// Drift is drift=P (percent) and Lease lease=L (ticks); printed only
+	// when set, so that the cluster lines of scripts without clocks stay
+	// as they were.
+	Drift, Lease int
+	// Reads is reads=: the read path of a get without via= (printed
+	// unless log).
+	Reads mp.Via
 }
 
 // String renders c as a canonical cluster line.
@@ -37,6 +41,12 @@ func (c MPCluster) String() string {
 	fmt.Fprintf(&sb, "cluster multipaxos servers=%d clients=%d window=%d timeout=%d heartbeat=%d", c.Servers, c.Clients, c.Window, c.Timeout, c.Heartbeat)
 	if c.Leader != "" {
 		sb.WriteString(" leader=" + c.Leader)
+	}
+	if c.Reads != mp.ViaLog {
+		sb.WriteString(" reads=" + c.Reads.String())
+	}
+	if c.Lease != 0 {
+		fmt.Fprintf(&sb, " lease=%d", c.Lease)
 	}
 	if c.Drift != 0 {
 		fmt.Fprintf(&sb, " drift=%d", c.Drift)
@@ -88,6 +98,8 @@ func ParseMPCluster(line string) (MPCluster, error) {
 			err = num(&c.Heartbeat)
 		case "drift":
 			err = num(&c.Drift)
+		case "lease":
+			err = num(&c.Lease)
 		case "leader":
 			c.Leader = v
 		case "seed":
@@ -98,12 +110,16 @@ func ParseMPCluster(line string) (MPCluster, error) {
 			if c.Bugs, err = mp.ParseBugs(v); err != nil {
 				err = fmt.Errorf("cluster: bugs: %v", err)
 			}
-		case "app", "reads":
-			if v != map[string]string{"app": "kv", "reads": "log"}[k] {
-				err = fmt.Errorf("cluster: %s=%s is not available yet (only %s=%s)", k, v, k, map[string]string{"app": "kv", "reads": "log"}[k])
+		case "reads":
+			if c.Reads, err = mp.ParseVia(v); err != nil {
+				err = fmt.Errorf("cluster: reads=%s: the read paths are log, index and lease", v)
+			}
+		case "app":
+			if v != "kv" {
+				err = fmt.Errorf("cluster: app=%s is not available yet (only app=kv)", v)
 			}
 		default:
-			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, drift, leader, seed, bugs)", k)
+			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, lease, drift, leader, seed, bugs)", k)
 		}
 		if err != nil {
 			return MPCluster{}, err
@@ -128,6 +144,9 @@ func (c MPCluster) config() (*mp.Config, error) {
 		return nil, err
 	}
 	if err := cfg.SetTime(c.Drift); err != nil {
+		return nil, err
+	}
+	if err := cfg.SetLease(c.Lease); err != nil {
 		return nil, err
 	}
 	return cfg, nil
@@ -273,8 +292,11 @@ type mpStmt struct {
 	sel  mpSel   // deliver, drop, dup
 	op   mp.Cmd  // put, get, cas (act nil, exp nil)
 	to   mp.NodeID
-	node int
-	exp  *mpExpect
+	via  mp.Via
+	// viaSet: via= was written (else a get takes the cluster's reads=).
+	viaSet bool
+	node   int
+	exp    *mpExpect
 }
 
 // mpScript is a parsed Multi-Paxos script.
@@ -380,9 +402,13 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 			args = args[:n-1]
 		}
 		if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "via=") {
-			if args[n-1] != "via=log" {
-				return st, p.errf("%s is not available yet (only via=log)", args[n-1])
+			if words[0] != "get" {
+				return st, p.errf("via= is for get only")
 			}
+			if st.via, err = mp.ParseVia(strings.TrimPrefix(args[n-1], "via=")); err != nil {
+				return st, p.errf("%v", err)
+			}
+			st.viaSet = true
 			args = args[:n-1]
 		}
 		if len(args) < 1 {
@@ -547,7 +573,7 @@ func (p *mpParser) expect(args []string) (*mpExpect, error) {
 	}
 	var err error
 	switch e.what {
-	case "clock":
+	case "clock", "lease":
 		return p.expectTime(e, args)
 	case "safe":
 		return e, nargs(0, 0, "expect safe")
@@ -693,7 +719,7 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 		return "broken: " + strings.Join(names, ", ")
 	}
 	switch e.what {
-	case "clock":
+	case "clock", "lease":
 		return s.evalTime(e)
 	case "safe":
 		return len(p.k.Violations()) == 0, violated()
@@ -798,7 +824,11 @@ func (s *MPSim) apply(st *mpStmt) error {
 			return fmt.Errorf("%s: %s is paused", st.Text, p.Name(st.node))
 		}
 		w.Begin(Action{Kind: ActProto, Text: st.Text})
-		if err := p.request(st.node, st.op, st.to, w); err != nil {
+		via := st.via
+		if !st.viaSet {
+			via = s.cl.Reads
+		}
+		if err := p.requestVia(st.node, st.op, st.to, via, w); err != nil {
 			w.Abort()
 			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}

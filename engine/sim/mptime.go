@@ -2,7 +2,10 @@ package sim
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
 )
 
 // The Multi-Paxos script's time forms (multipaxos.md §2, §3.3): pause N,
@@ -55,8 +58,20 @@ func (s *MPSim) timeText(id int) string {
 	return txt
 }
 
-// expectTime parses `expect clock N C` (C in ticks, up to two decimals).
+// expectTime parses `expect clock N C` (C in ticks, up to two decimals)
+// and `expect lease S yes|no`.
 func (p *mpParser) expectTime(e *mpExpect, args []string) (*mpExpect, error) {
+	if e.what == "lease" {
+		if len(args) != 2 || args[1] != "yes" && args[1] != "no" {
+			return nil, p.errf("usage: expect lease SERVER yes|no")
+		}
+		var err error
+		if e.node, err = p.node(args[0], "server"); err != nil {
+			return nil, err
+		}
+		e.words = args[1:]
+		return e, nil
+	}
 	if len(args) != 2 {
 		return nil, p.errf("usage: expect clock NODE TICKS (as 8.18)")
 	}
@@ -90,8 +105,43 @@ func parseClock(s string) (int, error) {
 	return n, nil
 }
 
-// evalTime checks `expect clock`.
+// evalTime checks `expect clock` and `expect lease`.
 func (s *MPSim) evalTime(e *mpExpect) (bool, string) {
 	got := s.W.Clock(e.node)
+	if e.what == "lease" {
+		sv := &s.p.st.Servers[e.node]
+		has := sv.HasLease(got)
+		why := fmt.Sprintf("%s's clock reads %s; its lease ", s.p.Name(e.node), clockText(got))
+		if sv.V.Lease > 0 && sv.V.Role == mp.RoleLeader {
+			why += "runs until " + mp.ClockText(sv.V.Lease)
+		} else {
+			why += "is none"
+		}
+		return has == (e.words[0] == "yes"), why
+	}
 	return got == e.n, fmt.Sprintf("%s's clock reads %s (true time %d)", s.p.Name(e.node), clockText(got), s.W.Now())
+}
+
+// EndStep judges lease-exclusive after every step (ticks included) when
+// the cluster has leases: the servers that believe they hold a valid
+// lease, each on its own clock.
+func (p *mpProto) EndStep(w *World[mp.Message, Narration]) {
+	if p.cfg.Lease == 0 {
+		return
+	}
+	var holders []mp.NodeID
+	for i := range p.cfg.Servers {
+		if p.st.Servers[i].HasLease(w.Clock(i)) {
+			holders = append(holders, mp.NodeID(i))
+		}
+	}
+	if len(holders) < 2 {
+		return
+	}
+	p.k.ObserveLeases(w.step, holders)
+	if w.Tracing() {
+		for vs := p.k.Violations(); p.reported < len(vs); p.reported++ {
+			w.Note(Narration{Key: "note.violation", Args: map[string]string{"v": vs[p.reported].Describe(p.cfg), "n": strconv.Itoa(len(holders))}})
+		}
+	}
 }
