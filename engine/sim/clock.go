@@ -182,3 +182,25 @@ func (w *World[M, N]) runOneWaiting(dropPM, dupPM int) bool {
 	w.DeliverAt(i)
 	return true
 }
+
+// nextDeadlineUnpaused is nextDeadline skipping paused nodes' timers (kept
+// apart so that the common path stays a plain scan).
+func (w *World[M, N]) nextDeadlineUnpaused() (int, int) {
+	best, bd := -1, 0
+	for i, d := range w.timers {
+		if d >= 0 && (best < 0 || d < bd) && !w.paused[i/w.kinds] {
+			best, bd = i, d
+		}
+	}
+	return best, bd
+}
+
+// timersArmedUnpaused is timersArmed counting only running nodes' timers.
+func (w *World[M, N]) timersArmedUnpaused() bool {
+	for i, d := range w.timers {
+		if d >= 0 && !w.paused[i/w.kinds] {
+			return true
+		}
+	}
+	return false
+}

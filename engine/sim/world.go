@@ -415,8 +415,11 @@ func (w *World[M, N]) tick(n int) {
 // on a tie), or -1.
 func (w *World[M, N]) nextDeadline() (int, int) {
 	best, bd := -1, 0
+	if w.paused != nil {
+		return w.nextDeadlineUnpaused()
+	}
 	for i, d := range w.timers {
-		if d >= 0 && (best < 0 || d < bd) && !w.Paused(i/w.kinds) {
+		if d >= 0 && (best < 0 || d < bd) {
 			best, bd = i, d
 		}
 	}
@@ -425,8 +428,11 @@ func (w *World[M, N]) nextDeadline() (int, int) {
 
 // timersArmed reports whether any timer is running.
 func (w *World[M, N]) timersArmed() bool {
-	for i, d := range w.timers {
-		if d >= 0 && !w.Paused(i/w.kinds) {
+	if w.paused != nil {
+		return w.timersArmedUnpaused()
+	}
+	for _, d := range w.timers {
+		if d >= 0 {
 			return true
 		}
 	}
@@ -552,7 +558,7 @@ func (w *World[M, N]) RunOne(dropPM, dupPM int) bool {
 func (w *World[M, N]) Run(max int, until Until, dropPM, dupPM int) int {
 	start := w.step
 	for n := 0; n < max; n++ {
-		if until == UntilChosen && w.P.AnyChosen() || until == UntilQuiet && w.deliverable() == 0 {
+		if until == UntilChosen && w.P.AnyChosen() || until == UntilQuiet && (len(w.inflight) == 0 || w.paused != nil && w.deliverable() == 0) {
 			break
 		}
 		if !w.RunOne(dropPM, dupPM) {
