@@ -44,9 +44,11 @@ func clockText(c int) string {
 	return fmt.Sprintf("%d.%02d", c/ClockUnit, c%ClockUnit)
 }
 
-// timeText renders node id's clock and pause for DescribeNode, empty
-// while every clock reads true time and nothing is paused (so that
-// scripts without clocks print as before).
+// timeText renders node id's clock, pause, lease and guard for
+// DescribeNode (lease<T: it holds the leader lease until its clock reads
+// T; guards=L<T: it guards L's lease, or its quiet period, until T),
+// empty while every clock reads true time, nothing is paused and lease=0
+// (so that scripts without them print as before).
 func (s *MPSim) timeText(id int) string {
 	txt := ""
 	if s.W.ClocksSet() {
@@ -54,6 +56,21 @@ func (s *MPSim) timeText(id int) string {
 	}
 	if s.W.Paused(id) {
 		txt += " PAUSED"
+	}
+	cfg := s.p.cfg
+	if cfg.Lease > 0 && cfg.IsServer(mp.NodeID(id)) {
+		sv := &s.p.st.Servers[id]
+		clock := s.W.Clock(id)
+		if sv.HasLease(clock) {
+			txt += " lease<" + mp.ClockText(sv.V.Lease)
+		}
+		if sv.Up && clock < sv.V.Guard {
+			who := "quiet"
+			if sv.V.GuardFor != mp.None {
+				who = cfg.Name(sv.V.GuardFor)
+			}
+			txt += " guards=" + who + "<" + mp.ClockText(sv.V.Guard)
+		}
 	}
 	return txt
 }
