@@ -73,6 +73,10 @@ type MPEngineOptions struct {
 	// Invariant is the invariant to search for (a name in mp.Invariants),
 	// or "" for any.
 	Invariant string
+	// NoReduction keeps dead messages in the state and explores their
+	// delivery (for comparison: same verdict and shortest length, more
+	// states).
+	NoReduction bool
 	// MaxStates, MaxMemoryBytes and Timeout are the budgets, as in
 	// EngineOptions.
 	MaxStates      int
@@ -179,6 +183,9 @@ func (o *MPEngineOptions) Bounds() string {
 	if o.Invariant != "" {
 		fmt.Fprintf(&sb, " --invariant %s", o.Invariant)
 	}
+	if o.NoReduction {
+		sb.WriteString(" --no-reduction")
+	}
 	return sb.String()
 }
 
@@ -228,6 +235,7 @@ type mpSearch struct {
 	next   []uint32
 	enc    []byte
 	msgEnc [][]byte
+	msgBuf []byte
 	live   []bool
 
 	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
@@ -423,10 +431,13 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 		}
 	}
 	msgs := s.InFlight()
+	e.msgBuf = e.msgBuf[:0]
 	e.msgEnc = e.msgEnc[:0]
 	e.live = e.live[:0]
 	for i := range msgs {
-		e.msgEnc = append(e.msgEnc, mp.AppendMessage(nil, &msgs[i]))
+		n := len(e.msgBuf)
+		e.msgBuf = mp.AppendMessage(e.msgBuf, &msgs[i])
+		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
 		e.live = append(e.live, !e.dead(s, h, &msgs[i]))
 	}
 	for _, k := range []int{mpActDeliver, mpActDup, mpActDrop} {
@@ -625,6 +636,9 @@ func (e *mpSearch) report(id uint32) error {
 //   - commit s to an up server that knows s decided, when the schedule has
 //     no crash left (only a crash makes a server forget a decision).
 func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
+	if e.opt.NoReduction {
+		return false
+	}
 	st := s.State()
 	cfg := e.cfg
 	if cfg.IsClient(m.To) {

@@ -55,6 +55,7 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
 	fs.IntVar(&opt.Retries, "retries", 0, "most client retry timeouts (timeout C) in one schedule")
 	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(mp.Invariants, ", "))
+	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")
