@@ -32,7 +32,7 @@ const checkUsageText = `usage:
   paxviz check engine --protocol multipaxos [--servers N] [--clients M] [--window W]
                       [--leader S|none] [--bugs NAME,...] --commands C --max-round R [--ballots B]
                       [--crashes K] [--dups D] [--drops D] [--retries T]
-                      [--invariant NAME] [--json] [--max-states N] [--max-memory MB] [--timeout DUR]
+                      [--invariant NAME] [--no-reduction] [--json] [--max-states N] [--max-memory MB] [--timeout DUR]
   paxviz check spec --acceptors A --values V --max-ballot B [--quorum Q] [--json]
                       [--max-states N] [--timeout DUR]
   paxviz check spec --model multipaxos-smr --replicas N --writes W --reads R
