@@ -60,13 +60,13 @@ func TestEnginePurity(t *testing.T) {
 
 // TestSimPurity: the simulator adds only its seeded PCG; it reads no clock
 // and does no I/O of its own (it writes traces to an io.Writer it is given).
-// It imports the protocol packages it registers (engine, multipaxos).
+// It imports the protocol packages it registers (engine, multipaxos, raft).
 func TestSimPurity(t *testing.T) {
 	checkPurity(t, "sim", map[string]bool{
 		"bytes": true, "cmp": true, "encoding/binary": true, "slices": true,
 		"errors": true, "fmt": true, "io": true, "math/bits": true, "math/rand/v2": true,
 		"sort": true, "strconv": true, "strings": true,
 		"github.com/paxviz/paxviz/engine": true, "github.com/paxviz/paxviz/i18n": true,
-		"github.com/paxviz/paxviz/engine/multipaxos": true,
+		"github.com/paxviz/paxviz/engine/multipaxos": true, "github.com/paxviz/paxviz/engine/raft": true,
 	})
 }

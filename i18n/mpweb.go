@@ -23,6 +23,8 @@ func init() {
 		"inv.mp_exactly-once":       {"exactly-once: no request takes effect twice", "恰好一次：没有请求生效两次"},
 		"inv.mp_linearizable":       {"linearizable: the clients see one machine, in real-time order", "可线性化：客户端看到的是一台按真实时间顺序工作的机器"},
 		"inv.mp_promise-monotonic":  {"promise-monotonic: a server's promise never decreases", "承诺单调：服务器的承诺从不减小"},
+		"inv.mp_lease-exclusive":    {"lease-exclusive: no two servers hold a read lease at once", "租约互斥：不会有两台服务器同时持有读租约"},
+		"viol.mp_lease-exclusive":   {"{text}", "{text}"},
 		"viol.mp_agreement":         {"{text}", "{text}"},
 		"viol.mp_validity":          {"{text}", "{text}"},
 		"viol.mp_learned-chosen":    {"{text}", "{text}"},

@@ -77,7 +77,7 @@ export class Diagram {
     this.lastW = 0;
     new ResizeObserver(() => {
       const w = root.clientWidth;
-      if (this.nodes.length && w !== this.lastW && !this.hooks.busy()) this.relayout();
+      if (this.nodes.length && w !== this.lastW && !(this.hooks.busy ? this.hooks.busy() : false)) this.relayout();
     }).observe(root);
   }
 

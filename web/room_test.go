@@ -750,3 +750,23 @@ func TestRoomBadVerbs(t *testing.T) {
 	teacher.send(roomClientFrame{Cmd: "undo"})
 	s.until("state", nil) // both sockets still open
 }
+
+// Every sandbox, lesson and gallery page offers "Start a class" (a link to
+// /s/{id}/room, which opens the instructor's page), and the home page
+// offers "Join a class".
+func TestStartAndJoinLinks(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	_, home := get(t, ts.URL+"/")
+	if !strings.Contains(home, `id="join-link"`) || !strings.Contains(home, `href="/join"`) {
+		t.Errorf("home page has no Join a class link")
+	}
+	id := openScript(t, ts.URL, "cluster servers=3\npropose s1 X\n")
+	_, page := get(t, ts.URL+"/s/"+id+"/")
+	if !strings.Contains(page, `id="btn-room"`) || !strings.Contains(page, `href="/s/`+id+`/room"`) {
+		t.Fatalf("sandbox page has no Start a class link")
+	}
+	resp, body := get(t, ts.URL+"/s/"+id+"/room")
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/r/") || !strings.Contains(loc, "/teach?k=") {
+		t.Errorf("start a class: %d %q\n%.300s", resp.StatusCode, loc, body)
+	}
+}

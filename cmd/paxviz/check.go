@@ -29,6 +29,10 @@ const checkUsageText = `usage:
                       [--bugs NAME,...] [--max-round R] [--ballots B] [--crashes C] [--dups D]
                       [--drops] [--invariant NAME] [--refine] [--json]
                       [--max-states N] [--max-memory MB] [--timeout DUR]
+  paxviz check engine --protocol multipaxos [--servers N] [--clients M] [--window W]
+                      [--leader S|none] [--bugs NAME,...] --commands C --max-round R [--ballots B]
+                      [--crashes K] [--dups D] [--drops D] [--retries T]
+                      [--invariant NAME] [--no-reduction] [--json] [--max-states N] [--max-memory MB] [--timeout DUR]
   paxviz check spec --acceptors A --values V --max-ballot B [--quorum Q] [--json]
                       [--max-states N] [--timeout DUR]
   paxviz check spec --model multipaxos-smr --replicas N --writes W --reads R
@@ -77,7 +81,16 @@ func checkFlags(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 }
 
 func cmdCheckEngine(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	switch proto, _ := flagValue(args, "protocol"); proto {
+	case "", "paxos":
+	case "multipaxos":
+		return cmdCheckMPEngine(ctx, args, stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "paxviz check engine: unknown protocol %q (paxos or multipaxos)\n", proto)
+		return checkUsage
+	}
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
+	fs.String("protocol", "paxos", "the protocol: paxos (single decree) or multipaxos")
 	proposers := fs.Int("proposers", 0, "number of proposers")
 	acceptors := fs.Int("acceptors", 0, "number of acceptors")
 	learners := fs.Int("learners", 1, "number of learners")

@@ -85,7 +85,12 @@ func cmdRun(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			v.Error = &failure{res.Err.Line, res.Err.Error()}
 		}
 		var doc any
-		if res.MP != nil {
+		if res.Raft != nil {
+			doc = struct {
+				sim.RaftStateJSON
+				verdict
+			}{res.Raft.StateJSON(), v}
+		} else if res.MP != nil {
 			doc = struct {
 				sim.MPStateJSON
 				verdict

@@ -29,17 +29,27 @@ const (
 	BugCommitMinority
 	// BugNoDedup: the session table never skips a request id.
 	BugNoDedup
+	// BugReadNoLease: a leader serves via=lease reads whenever it thinks
+	// it leads, lease valid or not.
+	BugReadNoLease
+	// BugLeaseNoDrift: holders use the full lease, not
+	// lease*(100-P)/(100+P).
+	BugLeaseNoDrift
+	// BugRestartForgetsLease: no restart quiet period.
+	BugRestartForgetsLease
 )
 
 // AllBugs lists every bug in the order of multipaxos.md §5.
 var AllBugs = []Bug{
 	BugSkipPhase1, BugNoAdopt, BugPrepareFromTop, BugExecOutOfOrder,
-	BugCommitMinority, BugNoDedup,
+	BugCommitMinority, BugNoDedup, BugReadNoLease, BugLeaseNoDrift,
+	BugRestartForgetsLease,
 }
 
 var bugNames = [...]string{
 	"skip_phase1", "no_adopt", "prepare_from_top", "exec_out_of_order",
-	"commit_minority", "no_dedup",
+	"commit_minority", "no_dedup", "read_no_lease", "lease_no_drift",
+	"restart_forgets_lease",
 }
 
 func (b Bug) index() int {

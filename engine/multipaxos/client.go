@@ -18,6 +18,8 @@ type Client struct {
 	// Last and LastResult are the latest response: its id and result.
 	Last       ReqID
 	LastResult string
+	// Via is the outstanding request's read path (lease.go).
+	Via Via
 }
 
 // Clone returns a copy of c (a Client holds no references).
@@ -34,6 +36,12 @@ var (
 // it c.q, sends it to `to` (which becomes its hint) or, with to = None, to
 // its hint, and arms its retry timer (§8 "A request line is one step").
 func (c *Client) Request(cfg *Config, op Cmd, to NodeID, out *Out) error {
+	return c.RequestVia(cfg, op, to, ViaLog, out)
+}
+
+// RequestVia is Request with a read path for a get (ViaLog for any other
+// op).
+func (c *Client) RequestVia(cfg *Config, op Cmd, to NodeID, via Via, out *Out) error {
 	if !c.Pending.IsZero() {
 		return ErrOutstanding
 	}
@@ -49,6 +57,10 @@ func (c *Client) Request(cfg *Config, op Cmd, to NodeID, out *Out) error {
 	c.Seq++
 	op.ID = ReqID{Client: int8(cfg.ClientIndex(c.ID)), Seq: c.Seq}
 	c.Pending = op
+	c.Via = ViaLog
+	if op.Op == OpGet {
+		c.Via = via
+	}
 	if to != None {
 		c.Hint = to
 	}
@@ -64,7 +76,7 @@ func (c *Client) send(cfg *Config, reason int, out *Out) {
 	}
 	c.LastTo = to
 	out.note(Note{Kind: NoteClientSend, Node: c.ID, Peer: to, Cmd: c.Pending, N: reason})
-	out.send(Message{Type: MsgRequest, From: c.ID, To: to, Cmd: c.Pending})
+	out.send(Message{Type: MsgRequest, From: c.ID, To: to, Cmd: c.Pending, Via: c.Via})
 	out.arm(TimerRetry, cfg.Timeout, 0)
 }
 

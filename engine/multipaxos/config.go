@@ -44,7 +44,12 @@ type Config struct {
 	// CommitQuorum is the number of accepted acks a leader decides with:
 	// Quorum, or max(1, floor(N/2)) with commit_minority.
 	CommitQuorum int
-	names        []string
+	// Drift is `drift=P`: every clock runs at a rate in [100-P, 100+P]
+	// percent of true time (time.go). Set by SetTime right after NewConfig.
+	Drift int
+	// Lease is `lease=L` in ticks (0: no leases, the default); see lease.go.
+	Lease int
+	names []string
 }
 
 // NewConfig returns the configuration of a cluster with the given counts,

@@ -51,8 +51,9 @@
 //     every timer of the node; Restart and Start emit the ones it needs.
 //     Nodes never read time: every time-dependent rule is a timer (the
 //     leader's "now − last majority ack ≥ timeout" is TimerStepDown,
-//     re-armed at each newly majority-acked heartbeat round). Leases will
-//     need each node's clock passed into Step and Timeout.
+//     re-armed at each newly majority-acked heartbeat round). Leases read
+//     the handling node's clock, an input the world sets in Out.Clock
+//     before every handler (lease.go); with lease=0 nothing reads it.
 //   - Invariants are judged from god's-eye records in Out (Votes,
 //     Decisions, Execs, Promises, Client), never from node state, so no
 //     crash erases them: the world feeds every handler's Out to
@@ -88,7 +89,8 @@
 //   - A client's retry goes to the server after the one it last sent to.
 //   - A no-op executes too (an ExecRec with Applied true); exactly-once
 //     looks at client commands only.
-//   - `via=` is not printed on a request while only via=log exists.
+//   - `via=` is printed on a request only for via=index and via=lease;
+//     `why=lease` on a nack only when a lease guard refused a prepare.
 //
 // Linearizability uses an incremental frontier per key (Lowe's just-in-
 // time linearization, O(1) per reply) and porcupine

@@ -14,12 +14,13 @@ const (
 	InvExactlyOnce      = "exactly-once"
 	InvLinearizable     = "linearizable"
 	InvPromiseMonotonic = "promise-monotonic"
+	InvLeaseExclusive   = "lease-exclusive"
 )
 
 // Invariants lists every invariant this package checks, in report order.
 var Invariants = []string{
 	InvAgreement, InvValidity, InvLearnedChosen, InvLogPrefix,
-	InvExactlyOnce, InvLinearizable, InvPromiseMonotonic,
+	InvExactlyOnce, InvLinearizable, InvPromiseMonotonic, InvLeaseExclusive,
 }
 
 // Violation is the first break of one invariant: which, at which step, and
@@ -43,6 +44,9 @@ type Violation struct {
 	Ops []ReqID
 	// Key is the key whose history is not linearizable.
 	Key string
+	// Holders are the nodes that believed at once that they held a lease
+	// (lease-exclusive).
+	Holders []NodeID
 }
 
 // Describe renders v in words for traces and test failures, e.g.
@@ -85,6 +89,13 @@ func (v *Violation) Describe(cfg *Config) string {
 		}
 		sb.WriteByte(' ')
 		sb.WriteString(id.String())
+	}
+	for i, h := range v.Holders {
+		if i == 0 {
+			sb.WriteString(" lease holders")
+		}
+		sb.WriteByte(' ')
+		sb.WriteString(cfg.Name(h))
 	}
 	return sb.String()
 }

@@ -87,6 +87,11 @@ type Message struct {
 	Result    string
 	NotLeader bool
 	Hint      NodeID
+	// Via is a request's read path (lease.go; printed unless via=log);
+	// WhyLease marks a nack to a prepare refused by a lease guard
+	// (why=lease).
+	Via      Via
+	WhyLease bool
 }
 
 // Describe renders m as the trace prints it (multipaxos.md §2), e.g.
@@ -124,6 +129,10 @@ func (c *Config) AppendDescribe(sb *strings.Builder, m *Message) {
 		sb.WriteString(m.Cmd.ID.String())
 		sb.WriteString(" op=")
 		sb.WriteString(m.Cmd.OpString())
+		if m.Via != ViaLog {
+			sb.WriteString(" via=")
+			sb.WriteString(m.Via.String())
+		}
 	case MsgReply:
 		sb.WriteString(" id=")
 		sb.WriteString(m.Req.String())
@@ -159,6 +168,9 @@ func (c *Config) AppendDescribe(sb *strings.Builder, m *Message) {
 		sb.WriteString(m.Promised.String())
 		if m.Rejects == MsgAccept {
 			num("s", m.Slot)
+		}
+		if m.WhyLease {
+			sb.WriteString(" why=lease")
 		}
 	case MsgAccept:
 		ballot()

@@ -40,6 +40,13 @@ const (
 	NoteClientSend     // client Node sends Cmd to Peer (N: a SendReason)
 	NoteClientResponse // client Node gets Text for Cmd from Peer
 	NoteClientIgnored  // client Node ignores Peer's reply for an id not outstanding
+	// Leases and reads (lease.go); Text is a clock reading (8.18).
+	NoteGuardNack // Node refuses Peer's prepare B: it guards Peer2's lease (None: its restart quiet period) until Text
+	NoteGuarded   // Node does not stand: it guards Peer2's lease (None: quiet period) until Text
+	NoteLease     // leader Node holds its lease until Text (round N acked by a majority)
+	NoteReadLocal // leader Node answers Cmd from its own copy: Text (N: ReadLease or ReadIndex)
+	NoteReadIndex // leader Node holds Cmd: read index Slot, heartbeat round N
+	NoteQuiet     // restarted Node stays quiet until Text
 	NumNoteKinds
 )
 
@@ -50,6 +57,7 @@ var noteNames = [...]string{
 	"execute", "skip", "reply", "redirect", "displaced", "step_down",
 	"nack_ignored", "heartbeat", "heartbeat_ok", "reject_heartbeat",
 	"catch_up", "bug", "client_send", "client_response", "client_ignored",
+	"guard_nack", "guarded", "lease", "read_local", "read_index", "quiet",
 }
 
 // String returns the kind's name as used in translation keys.
@@ -184,6 +192,10 @@ type Out struct {
 	Notes     []Note
 	// Quiet suppresses notes (for benchmarks and model checking).
 	Quiet bool
+	// Clock is the handling node's clock in hundredths of a tick, set by
+	// the world before each handler (an input, as the message is); only
+	// leases read it.
+	Clock int
 }
 
 // Reset empties o, keeping its buffers.

@@ -102,6 +102,16 @@ type Volatile struct {
 	HBRound  int32
 	Acked    []int32
 	MajRound int32
+	// Leases and reads (lease.go), all on the server's own clock in
+	// hundredths of a tick: Guard is when its guard ends, for GuardFor's
+	// lease (None: the restart quiet period); Lease is when the leader's
+	// lease ends (0: none); Sent the clock at which each heartbeat round
+	// above MajRound was sent; Reads the reads waiting for a read index.
+	Guard    int
+	GuardFor NodeID
+	Lease    int
+	Sent     []RoundSent
+	Reads    []PendingRead
 }
 
 // Server is the state of one server: proposer, acceptor, learner and
@@ -129,6 +139,8 @@ func (s *Server) Clone() Server {
 	c.V.KV = s.V.KV.clone()
 	c.V.Sessions = cloneSlice(s.V.Sessions)
 	c.V.Acked = cloneSlice(s.V.Acked)
+	c.V.Sent = cloneSlice(s.V.Sent)
+	c.V.Reads = cloneSlice(s.V.Reads)
 	return c
 }
 
@@ -249,6 +261,7 @@ func (s *Server) Restart(c *Config, out *Out) {
 	s.Up = true
 	s.Incarnation++
 	s.V = newVolatile()
+	s.quiet(c, out)
 	s.armElection(c, out)
 }
 
@@ -279,6 +292,7 @@ func (s *Server) Step(c *Config, m *Message, out *Out) {
 	case MsgHeartbeatOK:
 		s.handleHeartbeatOK(c, m, out)
 	}
+	s.leaseEndsAbove(out)
 }
 
 // Timeout fires one of s's timers; s must be up.
@@ -302,6 +316,11 @@ func (s *Server) CanStand() bool { return s.D.MaxRound < MaxRound }
 
 // stand starts phase 1 for every open slot with a new ballot (§1.3).
 func (s *Server) stand(c *Config, out *Out) {
+	if s.guarded(c, s.ID, out) {
+		out.note(Note{Kind: NoteGuarded, Node: s.ID, Peer2: s.V.GuardFor, Text: ClockText(s.V.Guard)})
+		s.armElection(c, out)
+		return
+	}
 	if s.V.Role != RoleFollower {
 		s.stepDown(c, StepDownTimeout, out)
 	}
@@ -350,6 +369,9 @@ func (s *Server) lead(c *Config, slotIn int32, out *Out) {
 	for range c.Servers {
 		v.Acked = append(v.Acked, 0)
 	}
+	v.Lease = 0
+	v.Sent = v.Sent[:0]
+	v.Reads = v.Reads[:0]
 	out.stop(TimerElection)
 	out.arm(TimerHeartbeat, c.Heartbeat, 0)
 	out.arm(TimerStepDown, c.Timeout, 0)
@@ -357,6 +379,11 @@ func (s *Server) lead(c *Config, slotIn int32, out *Out) {
 
 func (s *Server) handlePrepare(c *Config, m *Message, out *Out) {
 	if !validSlot(m.FromSlot) {
+		return
+	}
+	if s.guarded(c, m.From, out) {
+		out.note(Note{Kind: NoteGuardNack, Node: s.ID, Peer: m.From, B: m.Ballot, Peer2: s.V.GuardFor, Text: ClockText(s.V.Guard)})
+		out.send(Message{Type: MsgNack, From: s.ID, To: m.From, Ballot: m.Ballot, Promised: s.D.Promised, Rejects: MsgPrepare, WhyLease: true})
 		return
 	}
 	if !s.D.Promised.Less(m.Ballot) {
@@ -478,6 +505,9 @@ func (s *Server) handleRequest(c *Config, m *Message, out *Out) {
 		return
 	}
 	v.Taken = append(v.Taken, cmd)
+	if cmd.Op == OpGet && m.Via != ViaLog && s.readFast(c, cmd, m.Via, out) {
+		return
+	}
 	v.Queue = append(v.Queue, cmd)
 	s.proposeQueued(c, out)
 	if len(v.Queue) > 0 {
@@ -585,6 +615,9 @@ func (s *Server) execute(c *Config, out *Out) {
 		}
 		v.SlotOut++
 	}
+	if len(v.Reads) > 0 {
+		s.serveReads(c, out)
+	}
 }
 
 // apply runs slot n's command through the session table and the store; a
@@ -664,6 +697,9 @@ func (s *Server) stepDown(c *Config, reason int, out *Out) {
 	v.Taken = v.Taken[:0]
 	v.Acked = v.Acked[:0]
 	v.SlotIn = 0
+	v.Lease = 0
+	v.Sent = v.Sent[:0]
+	v.Reads = v.Reads[:0]
 	for i := range v.Slots {
 		v.Slots[i].Prop = Cmd{}
 		v.Slots[i].Acks = 0
@@ -686,6 +722,9 @@ func (s *Server) handleNack(c *Config, m *Message, out *Out) {
 func (s *Server) heartbeat(c *Config, out *Out) {
 	v := &s.V
 	v.HBRound++
+	if c.Lease > 0 {
+		v.Sent = append(v.Sent, RoundSent{Round: v.HBRound, At: out.Clock})
+	}
 	out.note(Note{Kind: NoteHeartbeat, Node: s.ID, B: v.Ballot, N: int(v.HBRound), Slot: v.Upto})
 	for i := 0; i < c.Servers; i++ {
 		if NodeID(i) != s.ID {
@@ -707,6 +746,7 @@ func (s *Server) handleHeartbeat(c *Config, m *Message, out *Out) {
 	if s.V.Role != RoleLeader {
 		s.armElection(c, out)
 	}
+	s.guard(c, m.From, out)
 	out.note(Note{Kind: NoteHeartbeatOK, Node: s.ID, Peer: m.From, B: m.Ballot, N: int(m.Round), Slot: s.V.Upto})
 	out.send(Message{Type: MsgHeartbeatOK, From: s.ID, To: m.From, Ballot: m.Ballot, Upto: s.V.Upto, Round: m.Round})
 }
@@ -729,6 +769,7 @@ func (s *Server) handleHeartbeatOK(c *Config, m *Message, out *Out) {
 	if r > v.MajRound {
 		v.MajRound = r
 		out.arm(TimerStepDown, c.Timeout, 0)
+		s.leaseFrom(c, r, out)
 	}
 	if m.Upto < v.Upto && m.Upto >= 0 {
 		out.note(Note{Kind: NoteCatchUp, Node: s.ID, Peer: m.From, Slot: m.Upto + 1, N: int(v.Upto)})

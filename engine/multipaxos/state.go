@@ -156,6 +156,14 @@ func (st *State) Request(cfg *Config, id NodeID, op Cmd, to NodeID, out *Out) er
 	return st.Client(cfg, id).Request(cfg, op, to, out)
 }
 
+// RequestVia invokes a get at client id by read path via (lease.go).
+func (st *State) RequestVia(cfg *Config, id NodeID, op Cmd, to NodeID, via Via, out *Out) error {
+	if !cfg.IsClient(id) {
+		return ErrBadNode
+	}
+	return st.Client(cfg, id).RequestVia(cfg, op, to, via, out)
+}
+
 // Leaders returns the servers that are up and lead, in index order.
 func (st *State) Leaders() []NodeID {
 	var ls []NodeID

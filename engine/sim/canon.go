@@ -834,6 +834,10 @@ func (s *Sim) CopyFrom(o *Sim) {
 	s.inflight = append(inflight[:0], o.inflight...)
 	s.timers = append(timers[:0], o.timers...)
 	s.nodeRng = append([]rand.PCG(nil), o.nodeRng...) // nil for single-decree Paxos: no allocation
+	// Clocks and pauses (clock.go) are Multi-Paxos script inputs: nil here,
+	// so neither copied at a cost nor part of the canonical state.
+	s.clock, s.rate = append([]int(nil), o.clock...), append([]int(nil), o.rate...)
+	s.paused = append([]bool(nil), o.paused...)
 	s.group = append(group[:0], o.group...)
 	s.proposed = append(proposed[:0], o.proposed...)
 	s.tallies = append(tallies[:0], o.tallies...)

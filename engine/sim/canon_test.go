@@ -300,6 +300,7 @@ func TestCanonKnowsEverySimField(t *testing.T) {
 		"P": true, "inflight": true, "nextID": true, "now": true, "kinds": true, "timers": true,
 		"group": true, "rng": true, "step": true, "work": true, "Trace": true, "ev": true, "OnStep": true,
 		"cur": true, "tmp": true, "nodeRng": true, "seed": true,
+		"clock": true, "rate": true, "paused": true, // nil for single-decree Paxos (CopyFrom)
 	}
 	for _, typ := range []reflect.Type{reflect.TypeOf(Sim{}), reflect.TypeOf(World[engine.Message, engine.Note]{})} {
 		for i := 0; i < typ.NumField(); i++ {

@@ -18,6 +18,11 @@ func FuzzScript(f *testing.F) {
 	}
 	f.Add("cluster servers=3 seed=4\npropose s2 A\nrun max=50 drop=0.2 dup=0.2\npartition s1 | *\nheal\nexpect safe\n")
 	f.Add("cluster proposers=1 acceptors=1 learners=0\npropose p1 v\ntick 999\nrun until=quiet\n")
+	raftFiles, _ := filepath.Glob("testdata/raft/*.pxs")
+	for _, p := range raftFiles {
+		src, _ := os.ReadFile(p)
+		f.Add(string(src))
+	}
 	big := regexp.MustCompile(`(max|tick)\s*=?\s*(\d+)`)
 	f.Fuzz(func(t *testing.T, src string) {
 		if len(src) > 8192 {
@@ -60,8 +65,11 @@ func FuzzScript(f *testing.F) {
 			}
 		}
 		res := Exec(sc, nil)
-		if sc.Cluster.Bugs == 0 && res.Sim.Violated("") {
+		if res.Sim != nil && sc.Cluster.Bugs == 0 && res.Sim.Violated("") {
 			t.Fatalf("correct engine broke safety: %v\n%s", res.Sim.Violations(), src)
+		}
+		if res.Raft != nil && raftCorrect(res.Raft.Config().Bugs) && len(res.Raft.Checker().Violations()) > 0 {
+			t.Fatalf("correct Raft broke safety: %v\n%s", res.Raft.Checker().Violations()[0].Describe(res.Raft.Config()), src)
 		}
 	})
 }

@@ -41,24 +41,28 @@ func (p *mpProto) clone() *mpProto {
 	return c
 }
 
-func (p *mpProto) Nodes() int                            { return p.cfg.Nodes() }
-func (p *mpProto) Name(id int) string                    { return p.cfg.Name(mp.NodeID(id)) }
-func (p *mpProto) Up(id int) bool                        { return p.st.Up(p.cfg, mp.NodeID(id)) }
-func (p *mpProto) Ends(m *mp.Message) (int, int)         { return int(m.From), int(m.To) }
-func (p *mpProto) SetID(m *mp.Message, id int)           { m.ID = id }
-func (p *mpProto) MsgID(m *mp.Message) int               { return m.ID }
-func (p *mpProto) AnyChosen() bool                       { return p.k.MaxChosen() > 0 }
-func (p *mpProto) EndStep(*World[mp.Message, Narration]) {}
-func (p *mpProto) nodeName(id engine.NodeID) string      { return p.cfg.Name(mp.NodeID(id)) }
+func (p *mpProto) Nodes() int                       { return p.cfg.Nodes() }
+func (p *mpProto) Name(id int) string               { return p.cfg.Name(mp.NodeID(id)) }
+func (p *mpProto) Up(id int) bool                   { return p.st.Up(p.cfg, mp.NodeID(id)) }
+func (p *mpProto) Ends(m *mp.Message) (int, int)    { return int(m.From), int(m.To) }
+func (p *mpProto) SetID(m *mp.Message, id int)      { m.ID = id }
+func (p *mpProto) MsgID(m *mp.Message) int          { return m.ID }
+func (p *mpProto) AnyChosen() bool                  { return p.k.MaxChosen() > 0 }
+func (p *mpProto) nodeName(id engine.NodeID) string { return p.cfg.Name(mp.NodeID(id)) }
 
 // WorldNote narrates the world's events with the keys single-decree
 // Paxos uses for them.
 func (p *mpProto) WorldNote(k WorldNoteKind, node, peer, n, q int) Narration {
 	key := [...]string{WNoteLost: "note.lost", WNoteDropped: "note.dropped", WNoteDuplicated: "note.duplicated",
 		WNoteTick: "note.tick", WNoteCrash: "note.crash", WNoteRestart: "note.restart",
-		WNotePartition: "note.partition", WNoteHeal: "note.heal"}[k]
-	return Narration{Key: key, Args: map[string]string{"node": p.Name(node), "peer": p.Name(peer),
-		"n": strconv.Itoa(n), "q": strconv.Itoa(q)}}
+		WNotePartition: "note.partition", WNoteHeal: "note.heal",
+		WNotePause: "note.pause", WNoteResume: "note.resume", WNoteClock: "note.clock"}[k]
+	args := map[string]string{"node": p.Name(node), "peer": p.Name(peer),
+		"n": strconv.Itoa(n), "q": strconv.Itoa(q)}
+	if k == WNoteClock {
+		args["q"] = clockText(q)
+	}
+	return Narration{Key: key, Args: args}
 }
 
 func (p *mpProto) begin(w *World[mp.Message, Narration]) {
@@ -111,6 +115,7 @@ func (p *mpProto) flush(id int, w *World[mp.Message, Narration]) {
 
 func (p *mpProto) Deliver(m *mp.Message, w *World[mp.Message, Narration]) {
 	p.begin(w)
+	p.out.Clock = w.Clock(int(m.To))
 	if err := p.st.Step(p.cfg, m, &p.out); err != nil {
 		return
 	}
@@ -119,6 +124,7 @@ func (p *mpProto) Deliver(m *mp.Message, w *World[mp.Message, Narration]) {
 
 func (p *mpProto) Timeout(id, kind int, byClock bool, w *World[mp.Message, Narration]) error {
 	p.begin(w)
+	p.out.Clock = w.Clock(id)
 	if err := p.st.Timeout(p.cfg, mp.NodeID(id), mp.TimerKind(kind), &p.out); err != nil {
 		p.out.Reset()
 		return err
@@ -136,6 +142,7 @@ func (p *mpProto) Crash(id int, w *World[mp.Message, Narration]) error {
 
 func (p *mpProto) Restart(id int, w *World[mp.Message, Narration]) error {
 	p.begin(w)
+	p.out.Clock = w.Clock(id)
 	if err := p.st.Restart(p.cfg, mp.NodeID(id), &p.out); err != nil {
 		p.out.Reset()
 		return err
@@ -146,8 +153,14 @@ func (p *mpProto) Restart(id int, w *World[mp.Message, Narration]) error {
 
 // request is the protocol form put/get/cas: client c invokes op.
 func (p *mpProto) request(c int, op mp.Cmd, to mp.NodeID, w *World[mp.Message, Narration]) error {
+	return p.requestVia(c, op, to, mp.ViaLog, w)
+}
+
+// requestVia is request with a get's read path.
+func (p *mpProto) requestVia(c int, op mp.Cmd, to mp.NodeID, via mp.Via, w *World[mp.Message, Narration]) error {
 	p.begin(w)
-	if err := p.st.Request(p.cfg, mp.NodeID(c), op, to, &p.out); err != nil {
+	p.out.Clock = w.Clock(c)
+	if err := p.st.RequestVia(p.cfg, mp.NodeID(c), op, to, via, &p.out); err != nil {
 		p.out.Reset()
 		return err
 	}
@@ -189,8 +202,12 @@ func (n *Narration) Text(lang i18n.Lang) string {
 func mpNarration(c *mp.Config, n *mp.Note) Narration {
 	key := "note.mp." + n.Kind.String()
 	switch n.Kind {
-	case mp.NoteStepDown, mp.NoteClientSend:
+	case mp.NoteStepDown, mp.NoteClientSend, mp.NoteReadLocal:
 		key += "." + strconv.Itoa(n.N)
+	case mp.NoteGuardNack, mp.NoteGuarded:
+		if n.Peer2 == mp.None {
+			key += ".quiet"
+		}
 	case mp.NoteLead:
 		if int32(n.N) < n.Slot {
 			key += ".none"

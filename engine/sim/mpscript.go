@@ -26,6 +26,13 @@ type MPCluster struct {
 	Leader                                       string // "" none
 	Seed                                         uint64
 	Bugs                                         mp.BugSet
+	// Drift is drift=P (percent) and Lease lease=L (ticks); printed only
+	// when set, so that the cluster lines of scripts without clocks stay
+	// as they were.
+	Drift, Lease int
+	// Reads is reads=: the read path of a get without via= (printed
+	// unless log).
+	Reads mp.Via
 }
 
 // String renders c as a canonical cluster line.
@@ -34,6 +41,15 @@ func (c MPCluster) String() string {
 	fmt.Fprintf(&sb, "cluster multipaxos servers=%d clients=%d window=%d timeout=%d heartbeat=%d", c.Servers, c.Clients, c.Window, c.Timeout, c.Heartbeat)
 	if c.Leader != "" {
 		sb.WriteString(" leader=" + c.Leader)
+	}
+	if c.Reads != mp.ViaLog {
+		sb.WriteString(" reads=" + c.Reads.String())
+	}
+	if c.Lease != 0 {
+		fmt.Fprintf(&sb, " lease=%d", c.Lease)
+	}
+	if c.Drift != 0 {
+		fmt.Fprintf(&sb, " drift=%d", c.Drift)
 	}
 	fmt.Fprintf(&sb, " seed=%d", c.Seed)
 	if c.Bugs != 0 {
@@ -80,6 +96,10 @@ func ParseMPCluster(line string) (MPCluster, error) {
 			err = num(&c.Timeout)
 		case "heartbeat":
 			err = num(&c.Heartbeat)
+		case "drift":
+			err = num(&c.Drift)
+		case "lease":
+			err = num(&c.Lease)
 		case "leader":
 			c.Leader = v
 		case "seed":
@@ -90,12 +110,16 @@ func ParseMPCluster(line string) (MPCluster, error) {
 			if c.Bugs, err = mp.ParseBugs(v); err != nil {
 				err = fmt.Errorf("cluster: bugs: %v", err)
 			}
-		case "app", "reads":
-			if v != map[string]string{"app": "kv", "reads": "log"}[k] {
-				err = fmt.Errorf("cluster: %s=%s is not available yet (only %s=%s)", k, v, k, map[string]string{"app": "kv", "reads": "log"}[k])
+		case "reads":
+			if c.Reads, err = mp.ParseVia(v); err != nil {
+				err = fmt.Errorf("cluster: reads=%s: the read paths are log, index and lease", v)
+			}
+		case "app":
+			if v != "kv" {
+				err = fmt.Errorf("cluster: app=%s is not available yet (only app=kv)", v)
 			}
 		default:
-			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, leader, seed, bugs)", k)
+			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, lease, drift, leader, seed, bugs)", k)
 		}
 		if err != nil {
 			return MPCluster{}, err
@@ -115,7 +139,17 @@ func ParseMPCluster(line string) (MPCluster, error) {
 }
 
 func (c MPCluster) config() (*mp.Config, error) {
-	return mp.NewConfig(c.Servers, c.Clients, c.Window, c.Timeout, c.Heartbeat, c.Bugs)
+	cfg, err := mp.NewConfig(c.Servers, c.Clients, c.Window, c.Timeout, c.Heartbeat, c.Bugs)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.SetTime(c.Drift); err != nil {
+		return nil, err
+	}
+	if err := cfg.SetLease(c.Lease); err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }
 
 // MPSim is a Multi-Paxos cluster in the world.
@@ -258,8 +292,11 @@ type mpStmt struct {
 	sel  mpSel   // deliver, drop, dup
 	op   mp.Cmd  // put, get, cas (act nil, exp nil)
 	to   mp.NodeID
-	node int
-	exp  *mpExpect
+	via  mp.Via
+	// viaSet: via= was written (else a get takes the cluster's reads=).
+	viaSet bool
+	node   int
+	exp    *mpExpect
 }
 
 // mpScript is a parsed Multi-Paxos script.
@@ -365,9 +402,13 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 			args = args[:n-1]
 		}
 		if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "via=") {
-			if args[n-1] != "via=log" {
-				return st, p.errf("%s is not available yet (only via=log)", args[n-1])
+			if words[0] != "get" {
+				return st, p.errf("via= is for get only")
 			}
+			if st.via, err = mp.ParseVia(strings.TrimPrefix(args[n-1], "via=")); err != nil {
+				return st, p.errf("%v", err)
+			}
+			st.viaSet = true
 			args = args[:n-1]
 		}
 		if len(args) < 1 {
@@ -390,6 +431,28 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 			return st, err
 		}
 		st.sel = *sel
+		return st, nil
+	case "pause", "resume":
+		if len(args) != 1 {
+			return st, p.errf("usage: %s NODE", p.cmd)
+		}
+		if st.node, err = p.node(args[0], ""); err != nil {
+			return st, err
+		}
+		st.act = &Action{Kind: ActProto, Node: nodeID(st.node), Text: st.Text}
+		return st, nil
+	case "clock":
+		if len(args) != 2 || !strings.HasPrefix(args[1], "rate=") {
+			return st, p.errf("usage: clock NODE rate=R (R in percent of true time)")
+		}
+		if st.node, err = p.node(args[0], ""); err != nil {
+			return st, err
+		}
+		r, err := strconv.Atoi(strings.TrimPrefix(args[1], "rate="))
+		if err != nil || !cfg.RateOK(r) {
+			return st, p.errf("%s: the rate must be a whole number within drift=%d of 100 (%d..%d)", args[1], cfg.Drift, 100-cfg.Drift, 100+cfg.Drift)
+		}
+		st.act = &Action{Kind: ActProto, Node: nodeID(st.node), N: r, Text: st.Text}
 		return st, nil
 	case "timeout", "crash", "restart":
 		if len(args) != 1 {
@@ -420,7 +483,7 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 		st.act, err = sp.action(args)
 		return st, err
 	}
-	return st, fmt.Errorf("unknown command %q (commands: put, get, cas, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect)", words[0])
+	return st, fmt.Errorf("unknown command %q (commands: put, get, cas, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, pause, resume, clock, expect)", words[0])
 }
 
 func (p *mpParser) selector(args []string) (*mpSel, error) {
@@ -495,7 +558,7 @@ func (p *mpParser) selector(args []string) (*mpSel, error) {
 }
 
 func (p *mpParser) expect(args []string) (*mpExpect, error) {
-	usage := "usage: expect safe|violation|inflight|chosen|log|value|reply|leader|promised|vote ..."
+	usage := "usage: expect safe|violation|inflight|chosen|log|value|reply|leader|promised|vote|clock ..."
 	if len(args) == 0 {
 		return nil, p.errf("%s", usage)
 	}
@@ -510,6 +573,8 @@ func (p *mpParser) expect(args []string) (*mpExpect, error) {
 	}
 	var err error
 	switch e.what {
+	case "clock", "lease":
+		return p.expectTime(e, args)
 	case "safe":
 		return e, nargs(0, 0, "expect safe")
 	case "violation":
@@ -654,6 +719,8 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 		return "broken: " + strings.Join(names, ", ")
 	}
 	switch e.what {
+	case "clock", "lease":
+		return s.evalTime(e)
 	case "safe":
 		return len(p.k.Violations()) == 0, violated()
 	case "violation":
@@ -753,8 +820,15 @@ func (s *MPSim) apply(st *mpStmt) error {
 	w := s.W
 	p := s.p
 	if st.act == nil {
+		if w.Paused(st.node) {
+			return fmt.Errorf("%s: %s is paused", st.Text, p.Name(st.node))
+		}
 		w.Begin(Action{Kind: ActProto, Text: st.Text})
-		if err := p.request(st.node, st.op, st.to, w); err != nil {
+		via := st.via
+		if !st.viaSet {
+			via = s.cl.Reads
+		}
+		if err := p.requestVia(st.node, st.op, st.to, via, w); err != nil {
 			w.Abort()
 			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}
@@ -765,12 +839,22 @@ func (s *MPSim) apply(st *mpStmt) error {
 	a := st.act
 	name := p.Name(int(a.Node))
 	switch a.Kind {
+	case ActProto:
+		return s.applyTime(st)
 	case ActDeliver, ActDrop, ActDup:
 		var ids []int
+		waiting := 0
 		for i := range w.inflight {
 			if st.sel.match(&w.inflight[i]) {
+				if a.Kind == ActDeliver && !w.Deliverable(i) {
+					waiting++
+					continue
+				}
 				ids = append(ids, w.inflight[i].ID)
 			}
+		}
+		if len(ids) == 0 && waiting > 0 {
+			return fmt.Errorf("%s: the matching message(s) wait for a paused node", st.Text)
 		}
 		if len(ids) == 0 {
 			return fmt.Errorf("%s: no in-flight message matches", st.Text)
@@ -801,10 +885,14 @@ func (s *MPSim) apply(st *mpStmt) error {
 		if !p.Up(id) {
 			return fmt.Errorf("timeout: %s is down", name)
 		}
+		if w.Paused(id) {
+			return fmt.Errorf("timeout: %s is paused", name)
+		}
 		if err := w.Fire(id, kind); err != nil {
 			return fmt.Errorf("timeout: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}
 	case ActCrash:
+		w.Unpause(int(a.Node)) // a crash ends a pause (a paused node is up, so the crash succeeds)
 		if err := w.CrashNode(int(a.Node)); err != nil {
 			return fmt.Errorf("crash: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}
@@ -896,7 +984,7 @@ func (s *MPSim) DescribeNode(id int) string {
 		if !c.Last.IsZero() {
 			txt += " last=" + c.Last.String() + ":" + c.LastResult
 		}
-		return txt + s.timerText(id)
+		return txt + s.timeText(id) + s.timerText(id)
 	}
 	sv := &s.p.st.Servers[id]
 	state := "up  "
@@ -912,7 +1000,7 @@ func (s *MPSim) DescribeNode(id int) string {
 	var kv []string
 	sv.V.KV.Each(func(k, v string) { kv = append(kv, k+"="+v) })
 	txt += " kv={" + strings.Join(kv, ",") + "}"
-	return txt + s.timerText(id)
+	return txt + s.timeText(id) + s.timerText(id)
 }
 
 func (s *MPSim) timerText(id int) string {

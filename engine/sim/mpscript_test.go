@@ -22,7 +22,8 @@ func TestMPScriptErrors(t *testing.T) {
 		{"crash c1", "not a server"},
 		{"deliver accept", "no in-flight message matches"},
 		{"put c1 x 1 to=c1", "not a server"},
-		{"get c1 x via=lease", "not available yet"},
+		{"get c1 x via=fast", "read paths"},
+		{"put c1 x 1 via=lease", "for get only"},
 		{"put c1 x nil", "nil is not a value"},
 		{"put c1 x a:b", "keys and values"},
 		{"expect chosen 3 x", "usage"},
@@ -52,7 +53,7 @@ func TestMPScriptErrors(t *testing.T) {
 	}
 	for _, line := range []string{
 		"cluster multipaxos servers=0", "cluster multipaxos clients=10", "cluster multipaxos leader=c1",
-		"cluster multipaxos window=0", "cluster multipaxos lease=3", "cluster multipaxos app=lock",
+		"cluster multipaxos window=0", "cluster multipaxos lease=1001", "cluster multipaxos reads=fast",
 		"cluster multipaxos servers=3 servers=3", "cluster multipaxos bugs=no_such",
 	} {
 		if _, err := Parse("t", line+"\n"); err == nil {
@@ -109,11 +110,15 @@ func TestMPNarrationTranslated(t *testing.T) {
 			variants = []int{mp.SendNew, mp.SendRedirect, mp.SendRetry}
 		case mp.NoteLead:
 			variants = []int{0, 1} // nothing to re-propose (N < Slot 1), slots 1..1
+		case mp.NoteReadLocal:
+			variants = []int{mp.ReadLease, mp.ReadIndex}
 		}
 		for _, v := range variants {
-			n := mpNarration(mp.DefaultConfig(3, 1, 0), &mp.Note{Kind: k, N: v, Slot: 1})
-			if !i18n.Has(n.Key) {
-				t.Errorf("no translation for %s", n.Key)
+			for _, peer2 := range []mp.NodeID{0, mp.None} { // guards: for a leader, or the quiet period
+				n := mpNarration(mp.DefaultConfig(3, 1, 0), &mp.Note{Kind: k, N: v, Slot: 1, Peer2: peer2})
+				if !i18n.Has(n.Key) {
+					t.Errorf("no translation for %s", n.Key)
+				}
 			}
 		}
 	}

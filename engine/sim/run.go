@@ -13,9 +13,10 @@ import (
 type Result struct {
 	Script *Script
 	// Sim is the final state of a single-decree script; MP that of a
-	// Multi-Paxos one (the other is nil).
-	Sim *Sim
-	MP  *MPSim
+	// Multi-Paxos one, Raft that of a Raft one (the others are nil).
+	Sim  *Sim
+	MP   *MPSim
+	Raft *RaftSim
 	// Failures are expectations that did not hold and invariants that broke
 	// in a script without `expect violation`, each at file:line.
 	Failures []*Error
@@ -46,7 +47,15 @@ func Exec(sc *Script, w io.Writer) *Result {
 		}
 	}
 	var run scriptRun
-	if sc.mp != nil {
+	if sc.raft != nil {
+		s := NewRaft(sc.raft.cl)
+		r.Raft = s
+		if w != nil {
+			s.W.Trace = s.traceEvent(w)
+		}
+		run = &raftRun{s: s, sc: sc.raft}
+		pf("%d: %s\n", sc.ClusterLine, sc.raft.cl)
+	} else if sc.mp != nil {
 		s := NewMP(sc.mp.cl)
 		r.MP = s
 		if w != nil {

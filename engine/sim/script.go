@@ -92,9 +92,10 @@ type Script struct {
 	// script demonstrates a broken engine.
 	ExpectsViolation bool
 	// Protocol is the protocol the cluster line names ("" for
-	// single-decree Paxos, "multipaxos").
+	// single-decree Paxos, "multipaxos", "raft").
 	Protocol string
 	mp       *mpScript
+	raft     *raftScript
 }
 
 // Parse reads a script. File names errors; it may be "".
@@ -112,6 +113,9 @@ func Parse(file string, src string) (*Script, error) {
 		if text := StripComment(strings.TrimSuffix(raw, "\r")); text != "" {
 			if w := strings.Fields(text); cfg == nil && len(w) > 1 && w[0] == "cluster" && w[1] == "multipaxos" && isPrintable(text) {
 				return parseMPScript(file, lines, i)
+			}
+			if w := strings.Fields(text); cfg == nil && len(w) > 1 && w[0] == "cluster" && w[1] == "raft" && isPrintable(text) {
+				return parseRaftScript(file, lines, i)
 			}
 		}
 		ln := i + 1

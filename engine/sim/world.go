@@ -72,6 +72,9 @@ const (
 	WNoteRestart                         // a node restarted [node]
 	WNotePartition                       // the network is partitioned [_, _, messages cut]
 	WNoteHeal                            // the network is whole again
+	WNotePause                           // a node pauses (a GC pause) [node]
+	WNoteResume                          // a paused node runs again [node, _, waiting messages]
+	WNoteClock                           // a node's clock rate changes [node, _, rate %, clock in hundredths]
 )
 
 // MaxTimerKinds bounds the kinds of timer a node may have.
@@ -134,6 +137,13 @@ type World[M, N any] struct {
 	// OnStep, when set, is called after every event, with the state
 	// consistent (History uses it to take snapshots).
 	OnStep func()
+
+	// clock and rate, made on the first SetRate, are each node's clock in
+	// hundredths of a tick and its rate in percent of true time (nil: every
+	// clock reads true time). paused, made on the first pause, marks nodes
+	// in a GC pause. See clock.go.
+	clock, rate []int
+	paused      []bool
 }
 
 // initWorld sets up w, empty, around protocol p with nodes nodes and
@@ -154,6 +164,9 @@ func (w *World[M, N]) cloneWorld(p Proto[M, N]) {
 	w.timers = append([]int(nil), w.timers...)
 	w.group = append([]int8(nil), w.group...)
 	w.nodeRng = append([]rand.PCG(nil), w.nodeRng...)
+	w.clock = append([]int(nil), w.clock...)
+	w.rate = append([]int(nil), w.rate...)
+	w.paused = append([]bool(nil), w.paused...)
 	w.work = nil
 	w.Trace, w.ev, w.OnStep = nil, nil, nil
 }
@@ -389,19 +402,22 @@ func (w *World[M, N]) tick(n int) {
 		if i < 0 || d > target {
 			break
 		}
-		w.now = d
+		w.advance(max(d, w.now))
 		w.timers[i] = -1
 		if w.P.Timeout(i/w.kinds, i%w.kinds, true, w) == nil {
 			w.Drain()
 		}
 	}
-	w.now = target
+	w.advance(target)
 }
 
 // nextDeadline returns the timer slot due first (lowest node, then kind,
 // on a tie), or -1.
 func (w *World[M, N]) nextDeadline() (int, int) {
 	best, bd := -1, 0
+	if w.paused != nil {
+		return w.nextDeadlineUnpaused()
+	}
 	for i, d := range w.timers {
 		if d >= 0 && (best < 0 || d < bd) {
 			best, bd = i, d
@@ -412,6 +428,9 @@ func (w *World[M, N]) nextDeadline() (int, int) {
 
 // timersArmed reports whether any timer is running.
 func (w *World[M, N]) timersArmed() bool {
+	if w.paused != nil {
+		return w.timersArmedUnpaused()
+	}
 	for _, d := range w.timers {
 		if d >= 0 {
 			return true
@@ -498,6 +517,9 @@ func (w *World[M, N]) partitioned() bool {
 // in-flight message, or let one tick pass; with nothing in flight, time
 // jumps to the next deadline.
 func (w *World[M, N]) RunOne(dropPM, dupPM int) bool {
+	if w.paused != nil && w.anyPaused() {
+		return w.runOneWaiting(dropPM, dupPM)
+	}
 	k := len(w.inflight)
 	armed := w.timersArmed()
 	if k == 0 {
@@ -536,7 +558,7 @@ func (w *World[M, N]) RunOne(dropPM, dupPM int) bool {
 func (w *World[M, N]) Run(max int, until Until, dropPM, dupPM int) int {
 	start := w.step
 	for n := 0; n < max; n++ {
-		if until == UntilChosen && w.P.AnyChosen() || until == UntilQuiet && len(w.inflight) == 0 {
+		if until == UntilChosen && w.P.AnyChosen() || until == UntilQuiet && (len(w.inflight) == 0 || w.paused != nil && w.deliverable() == 0) {
 			break
 		}
 		if !w.RunOne(dropPM, dupPM) {

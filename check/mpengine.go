@@ -1,0 +1,679 @@
+package check
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/engine/sim"
+)
+
+// MPEngineOptions are the cluster and bounds of an engine-level search of
+// Multi-Paxos (`paxviz check engine --protocol multipaxos`).
+//
+// The search is breadth first over the real engine running in the shared
+// world (sim.MPSim). From each state it explores, in this order:
+//
+//   - client requests: a client with no request outstanding and commands
+//     left in its workload (see MPWorkload) sends its next one, to its
+//     hint as a script's `put c1 x 1` does (a client finds the leader by
+//     redirects and retries, which the search explores): Commands bounds
+//     them all together;
+//   - election timeouts `timeout S` of an up server whose next ballot's
+//     round, its maxRound plus one, is at most MaxRound, while the
+//     schedule has ballots left (Ballots);
+//   - client retries `timeout C` of a client with a request outstanding,
+//     at most Retries in one schedule;
+//   - deliveries of in-flight messages (of identical copies only the
+//     first: they lead to the same state), then duplications (at most Dups
+//     in one schedule) and drops (at most Drops);
+//   - crashes of up servers (at most Crashes) and restarts (free).
+//
+// Time never passes (no tick): heartbeats, step-down and timers firing by
+// the clock are liveness machinery, and every election the clock could
+// start is a `timeout S` the search explores anyway. Partitions are not
+// explored (a drop of each message crossing one is).
+//
+// States are told apart by sim.MPCanon: the protocol state, the god's-eye
+// records and the in-flight multiset compared by content (message ids
+// ignored), plus the search's own budget counters. No symmetry reduction.
+// Dead messages (see mpDead), whose delivery can change nothing now or
+// later, are left out of the state and never delivered, duplicated or
+// dropped: a state with one is the same, step for step, as the state
+// without it, so the verdict and the length of the shortest
+// counterexample are unchanged.
+// The search stores per state only a fingerprint, its parent and the
+// action that reached it (24 bytes with the hash table); a state is
+// rebuilt for expansion by replaying its path from the start (children of
+// one parent are expanded one after another, so the parent is rebuilt
+// once for them all).
+type MPEngineOptions struct {
+	// Cluster is the cluster searched: servers, clients, window, the
+	// bootstrapped leader and the bug switches. Timeout, heartbeat and
+	// seed only appear in the counterexample's cluster line.
+	Cluster sim.MPCluster
+	// Commands bounds the client requests in one schedule (MPWorkload
+	// says which). Default 1.
+	Commands int
+	// MaxRound bounds ballot rounds: a server stands only while its next
+	// ballot's round is at most MaxRound. Default 1 (with leader=s1: no
+	// election at all).
+	MaxRound int
+	// Ballots bounds the ballots in one schedule, the bootstrapped
+	// leader's 1.1 included (multipaxos.md §5's "ballots"): with leader=s1
+	// and Ballots 2, one election. 0: no bound but MaxRound's.
+	Ballots int
+	// Crashes, Dups, Drops and Retries bound the crashes, duplications,
+	// drops and client retry timeouts in one schedule. Default 0.
+	Crashes, Dups, Drops, Retries int
+	// Invariant is the invariant to search for (a name in mp.Invariants),
+	// or "" for any.
+	Invariant string
+	// NoReduction keeps dead messages in the state and explores their
+	// delivery (for comparison: same verdict and shortest length, more
+	// states).
+	NoReduction bool
+	// MaxStates, MaxMemoryBytes and Timeout are the budgets, as in
+	// EngineOptions.
+	MaxStates      int
+	MaxMemoryBytes int64
+	Timeout        time.Duration
+}
+
+// MaxCommands bounds MPEngineOptions.Commands.
+const MaxCommands = 16
+
+// MPWorkload returns client c's (1-based) j-th request (1-based) in the
+// search: the first is `put x c`, every later one `get x`. Commands are
+// dealt to the clients in turn (command i to client (i-1) mod M + 1), so
+// with two clients and two commands c1 puts x=1 and c2 puts x=2, and with
+// one client c1 puts x=1 then reads x.
+func MPWorkload(c, j int) mp.Cmd {
+	if j == 1 {
+		return mp.Cmd{Op: mp.OpPut, Key: "x", Val: fmt.Sprint(c)}
+	}
+	return mp.Cmd{Op: mp.OpGet, Key: "x"}
+}
+
+func (o *MPEngineOptions) normalize() error {
+	if o.Cluster.Servers == 0 {
+		o.Cluster.Servers = mp.DefaultServers
+	}
+	if o.Cluster.Window == 0 {
+		o.Cluster.Window = mp.DefaultWindow
+	}
+	if o.Cluster.Timeout == 0 {
+		o.Cluster.Timeout = mp.DefaultTimeout
+	}
+	if o.Cluster.Heartbeat == 0 {
+		o.Cluster.Heartbeat = mp.DefaultHeartbeat
+	}
+	if o.Commands == 0 {
+		o.Commands = 1
+	}
+	if o.MaxRound == 0 {
+		o.MaxRound = 1
+	}
+	// Round-trip the cluster line: the parser validates it as paxviz run
+	// will.
+	cl, err := sim.ParseMPCluster(o.Cluster.String())
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrOptions, err)
+	}
+	o.Cluster = cl
+	switch {
+	case cl.Clients < 1:
+		return fmt.Errorf("%w: clients must be at least 1", ErrOptions)
+	case o.Commands < 1 || o.Commands > MaxCommands:
+		return fmt.Errorf("%w: commands must be 1..%d, not %d", ErrOptions, MaxCommands, o.Commands)
+	case o.MaxRound < 1 || o.MaxRound > MaxMaxRound:
+		return fmt.Errorf("%w: max-round must be 1..%d, not %d", ErrOptions, MaxMaxRound, o.MaxRound)
+	case o.Crashes < 0 || o.Crashes > MaxCrashes:
+		return fmt.Errorf("%w: crashes must be 0..%d, not %d", ErrOptions, MaxCrashes, o.Crashes)
+	case o.Dups < 0 || o.Dups > MaxDups:
+		return fmt.Errorf("%w: dups must be 0..%d, not %d", ErrOptions, MaxDups, o.Dups)
+	case o.Drops < 0 || o.Drops > MaxDups:
+		return fmt.Errorf("%w: drops must be 0..%d, not %d", ErrOptions, MaxDups, o.Drops)
+	case o.Ballots < 0 || o.Ballots > MaxBallots:
+		return fmt.Errorf("%w: ballots must be 0..%d, not %d", ErrOptions, MaxBallots, o.Ballots)
+	case o.Retries < 0 || o.Retries > MaxDups:
+		return fmt.Errorf("%w: retries must be 0..%d, not %d", ErrOptions, MaxDups, o.Retries)
+	case o.MaxStates < 0:
+		return fmt.Errorf("%w: max-states must not be negative", ErrOptions)
+	case o.MaxMemoryBytes < 0:
+		return fmt.Errorf("%w: max-memory must not be negative", ErrOptions)
+	case o.Timeout < 0:
+		return fmt.Errorf("%w: timeout must not be negative", ErrOptions)
+	}
+	if o.Invariant != "" && !slices.Contains(mp.Invariants, o.Invariant) {
+		return fmt.Errorf("%w: unknown invariant %q (known: %s)", ErrOptions, o.Invariant, strings.Join(mp.Invariants, ", "))
+	}
+	if o.MaxStates == 0 {
+		o.MaxStates = DefaultMaxStates
+	}
+	if o.MaxMemoryBytes == 0 {
+		o.MaxMemoryBytes = DefaultMaxMemoryBytes
+	}
+	return nil
+}
+
+// Bounds renders the options in the flag form of paxviz check engine.
+func (o *MPEngineOptions) Bounds() string {
+	cl := o.Cluster
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--protocol multipaxos --servers %d --clients %d --window %d", cl.Servers, cl.Clients, cl.Window)
+	leader := cl.Leader
+	if leader == "" {
+		leader = "none"
+	}
+	fmt.Fprintf(&sb, " --leader %s", leader)
+	if cl.Bugs != 0 {
+		fmt.Fprintf(&sb, " --bugs %s", cl.Bugs)
+	}
+	fmt.Fprintf(&sb, " --commands %d --max-round %d", max(o.Commands, 1), max(o.MaxRound, 1))
+	if o.Ballots > 0 {
+		fmt.Fprintf(&sb, " --ballots %d", o.Ballots)
+	}
+	fmt.Fprintf(&sb, " --crashes %d --dups %d --drops %d --retries %d",
+		o.Crashes, o.Dups, o.Drops, o.Retries)
+	if o.Invariant != "" {
+		fmt.Fprintf(&sb, " --invariant %s", o.Invariant)
+	}
+	if o.NoReduction {
+		sb.WriteString(" --no-reduction")
+	}
+	return sb.String()
+}
+
+// The actions of the Multi-Paxos search, packed like the single-decree
+// ones: kind in the top byte; a message id, a node id, or a client's
+// index (0-based) below.
+const (
+	mpActRequest = iota + 1
+	mpActTimeout
+	mpActRetry
+	mpActDeliver
+	mpActDup
+	mpActDrop
+	mpActCrash
+	mpActRestart
+)
+
+// mpHeader is the budget a schedule has used, packed in a uint64 (a byte
+// each) and encoded in front of the canonical state.
+type mpHeader uint64
+
+func (h mpHeader) get(i int) int { return int(h >> (8 * uint(i)) & 0xff) }
+
+func (h mpHeader) inc(i int) mpHeader { return h + 1<<(8*uint(i)) }
+
+// Header fields.
+const (
+	hCrashes = iota
+	hDups
+	hDrops
+	hRetries
+	hBallots
+)
+
+type mpSearch struct {
+	opt    MPEngineOptions
+	cfg    *mp.Config
+	quota  []int // commands per client
+	start  *sim.MPSim
+	canon  sim.MPCanon
+	set    *fpSet
+	parent []uint32
+	act    []uint32
+	hdr    []mpHeader
+	depth  []uint16
+	cur    []uint32
+	next   []uint32
+	enc    []byte
+	msgEnc [][]byte
+	msgBuf []byte
+	live   []bool
+
+	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
+	startBallots int
+
+	cacheID  uint32
+	cacheSim *sim.MPSim
+
+	res     Result
+	peakMem int64
+	budget  budget
+}
+
+// MultiPaxosEngine explores every state of the simulated Multi-Paxos
+// cluster reachable within the bounds, breadth first, and returns the
+// figures and, when an invariant breaks, a shortest counterexample as a
+// paxviz script that paxviz run replays with exit status 0 (checked before
+// it is returned). A budget running out is not an error but a Result with
+// Truncated set.
+func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error) {
+	if err := opt.normalize(); err != nil {
+		return nil, err
+	}
+	startT := time.Now()
+	e := &mpSearch{opt: opt, set: newFPSet()}
+	e.start = sim.NewMP(opt.Cluster)
+	e.cfg = e.start.Config()
+	if opt.Cluster.Leader != "" {
+		e.startBallots = 1
+	}
+	e.quota = make([]int, opt.Cluster.Clients)
+	for i := range opt.Commands {
+		e.quota[i%len(e.quota)]++
+	}
+	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
+	e.budget = budget{ctx: ctx}
+	if opt.Timeout > 0 {
+		e.budget.deadline = startT.Add(opt.Timeout)
+	}
+	if err := e.run(); err != nil {
+		return nil, err
+	}
+	e.res.finish(startT, e.peakMem)
+	return &e.res, nil
+}
+
+func (e *mpSearch) memory() int64 {
+	m := e.set.bytes() + int64(cap(e.parent)+cap(e.act)+cap(e.hdr)+cap(e.cur)+cap(e.next))*4 + int64(cap(e.depth))*2
+	e.peakMem = max(e.peakMem, m)
+	return m
+}
+
+func (e *mpSearch) violated(s *sim.MPSim) bool { return s.Violated(e.opt.Invariant) }
+
+func (e *mpSearch) encode(h mpHeader, s *sim.MPSim) fp {
+	e.enc = binary.LittleEndian.AppendUint64(e.enc[:0], uint64(h))
+	e.enc = e.canon.Append(e.enc, s, func(m *mp.Message) bool { return e.dead(s, h, m) })
+	return fingerprint(e.enc)
+}
+
+func (e *mpSearch) run() error {
+	res := &e.res
+	if e.violated(e.start) {
+		return e.report(0)
+	}
+	id, _ := e.set.insert(e.encode(0, e.start))
+	e.parent, e.act, e.hdr, e.depth = append(e.parent, id), append(e.act, 0), append(e.hdr, 0), append(e.depth, 0)
+	e.cur = append(e.cur, id)
+	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
+	for n := 0; len(e.cur) > 0; {
+		for _, id := range e.cur {
+			if n%64 == 0 {
+				if why, stop := e.budget.stop(); stop {
+					res.Stop = why
+					e.memory()
+					return nil
+				}
+				if e.memory() > e.opt.MaxMemoryBytes {
+					res.Stop = StopMaxMemory
+					return nil
+				}
+			}
+			n++
+			done, err := e.expand(id)
+			if err != nil || done {
+				e.memory()
+				return err
+			}
+		}
+		e.memory()
+		e.cur, e.next = e.next, e.cur[:0]
+		if len(e.cur) > 0 {
+			res.Depth++
+		}
+	}
+	res.Stop = StopComplete
+	return nil
+}
+
+// path returns the actions from the start to state id.
+func (e *mpSearch) path(id uint32) []uint32 {
+	var p []uint32
+	for id != 0 {
+		p = append(p, e.act[id])
+		id = e.parent[id]
+	}
+	slices.Reverse(p)
+	return p
+}
+
+// build returns state id, rebuilt: from the cached state when it is id's
+// parent, else by replaying id's path from the start. The result is the
+// caller's.
+func (e *mpSearch) build(id uint32) (*sim.MPSim, error) {
+	if id == 0 {
+		return e.start.Clone(), nil
+	}
+	p := e.parent[id]
+	if e.cacheSim == nil || e.cacheID != p {
+		s := e.start.Clone()
+		for _, a := range e.path(p) {
+			if err := e.apply(s, a); err != nil {
+				return nil, err
+			}
+		}
+		e.cacheID, e.cacheSim = p, s
+	}
+	s := e.cacheSim.Clone()
+	return s, e.apply(s, e.act[id])
+}
+
+// apply performs packed action a on s.
+func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
+	kind, arg := unpackAct(a)
+	var err error
+	switch kind {
+	case mpActRequest:
+		cid := e.cfg.Client(arg + 1)
+		j := int(s.State().Client(e.cfg, cid).Seq) + 1
+		err = s.Request(cid, MPWorkload(arg+1, j), mp.None)
+	case mpActTimeout, mpActRetry:
+		err = s.Act(sim.ActTimeout, mp.NodeID(arg))
+	case mpActDeliver:
+		err = s.DeliverID(arg)
+	case mpActDup:
+		err = s.DupID(arg)
+	case mpActDrop:
+		err = s.DropID(arg)
+	case mpActCrash:
+		err = s.Act(sim.ActCrash, mp.NodeID(arg))
+	case mpActRestart:
+		err = s.Act(sim.ActRestart, mp.NodeID(arg))
+	default:
+		err = fmt.Errorf("unknown action %#x", a)
+	}
+	if err != nil {
+		return fmt.Errorf("check: internal error: %s: %v", e.describe(s, a), err)
+	}
+	return nil
+}
+
+// actions calls visit with every action from state s with header h, in
+// the order MPEngineOptions describes, and the header after it.
+func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+	st := s.State()
+	cfg := e.cfg
+	for c := range cfg.Clients {
+		cl := st.Client(cfg, cfg.Client(c+1))
+		if !cl.Pending.IsZero() || int(cl.Seq) >= e.quota[c] {
+			continue
+		}
+		if done, err := visit(packAct(mpActRequest, c), h); done || err != nil {
+			return done, err
+		}
+	}
+	ballots := h.get(hBallots) + e.startBallots
+	for srv := range cfg.Servers {
+		sv := &st.Servers[srv]
+		if sv.Up && int(sv.D.MaxRound)+1 <= e.opt.MaxRound && (e.opt.Ballots == 0 || ballots < e.opt.Ballots) {
+			if done, err := visit(packAct(mpActTimeout, srv), h.inc(hBallots)); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	if h.get(hRetries) < e.opt.Retries {
+		for c := range cfg.Clients {
+			id := cfg.Client(c + 1)
+			if !st.Client(cfg, id).Pending.IsZero() {
+				if done, err := visit(packAct(mpActRetry, int(id)), h.inc(hRetries)); done || err != nil {
+					return done, err
+				}
+			}
+		}
+	}
+	msgs := s.InFlight()
+	e.msgBuf = e.msgBuf[:0]
+	e.msgEnc = e.msgEnc[:0]
+	e.live = e.live[:0]
+	for i := range msgs {
+		n := len(e.msgBuf)
+		e.msgBuf = mp.AppendMessage(e.msgBuf, &msgs[i])
+		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
+		e.live = append(e.live, !e.dead(s, h, &msgs[i]))
+	}
+	for _, k := range []int{mpActDeliver, mpActDup, mpActDrop} {
+		h2 := h
+		switch {
+		case k == mpActDup && (h.get(hDups) >= e.opt.Dups || len(msgs) >= sim.MaxInFlight):
+			continue
+		case k == mpActDup:
+			h2 = h.inc(hDups)
+		case k == mpActDrop && h.get(hDrops) >= e.opt.Drops:
+			continue
+		case k == mpActDrop:
+			h2 = h.inc(hDrops)
+		}
+	next:
+		for i := range msgs {
+			if !e.live[i] {
+				continue // its delivery changes nothing
+			}
+			for j := range i {
+				if string(e.msgEnc[j]) == string(e.msgEnc[i]) {
+					continue next // an identical copy leads to the same state
+				}
+			}
+			if done, err := visit(packAct(k, msgs[i].ID), h2); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	if h.get(hCrashes) < e.opt.Crashes {
+		for srv := range cfg.Servers {
+			if st.Servers[srv].Up {
+				if done, err := visit(packAct(mpActCrash, srv), h.inc(hCrashes)); done || err != nil {
+					return done, err
+				}
+			}
+		}
+	}
+	for srv := range cfg.Servers {
+		if !st.Servers[srv].Up {
+			if done, err := visit(packAct(mpActRestart, srv), h); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	return false, nil
+}
+
+// expand generates every successor of state id.
+func (e *mpSearch) expand(id uint32) (bool, error) {
+	base, err := e.build(id)
+	if err != nil {
+		return true, err
+	}
+	return e.actions(base, e.hdr[id], func(a uint32, h2 mpHeader) (bool, error) {
+		w := base.Clone()
+		if err := e.apply(w, a); err != nil {
+			return true, err
+		}
+		e.res.Transitions++
+		f := e.encode(h2, w)
+		if e.violated(w) {
+			// Record the violating state so that its path is known.
+			e.parent = append(e.parent, id)
+			e.act = append(e.act, a)
+			e.hdr = append(e.hdr, h2)
+			e.depth = append(e.depth, e.depth[id]+1)
+			return true, e.report(uint32(len(e.parent) - 1))
+		}
+		nid, isNew := e.set.insert(f)
+		if !isNew {
+			return false, nil
+		}
+		if e.res.DistinctStates >= e.opt.MaxStates {
+			e.res.Stop = StopMaxStates
+			return true, nil
+		}
+		e.res.DistinctStates++
+		if int(nid) != len(e.parent) {
+			return true, fmt.Errorf("check: internal error: state %d stored as %d", len(e.parent), nid)
+		}
+		e.parent = append(e.parent, id)
+		e.act = append(e.act, a)
+		e.hdr = append(e.hdr, h2)
+		e.depth = append(e.depth, e.depth[id]+1)
+		e.next = append(e.next, nid)
+		return false, nil
+	})
+}
+
+// describe renders action a on state s (before it runs) as a script line.
+func (e *mpSearch) describe(s *sim.MPSim, a uint32) string {
+	kind, arg := unpackAct(a)
+	cfg := e.cfg
+	msg := func(verb string) string {
+		for _, m := range s.InFlight() {
+			if m.ID == arg {
+				m.ID = 0
+				return fmt.Sprintf("%-40s # %s", verb+" "+s.MPSelector(arg), cfg.Describe(&m))
+			}
+		}
+		return fmt.Sprintf("%s #%d", verb, arg)
+	}
+	switch kind {
+	case mpActRequest:
+		cid := cfg.Client(arg + 1)
+		op := MPWorkload(arg+1, int(s.State().Client(cfg, cid).Seq)+1)
+		return fmt.Sprintf("%s %s %s", op.Op, cfg.Name(cid), strings.ReplaceAll(strings.TrimPrefix(op.OpString(), op.Op.String()+":"), ":", " "))
+	case mpActTimeout, mpActRetry:
+		return "timeout " + cfg.Name(mp.NodeID(arg))
+	case mpActDeliver:
+		return msg("deliver")
+	case mpActDup:
+		return msg("dup")
+	case mpActDrop:
+		return msg("drop")
+	case mpActCrash:
+		return "crash " + cfg.Name(mp.NodeID(arg))
+	case mpActRestart:
+		return "restart " + cfg.Name(mp.NodeID(arg))
+	}
+	return fmt.Sprintf("# unknown action %#x", a)
+}
+
+// report ends the search with the counterexample reaching state id: it
+// replays the path from the start, writes it as a script ending in expect
+// violation NAME, and checks that paxviz run of the script exits 0.
+func (e *mpSearch) report(id uint32) error {
+	s := e.start.Clone()
+	path := e.path(id)
+	v := &Violation{Steps: len(path)}
+	cur := -1
+	s.W.Trace = func(ev *sim.WEvent[mp.Message, sim.Narration]) {
+		for _, n := range ev.Notes {
+			if n.Key == "note.mp.bug" && cur >= 0 && (len(v.BugSteps) == 0 || v.BugSteps[len(v.BugSteps)-1] != cur) {
+				v.BugSteps = append(v.BugSteps, cur)
+			}
+		}
+	}
+	var lines []string
+	for i, a := range path {
+		cur = i
+		lines = append(lines, e.describe(s, a))
+		if err := e.apply(s, a); err != nil {
+			return err
+		}
+	}
+	s.W.Trace = nil
+	vs := s.Checker().Violations()
+	var viol *mp.Violation
+	for i := range vs {
+		if e.opt.Invariant == "" || vs[i].Invariant == e.opt.Invariant {
+			viol = &vs[i]
+			break
+		}
+	}
+	if viol == nil {
+		return fmt.Errorf("check: internal error: the replayed counterexample breaks no invariant searched for")
+	}
+	v.Invariant = viol.Invariant
+	v.Detail = viol.Describe(e.cfg)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# paxviz check engine: a shortest counterexample (%d steps) to %s.\n", len(path), v.Invariant)
+	fmt.Fprintf(&sb, "# Bounds: %s\n", e.opt.Bounds())
+	sb.WriteString(e.opt.Cluster.String() + "\n")
+	for _, l := range lines {
+		sb.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&sb, "# %s\n", v.Detail)
+	if v.Invariant == mp.InvAgreement && viol.Slot > 0 {
+		fmt.Fprintf(&sb, "# slot %d chose %d commands\n", viol.Slot, len(s.Checker().Chosen(viol.Slot)))
+	}
+	fmt.Fprintf(&sb, "expect violation %s\n", v.Invariant)
+	v.Script = sb.String()
+	if err := verifyScript(v.Script); err != nil {
+		return fmt.Errorf("check: internal error: the counterexample script does not replay: %v\n%s", err, v.Script)
+	}
+	e.res.Stop = StopViolation
+	e.res.Violation = v
+	return nil
+}
+
+// dead reports whether message m, in flight in state s whose schedule has
+// used budget h, can change nothing if delivered, now or after any later
+// step (so delivering it is a stutter step). Each rule holds because the
+// state it reads only moves one way:
+//
+//   - accepted b s to L: L no longer leads b (a server never returns to a
+//     ballot: a new one has a higher round, a restart forgets it), or L
+//     already decided s or counted this sender while leading b;
+//   - promise b to C: C no longer stands for b, or counted this sender;
+//   - nack b to L: L is not in ballot b, and neither ballot in it raises
+//     L's durable maxRound;
+//   - reply to a client whose outstanding request is not that id (request
+//     numbers only grow);
+//   - commit s to an up server that knows s decided, when the schedule has
+//     no crash left (only a crash makes a server forget a decision).
+func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
+	if e.opt.NoReduction {
+		return false
+	}
+	st := s.State()
+	cfg := e.cfg
+	if cfg.IsClient(m.To) {
+		return m.Type == mp.MsgReply && st.Client(cfg, m.To).Pending.ID != m.Req
+	}
+	if !cfg.IsServer(m.To) {
+		return false
+	}
+	sv := &st.Servers[m.To]
+	v := &sv.V
+	bit := uint16(1) << uint(m.From)
+	switch m.Type {
+	case mp.MsgAccepted:
+		if v.Ballot != m.Ballot || v.Role == mp.RoleFollower || m.Ballot.Round > sv.D.MaxRound {
+			return m.Ballot.Round <= sv.D.MaxRound
+		}
+		if m.Slot >= 1 && int(m.Slot) <= len(v.Slots) {
+			sl := &v.Slots[m.Slot-1]
+			return !sl.Decided.IsZero() || sl.Acks&bit != 0
+		}
+	case mp.MsgPromise:
+		if m.Ballot.Round > sv.D.MaxRound {
+			return false
+		}
+		for _, x := range m.Votes {
+			if x.B.Round > sv.D.MaxRound {
+				return false
+			}
+		}
+		return v.Ballot != m.Ballot || v.Role != mp.RoleCandidate || v.Promises&bit != 0
+	case mp.MsgNack:
+		return (v.Role == mp.RoleFollower || v.Ballot != m.Ballot) &&
+			m.Ballot.Round <= sv.D.MaxRound && m.Promised.Round <= sv.D.MaxRound
+	case mp.MsgCommit:
+		return sv.Up && !sv.Decided(m.Slot).IsZero() && h.get(hCrashes) >= e.opt.Crashes
+	}
+	return false
+}

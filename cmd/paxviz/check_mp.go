@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paxviz/paxviz/check"
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/engine/sim"
+)
+
+// flagValue returns the value of flag name among args, the way package
+// flag would read it (-name or --name, with = or as the next argument),
+// stopping at the first non-flag argument or "--".
+func flagValue(args []string, name string) (string, bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") {
+			return "", false
+		}
+		n, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if n != name {
+			continue
+		}
+		if hasValue {
+			return value, true
+		}
+		if i+1 < len(args) {
+			return args[i+1], true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+// cmdCheckMPEngine is paxviz check engine --protocol multipaxos: the
+// breadth-first search over the Multi-Paxos engine (check.MultiPaxosEngine).
+func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
+	fs.String("protocol", "multipaxos", "the protocol: paxos (single decree) or multipaxos")
+	opt := check.MPEngineOptions{}
+	fs.IntVar(&opt.Cluster.Servers, "servers", mp.DefaultServers, "number of servers")
+	fs.IntVar(&opt.Cluster.Clients, "clients", 0, "number of clients (default: the commands, at most 2)")
+	fs.IntVar(&opt.Cluster.Window, "window", mp.DefaultWindow, "the leader's window of open slots")
+	leader := fs.String("leader", "s1", "the server leading ballot 1.1 at the start, or none")
+	bugs := fs.String("bugs", "", "bug variants to switch on, comma-separated (multipaxos.md §5)")
+	fs.IntVar(&opt.Commands, "commands", 1, "client requests in one schedule: each client's first is put x C, later ones get x")
+	fs.IntVar(&opt.MaxRound, "max-round", 1, "highest ballot round a server may stand with")
+	fs.IntVar(&opt.Ballots, "ballots", 0, "most ballots in one schedule, the bootstrapped leader's 1.1 included (0: no bound but --max-round)")
+	fs.IntVar(&opt.Crashes, "crashes", 0, "most crashes in one schedule")
+	fs.IntVar(&opt.Dups, "dups", 0, "most duplicated messages in one schedule")
+	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
+	fs.IntVar(&opt.Retries, "retries", 0, "most client retry timeouts (timeout C) in one schedule")
+	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(mp.Invariants, ", "))
+	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
+	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
+	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
+	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")
+	asJSON := fs.Bool("json", false, "print the result as one JSON object")
+	if !checkFlags(fs, args, stderr) {
+		return checkUsage
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "paxviz check engine: "+format+"\n", a...)
+		return checkUsage
+	}
+	if !set["clients"] {
+		opt.Cluster.Clients = min(max(opt.Commands, 1), 2)
+	}
+	if *leader != "none" {
+		opt.Cluster.Leader = *leader
+	}
+	if *bugs != "" {
+		b, err := mp.ParseBugs(*bugs)
+		if err != nil {
+			return usageErr("--bugs: %v", err)
+		}
+		opt.Cluster.Bugs = b
+	}
+	opt.Cluster.Timeout, opt.Cluster.Heartbeat, opt.Cluster.Seed = mp.DefaultTimeout, mp.DefaultHeartbeat, sim.DefaultSeed
+	if *maxMB <= 0 || *maxMB > 1<<40 {
+		return usageErr("--max-memory must be a positive number of megabytes")
+	}
+	if set["max-states"] && opt.MaxStates <= 0 {
+		return usageErr("--max-states must be positive")
+	}
+	opt.MaxMemoryBytes = *maxMB << 20
+	res, err := check.MultiPaxosEngine(ctx, opt)
+	if err != nil {
+		return usageErr("%v", strings.TrimPrefix(err.Error(), check.ErrOptions.Error()+": "))
+	}
+	return report(res, *asJSON, stdout, stderr)
+}

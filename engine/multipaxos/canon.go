@@ -1,0 +1,274 @@
+package multipaxos
+
+import (
+	"slices"
+	"strings"
+)
+
+// Canonical encodings for the engine-level model checker (package check,
+// `paxviz check engine --protocol multipaxos`): two states that encode the
+// same behave the same under every future action the checker explores and
+// give the same invariant verdicts. What is left out: message ids (the
+// world encodes the in-flight multiset by content), timers and time (the
+// checker never ticks), notes, the steps recorded in violations and the
+// names of past operations (reporting only).
+
+func appendInt(b []byte, n int64) []byte { return appendVarint(b, n) }
+
+// appendUvarint and appendVarint are encoding/binary's varints (the
+// package keeps to its purity allow-list).
+func appendUvarint(b []byte, x uint64) []byte {
+	for x >= 0x80 {
+		b = append(b, byte(x)|0x80)
+		x >>= 7
+	}
+	return append(b, byte(x))
+}
+
+func appendVarint(b []byte, x int64) []byte {
+	ux := uint64(x) << 1
+	if x < 0 {
+		ux = ^ux
+	}
+	return appendUvarint(b, ux)
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = appendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func appendBallot(b []byte, x Ballot) []byte {
+	return appendInt(appendInt(b, int64(x.Round)), int64(x.Index))
+}
+
+func appendReqID(b []byte, id ReqID) []byte {
+	return appendInt(appendInt(b, int64(id.Client)), int64(id.Seq))
+}
+
+// AppendCmd appends the encoding of c.
+func AppendCmd(b []byte, c Cmd) []byte {
+	b = append(b, byte(c.Op))
+	if c.Op < OpPut {
+		return b
+	}
+	b = appendReqID(b, c.ID)
+	return appendStr(appendStr(appendStr(b, c.Key), c.Val), c.New)
+}
+
+// AppendMessage appends the encoding of m's content: every field but its
+// id.
+func AppendMessage(b []byte, m *Message) []byte {
+	b = append(b, byte(m.Type), byte(m.From), byte(m.To), byte(m.Rejects))
+	b = appendBallot(b, m.Ballot)
+	b = appendInt(appendInt(b, int64(m.Slot)), int64(m.FromSlot))
+	b = AppendCmd(b, m.Cmd)
+	b = appendUvarint(b, uint64(len(m.Votes)))
+	for _, v := range m.Votes {
+		b = appendInt(b, int64(v.Slot))
+		b = appendBallot(b, v.B)
+		b = AppendCmd(b, v.Cmd)
+	}
+	b = appendBallot(b, m.Promised)
+	b = appendInt(appendInt(b, int64(m.Upto)), int64(m.Round))
+	b = appendReqID(b, m.Req)
+	b = appendStr(b, m.Result)
+	nl := byte(0)
+	if m.NotLeader {
+		nl = 1
+	}
+	return append(b, nl, byte(m.Hint))
+}
+
+// trimmed returns xs without its trailing zero values (logs grow in
+// chunks: their zero tail carries no information).
+func trimmed[T comparable](xs []T) []T {
+	var zero T
+	n := len(xs)
+	for n > 0 && xs[n-1] == zero {
+		n--
+	}
+	return xs[:n]
+}
+
+// AppendCanonical appends the canonical encoding of the servers' and
+// clients' state, durable and volatile.
+func (st *State) AppendCanonical(b []byte) []byte {
+	for i := range st.Servers {
+		s := &st.Servers[i]
+		up := byte(0)
+		if s.Up {
+			up = 1
+		}
+		b = append(b, up)
+		b = appendInt(b, int64(s.Incarnation))
+		b = appendBallot(b, s.D.Promised)
+		b = appendInt(b, int64(s.D.MaxRound))
+		votes := trimmed(s.D.Votes)
+		b = appendUvarint(b, uint64(len(votes)))
+		for _, v := range votes {
+			b = appendBallot(b, v.B)
+			b = AppendCmd(b, v.Cmd)
+		}
+		v := &s.V
+		b = append(b, byte(v.Role))
+		b = appendBallot(b, v.Ballot)
+		b = appendInt(b, int64(v.From))
+		b = appendUvarint(b, uint64(v.Promises))
+		b = appendUvarint(b, uint64(len(v.Adopt)))
+		for _, a := range v.Adopt {
+			b = appendInt(b, int64(a.Slot))
+			b = appendBallot(b, a.B)
+			b = AppendCmd(b, a.Cmd)
+		}
+		b = appendInt(b, int64(v.SlotIn))
+		for _, q := range [][]Cmd{v.Queue, v.Taken} {
+			b = appendUvarint(b, uint64(len(q)))
+			for _, c := range q {
+				b = AppendCmd(b, c)
+			}
+		}
+		slots := trimmed(v.Slots)
+		b = appendUvarint(b, uint64(len(slots)))
+		for _, sl := range slots {
+			b = AppendCmd(b, sl.Decided)
+			ex := byte(0)
+			if sl.Executed {
+				ex = 1
+			}
+			b = append(b, ex)
+			b = AppendCmd(b, sl.Prop)
+			b = appendUvarint(b, uint64(sl.Acks))
+		}
+		b = appendInt(appendInt(b, int64(v.Upto)), int64(v.SlotOut))
+		b = appendUvarint(b, uint64(len(v.KV.pairs)))
+		for _, p := range v.KV.pairs {
+			b = appendStr(appendStr(b, p.Key), p.Val)
+		}
+		sess := trimmed(v.Sessions)
+		b = appendUvarint(b, uint64(len(sess)))
+		for _, x := range sess {
+			b = appendStr(appendInt(b, int64(x.Last)), x.Result)
+		}
+		b = appendInt(appendInt(b, int64(v.Backoff)), int64(v.HBRound))
+		acked := trimmed(v.Acked)
+		b = appendUvarint(b, uint64(len(acked)))
+		for _, a := range acked {
+			b = appendInt(b, int64(a))
+		}
+		b = appendInt(b, int64(v.MajRound))
+	}
+	for i := range st.Clients {
+		c := &st.Clients[i]
+		b = appendInt(b, int64(c.Seq))
+		b = AppendCmd(b, c.Pending)
+		b = append(b, byte(c.Hint), byte(c.LastTo))
+		b = appendReqID(b, c.Last)
+		b = appendStr(b, c.LastResult)
+	}
+	return b
+}
+
+// AppendCanonical appends the canonical encoding of the god's-eye records
+// that future verdicts depend on: per slot the vote tallies, chosen and
+// executed commands; per server the incarnation, next slot, applied ids
+// and promise; the issued commands; each key's linearizability frontier
+// and history since its last quiescent point; and which invariants are
+// already broken.
+func (k *Checker) AppendCanonical(b []byte) []byte {
+	b = appendUvarint(b, uint64(len(k.slots)))
+	for _, s := range k.slots {
+		b = appendUvarint(b, uint64(len(s.tallies)))
+		for _, t := range s.tallies {
+			b = appendBallot(b, t.B)
+			b = AppendCmd(b, t.Cmd)
+			b = appendUvarint(b, uint64(t.Mask))
+		}
+		b = appendUvarint(b, uint64(len(s.chosen)))
+		for _, c := range s.chosen {
+			b = AppendCmd(b, c)
+		}
+		b = AppendCmd(b, s.executed)
+	}
+	for _, s := range k.servers {
+		b = appendInt(appendInt(b, int64(s.incarnation)), int64(s.next))
+		b = appendUvarint(b, uint64(len(s.applied)))
+		for _, a := range s.applied {
+			a = trimmed(a)
+			b = appendUvarint(b, uint64(len(a)))
+			for _, w := range a {
+				b = appendUvarint(b, w)
+			}
+		}
+		b = appendBallot(b, s.promised)
+	}
+	for _, is := range k.issued {
+		b = appendUvarint(b, uint64(len(is)))
+		for _, c := range is {
+			b = AppendCmd(b, c)
+		}
+	}
+	b = k.lin.appendCanonical(b)
+	return appendUvarint(b, uint64(k.broken))
+}
+
+func (l *linChecker) appendCanonical(b []byte) []byte {
+	keys := make([]string, 0, len(l.keys))
+	for key := range l.keys {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	lb := byte(0)
+	if l.broken {
+		lb = 1
+	}
+	b = append(b, lb)
+	b = appendUvarint(b, uint64(len(keys)))
+	var confs [][]byte
+	for _, key := range keys {
+		h := l.keys[key]
+		b = appendStr(b, key)
+		// The frontier is a set: sort its configurations' encodings.
+		confs = confs[:0]
+		for _, c := range h.configs {
+			e := appendStr(nil, c.val)
+			e = appendUvarint(e, uint64(c.lin))
+			for _, o := range c.outs {
+				e = appendStr(e, o)
+			}
+			confs = append(confs, e)
+		}
+		slices.SortFunc(confs, func(a, b []byte) int { return strings.Compare(string(a), string(b)) })
+		b = appendUvarint(b, uint64(len(confs)))
+		for _, e := range confs {
+			b = append(b, e...)
+		}
+		for _, p := range h.pending {
+			b = AppendCmd(b, p)
+		}
+		b = appendInt(b, int64(h.npend))
+		b = appendUvarint(b, uint64(len(h.init)))
+		for _, v := range h.init {
+			b = appendStr(b, v)
+		}
+		b = appendUvarint(b, uint64(len(h.ops)))
+		for _, op := range h.ops {
+			b = AppendCmd(b, op.cmd)
+			b = appendStr(b, op.result)
+			d := byte(0)
+			if op.done {
+				d = 1
+			}
+			b = append(b, d)
+		}
+		b = appendUvarint(b, uint64(len(h.events)))
+		for _, e := range h.events {
+			r := int64(0)
+			if e.ret {
+				r = 1
+			}
+			b = appendInt(b, int64(e.op)*2+r)
+		}
+	}
+	return b
+}

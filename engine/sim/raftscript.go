@@ -1,0 +1,804 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	rf "github.com/paxviz/paxviz/engine/raft"
+	"github.com/paxviz/paxviz/i18n"
+)
+
+// The Raft part of the script language (raft.md §2, §9): the cluster line,
+// the protocol forms (propose; expect role, term, leader, log, commit,
+// applied, committed) and the selector filter t=TERM. The common forms
+// (deliver, drop, dup, crash, restart, partition, heal, tick, run, timeout,
+// expect safe|violation|inflight) parse into the same Action as for every
+// protocol and run on the one World.
+
+// RaftCluster is a parsed `cluster raft ...` line.
+type RaftCluster struct {
+	Opts rf.Options
+	Seed uint64
+}
+
+// String renders c as a canonical cluster line.
+func (c RaftCluster) String() string {
+	o := c.Opts
+	s := fmt.Sprintf("cluster raft servers=%d election=%d-%d heartbeat=%d noop=%d batch=%d probe=%d seed=%d",
+		o.Servers, o.ElectionMin, o.ElectionMax, o.Heartbeat, o.Noop, o.Batch, o.Probe, c.Seed)
+	if o.Bugs != 0 {
+		s += " bugs=" + o.Bugs.String()
+	}
+	return s
+}
+
+// ParseRaftCluster reads a `cluster raft ...` line.
+func ParseRaftCluster(line string) (RaftCluster, error) {
+	words := strings.Fields(StripComment(line))
+	if len(words) < 2 || words[0] != "cluster" || words[1] != "raft" {
+		return RaftCluster{}, errors.New("cluster: a Raft cluster line starts with cluster raft")
+	}
+	c := RaftCluster{Opts: rf.DefaultOptions(rf.DefaultServers), Seed: DefaultSeed}
+	seen := map[string]bool{}
+	for _, w := range words[2:] {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || v == "" {
+			return RaftCluster{}, fmt.Errorf("cluster: %q is not key=value", w)
+		}
+		if seen[k] {
+			return RaftCluster{}, fmt.Errorf("cluster: %s= given twice", k)
+		}
+		seen[k] = true
+		if k == "seed" {
+			var err error
+			if c.Seed, err = strconv.ParseUint(v, 10, 64); err != nil {
+				return RaftCluster{}, fmt.Errorf("cluster: seed=%s is not a whole number 0..2^64-1", v)
+			}
+			continue
+		}
+		if err := c.Opts.Set(k, v); err != nil {
+			return RaftCluster{}, fmt.Errorf("cluster: %s", strings.TrimPrefix(err.Error(), "raft: "))
+		}
+	}
+	if _, err := rf.NewConfig(c.Opts); err != nil {
+		return RaftCluster{}, fmt.Errorf("cluster: %s", strings.TrimPrefix(err.Error(), "raft: "))
+	}
+	return c, nil
+}
+
+// RaftSim is a Raft cluster in the world.
+type RaftSim struct {
+	W  *World[rf.Message, Narration]
+	cl RaftCluster
+	p  *raftProto
+}
+
+// NewRaft returns the initial state of cluster cl, which must be valid:
+// every server a follower with its election timer drawn.
+func NewRaft(cl RaftCluster) *RaftSim {
+	cfg, err := rf.NewConfig(cl.Opts)
+	if err != nil {
+		panic(err) // ParseRaftCluster validated it
+	}
+	p := &raftProto{cfg: cfg, st: rf.NewState(cfg), k: rf.NewChecker(cfg)}
+	s := &RaftSim{W: &World[rf.Message, Narration]{}, cl: cl, p: p}
+	s.W.initWorld(p, cfg.Nodes(), int(rf.NumTimerKinds), cl.Seed)
+	p.start(s.W)
+	return s
+}
+
+// Clone returns an independent copy of s (without its Trace hook).
+func (s *RaftSim) Clone() *RaftSim {
+	p := s.p.clone()
+	w := *s.W
+	w.cloneWorld(p)
+	return &RaftSim{W: &w, cl: s.cl, p: p}
+}
+
+// Cluster returns the cluster line.
+func (s *RaftSim) Cluster() RaftCluster { return s.cl }
+
+// Config returns the protocol's configuration.
+func (s *RaftSim) Config() *rf.Config { return s.p.cfg }
+
+// State returns the protocol state (do not modify).
+func (s *RaftSim) State() *rf.State { return &s.p.st }
+
+// Checker returns the god's-eye checker (do not modify).
+func (s *RaftSim) Checker() *rf.Checker { return s.p.k }
+
+// raftSel is a Raft selector: #N, or TYPE [FROM->TO] with t=TERM.
+type raftSel struct {
+	ID       int
+	Type     rf.MsgType
+	From, To int
+	Term     int32 // 0: any
+}
+
+func (sel *raftSel) match(m *rf.Message) bool {
+	if sel.ID > 0 {
+		return m.ID == sel.ID
+	}
+	if sel.Type != rf.MsgNone && m.Type != sel.Type {
+		return false
+	}
+	if sel.From >= 0 && int(m.From) != sel.From || sel.To >= 0 && int(m.To) != sel.To {
+		return false
+	}
+	return sel.Term == 0 || m.Term == sel.Term
+}
+
+type raftExpect struct {
+	what string
+	node int
+	n    int
+	term int32 // expect leader ... t=T (0: any)
+	role rf.Role
+	word string
+	sel  *raftSel
+}
+
+type raftStmt struct {
+	Line  int
+	Text  string
+	act   *Action // common forms
+	sel   raftSel // deliver, drop, dup
+	node  int     // propose
+	value string  // propose
+	exp   *raftExpect
+}
+
+// raftScript is a parsed Raft script.
+type raftScript struct {
+	cl    RaftCluster
+	stmts []raftStmt
+}
+
+type raftParser struct {
+	cfg *rf.Config
+	cmd string
+}
+
+func (p *raftParser) errf(format string, args ...any) error {
+	return fmt.Errorf(p.cmd+": "+format, args...)
+}
+
+func (p *raftParser) node(name string) (int, error) {
+	id, ok := p.cfg.Lookup(name)
+	if !ok {
+		return 0, p.errf("unknown server %q (this cluster has s1..s%d)", name, p.cfg.Servers)
+	}
+	return int(id), nil
+}
+
+// parseRaftScript reads a script whose cluster line (at index first of
+// lines) names raft.
+func parseRaftScript(file string, lines []string, first int) (*Script, error) {
+	sc := &Script{File: file, ClusterLine: first + 1, Protocol: "raft"}
+	var errs ErrorList
+	fail := func(line int, format string, args ...any) {
+		if len(errs) < maxErrors {
+			errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
+		}
+	}
+	cl, err := ParseRaftCluster(lines[first])
+	if err != nil {
+		fail(first+1, "%v", err)
+		return nil, errs
+	}
+	cfg, _ := rf.NewConfig(cl.Opts)
+	rs := &raftScript{cl: cl}
+	sc.raft = rs
+	for i := first + 1; i < len(lines); i++ {
+		ln := i + 1
+		text := StripComment(strings.TrimSuffix(lines[i], "\r"))
+		if text == "" {
+			continue
+		}
+		if !isPrintable(text) {
+			fail(ln, "line has a control or non-ASCII character outside a comment")
+			continue
+		}
+		st, err := parseRaftCommand(cfg, text)
+		if err != nil {
+			fail(ln, "%v", err)
+			continue
+		}
+		st.Line = ln
+		if st.exp != nil && st.exp.what == "violation" {
+			sc.ExpectsViolation = true
+		}
+		rs.stmts = append(rs.stmts, st)
+	}
+	if len(errs) > 0 {
+		return sc, errs
+	}
+	return sc, nil
+}
+
+func parseRaftCommand(cfg *rf.Config, text string) (raftStmt, error) {
+	words := strings.Fields(text)
+	st := raftStmt{Text: strings.Join(words, " ")}
+	p := &raftParser{cfg: cfg, cmd: words[0]}
+	args := words[1:]
+	var err error
+	switch words[0] {
+	case "expect":
+		st.exp, err = p.expect(args)
+		return st, err
+	case "propose":
+		if len(args) != 2 {
+			return st, p.errf("usage: propose S V")
+		}
+		if st.node, err = p.node(args[0]); err != nil {
+			return st, err
+		}
+		if err := rf.CheckValue(args[1]); err != nil {
+			return st, p.errf("%s: %s", args[1], strings.TrimPrefix(err.Error(), "raft: "))
+		}
+		st.value = args[1]
+		return st, nil
+	case "deliver", "drop", "dup":
+		st.act = &Action{Kind: map[string]Kind{"deliver": ActDeliver, "drop": ActDrop, "dup": ActDup}[words[0]]}
+		if len(args) == 0 {
+			return st, p.errf("usage: %s SEL (#N, TYPE, TYPE FROM->TO, FROM->TO, with * wildcards, then t=TERM)", p.cmd)
+		}
+		sel, err := p.selector(args)
+		if err != nil {
+			return st, err
+		}
+		st.sel = *sel
+		return st, nil
+	case "timeout", "crash", "restart":
+		if len(args) != 1 {
+			return st, p.errf("usage: %s S", p.cmd)
+		}
+		id, err := p.node(args[0])
+		if err != nil {
+			return st, err
+		}
+		st.act = &Action{Kind: map[string]Kind{"timeout": ActTimeout, "crash": ActCrash, "restart": ActRestart}[words[0]], Node: nodeID(id)}
+		return st, nil
+	}
+	sp := parser{cmd: words[0], lookup: func(name string) (int, bool) {
+		id, ok := cfg.Lookup(name)
+		return int(id), ok
+	}, names: fmt.Sprintf("s1..s%d", cfg.Servers)}
+	if words[0] == "partition" {
+		args = strings.Fields(strings.ReplaceAll(strings.Join(args, " "), "|", " | "))
+	}
+	switch words[0] {
+	case "tick", "heal", "partition", "run":
+		st.act, err = sp.action(args)
+		return st, err
+	}
+	return st, fmt.Errorf("unknown command %q (commands: propose, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect)", words[0])
+}
+
+func (p *raftParser) selector(args []string) (*raftSel, error) {
+	sel := &raftSel{From: -1, To: -1}
+	if strings.HasPrefix(args[0], "#") {
+		n, err := strconv.Atoi(args[0][1:])
+		if err != nil || n < 1 {
+			return nil, p.errf("bad message id %q", args[0])
+		}
+		if len(args) > 1 {
+			return nil, p.errf("nothing may follow a message id %s", args[0])
+		}
+		sel.ID = n
+		return sel, nil
+	}
+	i := 0
+	if !strings.Contains(args[0], "->") && !strings.Contains(args[0], "=") {
+		if args[0] != "*" {
+			t, ok := rf.ParseMsgType(args[0])
+			if !ok {
+				return nil, p.errf("unknown message type %q (requestvote, vote, append, appendreply, or *)", args[0])
+			}
+			sel.Type = t
+		}
+		i++
+	}
+	if i < len(args) && strings.Contains(args[i], "->") {
+		from, to, _ := strings.Cut(args[i], "->")
+		for _, e := range []struct {
+			s   string
+			dst *int
+		}{{from, &sel.From}, {to, &sel.To}} {
+			if e.s == "*" {
+				continue
+			}
+			if e.s == "" {
+				return nil, p.errf("FROM->TO needs a server or * on each side")
+			}
+			id, err := p.node(e.s)
+			if err != nil {
+				return nil, err
+			}
+			*e.dst = id
+		}
+		i++
+	}
+	for ; i < len(args); i++ {
+		k, v, ok := strings.Cut(args[i], "=")
+		if !ok || k != "t" {
+			return nil, p.errf("unexpected %q in selector (#N, TYPE, TYPE FROM->TO, FROM->TO, then t=TERM)", args[i])
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > rf.MaxTerm || sel.Term != 0 {
+			return nil, p.errf("bad term %q (t=TERM, once, TERM >= 1)", args[i])
+		}
+		sel.Term = int32(n)
+	}
+	return sel, nil
+}
+
+func (p *raftParser) count(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > rf.MaxIndex {
+		return 0, p.errf("%q is not a count", s)
+	}
+	return n, nil
+}
+
+func (p *raftParser) expect(args []string) (*raftExpect, error) {
+	usage := "usage: expect safe|violation|inflight|role|term|leader|log|commit|applied|committed ..."
+	if len(args) == 0 {
+		return nil, p.errf("%s", usage)
+	}
+	e := &raftExpect{what: args[0], node: -1}
+	args = args[1:]
+	p.cmd = "expect " + e.what
+	nargs := func(lo, hi int, u string) error {
+		if len(args) < lo || len(args) > hi {
+			return p.errf("usage: %s", u)
+		}
+		return nil
+	}
+	var err error
+	switch e.what {
+	case "safe":
+		return e, nargs(0, 0, "expect safe")
+	case "violation":
+		if err := nargs(0, 1, "expect violation [NAME]"); err != nil {
+			return nil, err
+		}
+		if len(args) == 1 {
+			if !slices.Contains(rf.Invariants, args[0]) {
+				return nil, p.errf("unknown invariant %q (known: %s)", args[0], strings.Join(rf.Invariants, ", "))
+			}
+			e.word = args[0]
+		}
+	case "inflight":
+		if len(args) == 0 {
+			return nil, p.errf("usage: expect inflight N [SEL]")
+		}
+		if e.n, err = p.count(args[0]); err != nil {
+			return nil, err
+		}
+		if len(args) > 1 {
+			if e.sel, err = p.selector(args[1:]); err != nil {
+				return nil, err
+			}
+		}
+	case "role":
+		if err := nargs(2, 2, "expect role S follower|candidate|leader"); err != nil {
+			return nil, err
+		}
+		if e.node, err = p.node(args[0]); err != nil {
+			return nil, err
+		}
+		var ok bool
+		if e.role, ok = rf.ParseRole(args[1]); !ok {
+			return nil, p.errf("unknown role %q (follower, candidate, leader)", args[1])
+		}
+	case "term", "commit", "applied":
+		if err := nargs(2, 2, "expect "+e.what+" S N"); err != nil {
+			return nil, err
+		}
+		if e.node, err = p.node(args[0]); err != nil {
+			return nil, err
+		}
+		if e.n, err = p.count(args[1]); err != nil {
+			return nil, err
+		}
+	case "leader":
+		if err := nargs(1, 2, "expect leader S|none [t=T]"); err != nil {
+			return nil, err
+		}
+		if args[0] != "none" {
+			if e.node, err = p.node(args[0]); err != nil {
+				return nil, err
+			}
+		}
+		if len(args) == 2 {
+			v, ok := strings.CutPrefix(args[1], "t=")
+			n, err := strconv.Atoi(v)
+			if !ok || err != nil || n < 0 || n > rf.MaxTerm {
+				return nil, p.errf("usage: expect leader S|none [t=T]")
+			}
+			e.term = int32(n)
+		}
+	case "log":
+		if len(args) < 2 {
+			return nil, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
+		}
+		if e.node, err = p.node(args[0]); err != nil {
+			return nil, err
+		}
+		e.word = strings.Join(args[1:], " ")
+		if !strings.HasPrefix(e.word, "[") || !strings.HasSuffix(e.word, "]") {
+			return nil, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
+		}
+	case "committed":
+		if err := nargs(2, 2, "expect committed I V|none"); err != nil {
+			return nil, err
+		}
+		if e.n, err = p.count(args[0]); err != nil || e.n < 1 {
+			return nil, p.errf("usage: expect committed I V|none (I >= 1)")
+		}
+		e.word = args[1]
+	default:
+		return nil, p.errf("%s", usage)
+	}
+	return e, nil
+}
+
+// eval reports whether e holds; when not, what the state is instead.
+func (s *RaftSim) eval(e *raftExpect) (bool, string) {
+	p := s.p
+	cfg := p.cfg
+	violated := func() string {
+		var names []string
+		for _, v := range p.k.Violations() {
+			names = append(names, v.Invariant)
+		}
+		if len(names) == 0 {
+			return "no invariant is broken"
+		}
+		return "broken: " + strings.Join(names, ", ")
+	}
+	var sv *rf.Server
+	name := ""
+	if e.node >= 0 {
+		sv = &p.st.Servers[e.node]
+		name = cfg.Name(rf.NodeID(e.node))
+	}
+	switch e.what {
+	case "safe":
+		return len(p.k.Violations()) == 0, violated()
+	case "violation":
+		if e.word == "" {
+			return len(p.k.Violations()) > 0, violated()
+		}
+		return p.k.Broken(e.word), violated()
+	case "inflight":
+		n := len(s.W.inflight)
+		if e.sel != nil {
+			n = 0
+			for i := range s.W.inflight {
+				if e.sel.match(&s.W.inflight[i]) {
+					n++
+				}
+			}
+		}
+		return n == e.n, strconv.Itoa(n) + " in flight"
+	case "role":
+		return sv.V.Role == e.role, name + " is a " + sv.V.Role.String()
+	case "term":
+		return int(sv.D.Term) == e.n, name + " is in term " + strconv.Itoa(int(sv.D.Term))
+	case "commit":
+		return int(sv.V.CommitIndex) == e.n, name + "'s commitIndex is " + strconv.Itoa(int(sv.V.CommitIndex))
+	case "applied":
+		return int(sv.V.LastApplied) == e.n, name + "'s lastApplied is " + strconv.Itoa(int(sv.V.LastApplied))
+	case "log":
+		got := rf.FormatLog(sv.D.Log)
+		return got == e.word, name + "'s log is " + got
+	case "committed":
+		c, ok := p.k.Committed(int32(e.n))
+		if !ok {
+			return e.word == "none", "index " + strconv.Itoa(e.n) + " is not committed"
+		}
+		return c.Entry.Value == e.word, "index " + strconv.Itoa(e.n) + " committed " + c.Entry.String()
+	case "leader":
+		var ls []string
+		for _, l := range p.st.Leaders() {
+			ls = append(ls, cfg.Name(l)+" (t="+strconv.Itoa(int(p.st.Servers[l].D.Term))+")")
+		}
+		desc := "leaders: " + strings.Join(ls, ", ")
+		if len(ls) == 0 {
+			desc = "no live server leads"
+		}
+		if e.node < 0 {
+			for _, l := range p.st.Leaders() {
+				if e.term == 0 || p.st.Servers[l].D.Term == e.term {
+					return false, desc
+				}
+			}
+			return true, desc
+		}
+		return sv.IsLeader() && (e.term == 0 || sv.D.Term == e.term), desc
+	}
+	return false, "unknown expectation"
+}
+
+// apply performs one action statement; an error leaves the state as it
+// was.
+func (s *RaftSim) apply(st *raftStmt) error {
+	w := s.W
+	p := s.p
+	if st.act == nil {
+		w.Begin(Action{Kind: ActProto, Text: st.Text})
+		if err := p.propose(st.node, st.value, w); err != nil {
+			w.Abort()
+			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "raft: "))
+		}
+		w.Drain()
+		w.End()
+		return nil
+	}
+	a := st.act
+	name := p.Name(int(a.Node))
+	switch a.Kind {
+	case ActDeliver, ActDrop, ActDup:
+		var ids []int
+		for i := range w.inflight {
+			if st.sel.match(&w.inflight[i]) {
+				ids = append(ids, w.inflight[i].ID)
+			}
+		}
+		if len(ids) == 0 {
+			return fmt.Errorf("%s: no in-flight message matches", st.Text)
+		}
+		if a.Kind == ActDup && len(w.inflight)+len(ids) > MaxInFlight {
+			return fmt.Errorf("dup: the network would hold more than %d messages", MaxInFlight)
+		}
+		for _, id := range ids {
+			i := w.IndexOf(id)
+			if i < 0 {
+				continue
+			}
+			switch a.Kind {
+			case ActDeliver:
+				w.DeliverAt(i)
+			case ActDrop:
+				w.DropAt(i)
+			case ActDup:
+				w.DupAt(i)
+			}
+		}
+	case ActTimeout:
+		id := int(a.Node)
+		if !p.Up(id) {
+			return fmt.Errorf("timeout: %s is crashed", name)
+		}
+		if err := w.Fire(id, int(rf.TimerElection)); err != nil {
+			return fmt.Errorf("timeout: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
+		}
+	case ActCrash:
+		if err := w.CrashNode(int(a.Node)); err != nil {
+			return fmt.Errorf("crash: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
+		}
+	case ActRestart:
+		if err := w.RestartNode(int(a.Node)); err != nil {
+			return fmt.Errorf("restart: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
+		}
+	case ActTick:
+		w.Tick(a.N)
+	case ActHeal:
+		w.Heal()
+	case ActPartition:
+		g, err := groupsFor(a.Groups, p.Nodes(), p.Name)
+		if err != nil {
+			return err
+		}
+		w.Partition(g, *a)
+	case ActRun:
+		w.Run(a.N, a.Until, a.DropPerMille, a.DupPerMille)
+	}
+	return nil
+}
+
+// raftRun runs a Raft script.
+type raftRun struct {
+	s  *RaftSim
+	sc *raftScript
+}
+
+func (r *raftRun) count() int                { return len(r.sc.stmts) }
+func (r *raftRun) line(i int) (int, string)  { return r.sc.stmts[i].Line, r.sc.stmts[i].Text }
+func (r *raftRun) isExpect(i int) bool       { return r.sc.stmts[i].exp != nil }
+func (r *raftRun) eval(i int) (bool, string) { return r.s.eval(r.sc.stmts[i].exp) }
+func (r *raftRun) apply(i int) error         { return r.s.apply(&r.sc.stmts[i]) }
+func (r *raftRun) summary() string           { return r.s.Summary() }
+
+func (r *raftRun) broken() []brokenInv {
+	var out []brokenInv
+	for _, v := range r.s.p.k.Violations() {
+		text := v.Describe(r.s.p.cfg)
+		if _, rest, ok := strings.Cut(text, ": "); ok {
+			text = rest // Describe starts with "NAME broken at step N: "
+		}
+		out = append(out, brokenInv{v.Invariant, v.Step, text})
+	}
+	return out
+}
+
+func (s *RaftSim) traceEvent(out io.Writer) func(*WEvent[rf.Message, Narration]) {
+	cfg := s.p.cfg
+	return func(ev *WEvent[rf.Message, Narration]) {
+		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act.FormatNames(s.p.nodeName))
+		if ev.Msg.ID > 0 {
+			m := ev.Msg
+			m.ID = 0
+			line += "  # " + cfg.Describe(&m)
+		}
+		fmt.Fprintf(out, "%s\n", line)
+		pad := "          "
+		for i := range ev.Notes {
+			fmt.Fprintf(out, "%s%s\n", pad, ev.Notes[i].Text(i18n.EN))
+		}
+		for i := range ev.Removed {
+			fmt.Fprintf(out, "%sx %s (cut by the partition)\n", pad, cfg.Describe(&ev.Removed[i]))
+		}
+		for i := range ev.Sent {
+			sent := &ev.Sent[i]
+			suffix := ""
+			switch sent.Fate {
+			case FateBlocked:
+				suffix = " (lost: partition)"
+			case FateLost:
+				suffix = " (lost: network full)"
+			}
+			fmt.Fprintf(out, "%s-> %s%s\n", pad, cfg.Describe(&sent.Msg), suffix)
+		}
+	}
+}
+
+func idxList(xs []int32) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(int(x))
+	}
+	return "[" + strings.Join(parts, " ") + "]"
+}
+
+// DescribeNode renders one server's state on one line (English).
+func (s *RaftSim) DescribeNode(id int) string {
+	cfg := s.p.cfg
+	sv := &s.p.st.Servers[id]
+	state := "up  "
+	if !sv.Up {
+		state = "DOWN"
+	}
+	txt := fmt.Sprintf("%-3s %-9s %s t=%d votedFor=%s log=%s commit=%d applied=%d", cfg.Name(rf.NodeID(id)),
+		sv.V.Role.String(), state, sv.D.Term, cfg.Name(sv.D.VotedFor), rf.FormatLog(sv.D.Log), sv.V.CommitIndex, sv.V.LastApplied)
+	if sv.IsLeader() {
+		txt += " next=" + idxList(sv.V.NextIndex) + " match=" + idxList(sv.V.MatchIndex)
+	}
+	var parts []string
+	for k := range int(rf.NumTimerKinds) {
+		if d := s.W.Timer(id, k); d >= 0 {
+			parts = append(parts, rf.TimerKind(k).String()+"="+strconv.Itoa(d))
+		}
+	}
+	if len(parts) > 0 {
+		txt += "  timers " + strings.Join(parts, " ")
+	}
+	return txt
+}
+
+// committedList returns the god's-eye committed records, by index.
+func (s *RaftSim) committedList() [][3]any {
+	n := s.p.k.CommittedCount()
+	for i := range s.p.st.Servers {
+		n = max(n, s.p.st.Servers[i].LastIndex())
+	}
+	out := [][3]any{}
+	for i := int32(1); i <= n; i++ {
+		if c, ok := s.p.k.Committed(i); ok {
+			out = append(out, [3]any{i, c.Entry.Term, c.Entry.Value})
+		}
+	}
+	return out
+}
+
+// Summary renders the state in English: servers, messages in flight,
+// committed entries and invariants.
+func (s *RaftSim) Summary() string {
+	var sb strings.Builder
+	cfg := s.p.cfg
+	w := s.W
+	fmt.Fprintf(&sb, "final state: step %d, time %d\n", w.step, w.now)
+	for i := range cfg.Nodes() {
+		fmt.Fprintf(&sb, "  %s\n", s.DescribeNode(i))
+	}
+	if w.partitioned() {
+		fmt.Fprintf(&sb, "  partition: %s\n", describeGroupsOf(w.group, s.p.Name))
+	}
+	fmt.Fprintf(&sb, "  in flight: %d\n", len(w.inflight))
+	for i := range w.inflight {
+		fmt.Fprintf(&sb, "    %s\n", cfg.Describe(&w.inflight[i]))
+	}
+	cs := s.committedList()
+	if len(cs) == 0 {
+		sb.WriteString("  committed: none\n")
+	}
+	for _, c := range cs {
+		fmt.Fprintf(&sb, "  committed %d: %d:%s\n", c[0], c[1], c[2])
+	}
+	vs := s.p.k.Violations()
+	if len(vs) == 0 {
+		sb.WriteString("  invariants: all hold\n")
+	}
+	for i := range vs {
+		fmt.Fprintf(&sb, "  VIOLATED: %s\n", vs[i].Describe(cfg))
+	}
+	return sb.String()
+}
+
+// RaftNodeJSON is one Raft server in --json (raft.md §9 "--json").
+type RaftNodeJSON struct {
+	Role        string         `json:"role"`
+	Term        int32          `json:"term"`
+	VotedFor    *string        `json:"votedFor"`
+	Log         [][2]any       `json:"log"`
+	CommitIndex int32          `json:"commitIndex"`
+	LastApplied int32          `json:"lastApplied"`
+	Crashed     bool           `json:"crashed"`
+	NextIndex   []int32        `json:"nextIndex,omitempty"`
+	MatchIndex  []int32        `json:"matchIndex,omitempty"`
+	Timers      map[string]int `json:"timers"`
+}
+
+// RaftStateJSON is a Raft state as paxviz run --json prints it.
+type RaftStateJSON struct {
+	Protocol   string                  `json:"protocol"`
+	Cluster    string                  `json:"cluster"`
+	Step       int                     `json:"step"`
+	Time       int                     `json:"time"`
+	Committed  [][3]any                `json:"committed"`
+	Violations []string                `json:"violations"`
+	Nodes      map[string]RaftNodeJSON `json:"nodes"`
+	InFlight   []string                `json:"inflight"`
+}
+
+// StateJSON renders the whole state for --json.
+func (s *RaftSim) StateJSON() RaftStateJSON {
+	cfg := s.p.cfg
+	j := RaftStateJSON{Protocol: "raft", Cluster: s.cl.String(), Step: s.W.step, Time: s.W.now,
+		Committed: s.committedList(), Violations: []string{}, Nodes: map[string]RaftNodeJSON{}, InFlight: []string{}}
+	for _, v := range s.p.k.Violations() {
+		j.Violations = append(j.Violations, v.Invariant)
+	}
+	for i := range cfg.Nodes() {
+		sv := &s.p.st.Servers[i]
+		n := RaftNodeJSON{Role: sv.V.Role.String(), Term: sv.D.Term, Log: [][2]any{}, CommitIndex: sv.V.CommitIndex,
+			LastApplied: sv.V.LastApplied, Crashed: !sv.Up, Timers: map[string]int{}}
+		if sv.D.VotedFor != rf.None {
+			v := cfg.Name(sv.D.VotedFor)
+			n.VotedFor = &v
+		}
+		for _, e := range sv.D.Log {
+			n.Log = append(n.Log, [2]any{e.Term, e.Value})
+		}
+		if sv.IsLeader() {
+			n.NextIndex = slices.Clone(sv.V.NextIndex)
+			n.MatchIndex = slices.Clone(sv.V.MatchIndex)
+		}
+		for k := range int(rf.NumTimerKinds) {
+			if d := s.W.Timer(i, k); d >= 0 {
+				n.Timers[rf.TimerKind(k).String()] = d
+			}
+		}
+		j.Nodes[cfg.Name(rf.NodeID(i))] = n
+	}
+	for i := range s.W.inflight {
+		j.InFlight = append(j.InFlight, cfg.Describe(&s.W.inflight[i]))
+	}
+	return j
+}

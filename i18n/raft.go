@@ -1,0 +1,68 @@
+package i18n
+
+// Narration of Raft events: one key per raft.NoteKind ("note.raft.<kind>",
+// with a suffix where the note's refusal reason, the bug or the absence of
+// a peer picks a variant), the timers' and roles' names, and the seven
+// invariants of Raft. Placeholders: {node}, {peer}, {peer2}, {t}, {t2} (terms),
+// {i} (a log index), {entry} (TERM:VALUE), {v} (a value), {role}, {n}, {q},
+// {bug}, {timer}.
+func init() {
+	add(map[string]entry{
+		"note.raft.election":        {"{node} times out and starts an election for term {t}: it votes for itself and needs {q} votes", "{node} 超时，为任期 {t} 发起选举：它投票给自己，需要 {q} 票"},
+		"note.raft.adopt_term":      {"{node} sees term {t} from {peer} (it was in term {t2}, a {role}): it adopts the term and becomes a follower", "{node} 从 {peer} 看到任期 {t}（它原在任期 {t2}，是{role}）：采用该任期并成为跟随者"},
+		"note.raft.grant":           {"{node} grants its vote in term {t} to {peer}", "{node} 在任期 {t} 把选票投给 {peer}"},
+		"note.raft.refuse_vote.0":   {"{node} refuses {peer}'s vote request: term {t} is older than its own", "{node} 拒绝 {peer} 的投票请求：任期 {t} 比自己的旧"},
+		"note.raft.refuse_vote.1":   {"{node} refuses {peer}'s vote request in term {t}: it already voted for {peer2}", "{node} 拒绝 {peer} 在任期 {t} 的投票请求：它已投给 {peer2}"},
+		"note.raft.refuse_vote.2":   {"{node} refuses {peer}'s vote request in term {t}: {peer}'s log is not as up-to-date as its own", "{node} 拒绝 {peer} 在任期 {t} 的投票请求：{peer} 的日志不如自己的新"},
+		"note.raft.refuse_vote.3":   {"{node} refuses {peer}'s vote request in term {t}", "{node} 拒绝 {peer} 在任期 {t} 的投票请求"},
+		"note.raft.vote_count":      {"{node} counts {peer}'s vote in term {t}: {n} of {q}", "{node} 计入 {peer} 在任期 {t} 的选票：{n}/{q}"},
+		"note.raft.vote_ignored":    {"{node} ignores {peer}'s vote of term {t}: it is not a candidate of that term, or the vote was refused", "{node} 忽略 {peer} 在任期 {t} 的选票：它不是该任期的候选人，或这是一张反对票"},
+		"note.raft.lead":            {"{node} leads term {t}: nextIndex is {i} for every follower", "{node} 成为任期 {t} 的领导者：每个跟随者的 nextIndex 为 {i}"},
+		"note.raft.step_down":       {"candidate {node} hears {peer} lead term {t}: it becomes a follower", "候选人 {node} 得知 {peer} 领导任期 {t}：它成为跟随者"},
+		"note.raft.propose":         {"leader {node} appends {entry} at index {i}", "领导者 {node} 在索引 {i} 追加 {entry}"},
+		"note.raft.not_leader":      {"{node} is not the leader: it refuses {v} (the leader it knows is {peer})", "{node} 不是领导者：拒绝 {v}（它所知的领导者是 {peer}）"},
+		"note.raft.not_leader.none": {"{node} is not the leader: it refuses {v} (it knows no leader)", "{node} 不是领导者：拒绝 {v}（它不知道谁是领导者）"},
+		"note.raft.heartbeat":       {"leader {node} sends an append round in term {t}", "领导者 {node} 在任期 {t} 发送一轮 append"},
+		"note.raft.accept":          {"{node} accepts {peer}'s append of term {t}: {n} new entries, its log matches up to index {i}", "{node} 接受 {peer} 在任期 {t} 的 append：新增 {n} 个条目，日志一致到索引 {i}"},
+		"note.raft.refuse_append.0": {"{node} refuses {peer}'s append: term {t} is older than its own", "{node} 拒绝 {peer} 的 append：任期 {t} 比自己的旧"},
+		"note.raft.refuse_append.1": {"{node} refuses {peer}'s append of term {t}", "{node} 拒绝 {peer} 在任期 {t} 的 append"},
+		"note.raft.refuse_append.2": {"{node} refuses {peer}'s append of term {t}", "{node} 拒绝 {peer} 在任期 {t} 的 append"},
+		"note.raft.refuse_append.3": {"{node} refuses {peer}'s append of term {t}: it has no entry at index {i} of the term the leader names", "{node} 拒绝 {peer} 在任期 {t} 的 append：它在索引 {i} 没有领导者所说任期的条目"},
+		"note.raft.truncate":        {"{node} deletes its entries from index {i} on: {entry} conflicts with {peer}'s log", "{node} 删除从索引 {i} 起的条目：{entry} 与 {peer} 的日志冲突"},
+		"note.raft.append_ignored":  {"leader {node} ignores {peer}'s append of its own term {t}", "领导者 {node} 忽略 {peer} 在其本任期 {t} 的 append"},
+		"note.raft.match":           {"leader {node}: {peer} matches up to index {i}; nextIndex {n}", "领导者 {node}：{peer} 一致到索引 {i}；nextIndex 为 {n}"},
+		"note.raft.back_off":        {"leader {node}: {peer} refused; nextIndex goes back to {n} and it retries at once", "领导者 {node}：{peer} 拒绝；nextIndex 退回到 {n} 并立即重试"},
+		"note.raft.reply_ignored":   {"{node} ignores {peer}'s appendreply of term {t}", "{node} 忽略 {peer} 在任期 {t} 的 appendreply"},
+		"note.raft.commit":          {"{node}'s commitIndex rises to {i}, as leader {peer} said", "{node} 的 commitIndex 升到 {i}（领导者 {peer} 告知）"},
+		"note.raft.commit.self":     {"leader {node}'s commitIndex rises to {i}: an entry of its own term is stored on a majority", "领导者 {node} 的 commitIndex 升到 {i}：它本任期的一个条目已存于多数派"},
+		"note.raft.apply":           {"{node} applies {entry} at index {i}", "{node} 在索引 {i} 应用 {entry}"},
+		"note.raft.answer":          {"leader {node} answers the client: {entry} applied at index {i}", "领导者 {node} 回复客户端：{entry} 已在索引 {i} 应用"},
+		"note.raft.timer":           {"{node}'s {timer} timer fires", "{node} 的{timer}计时器到期"},
+		"note.raft.committed":       {"COMMITTED: index {i} holds {entry}, a leader's commit index covers it", "已提交：索引 {i} 为 {entry}，领导者的提交索引已覆盖它"},
+
+		"note.raft.bug.commit_old_term":   {"BUG commit_old_term: {node} counts copies of an entry of term {t2} at index {i}, though it leads term {t}", "缺陷 commit_old_term：{node} 领导任期 {t}，却按副本数提交索引 {i} 处任期 {t2} 的条目"},
+		"note.raft.bug.no_log_check":      {"BUG no_log_check: {node} grants {peer} without checking that its log is up-to-date", "缺陷 no_log_check：{node} 未检查 {peer} 的日志是否够新就投票给它"},
+		"note.raft.bug.forget_vote":       {"BUG forget_vote: {node} crashes and forgets its vote for {peer} in term {t}", "缺陷 forget_vote：{node} 崩溃并忘记了它在任期 {t} 投给 {peer} 的选票"},
+		"note.raft.bug.volatile_log":      {"BUG volatile_log: {node} crashes and loses its {i} log entries", "缺陷 volatile_log：{node} 崩溃并丢失了 {i} 个日志条目"},
+		"note.raft.bug.stale_append":      {"BUG stale_append: {node} (term {t2}) handles {peer}'s append of the older term {t}", "缺陷 stale_append：{node}（任期 {t2}）处理了 {peer} 来自旧任期 {t} 的 append"},
+		"note.raft.bug.truncate_always":   {"BUG truncate_always: {node} cuts its log after index {i} before appending {peer}'s entries", "缺陷 truncate_always：{node} 在追加 {peer} 的条目前把日志截断到索引 {i} 之后"},
+		"note.raft.bug.commit_beyond_new": {"BUG commit_beyond_new: {node} sets commitIndex from its own last index ({n}), not the last index {peer}'s append vouches for", "缺陷 commit_beyond_new：{node} 按自己的最后索引（{n}）而非 {peer} 的 append 所担保的索引设置 commitIndex"},
+		"note.raft.bug.count_duplicates":  {"BUG count_duplicates: {node} counts every vote message, duplicates included: {n}", "缺陷 count_duplicates：{node} 计入每条投票消息，包括重复的：{n}"},
+		"note.raft.bug.no_step_down":      {"BUG no_step_down: {node} adopts term {t} but stays leader", "缺陷 no_step_down：{node} 采用任期 {t} 但仍是领导者"},
+		"note.raft.bug.keep_commit":       {"keep_commit: {node} keeps its commitIndex across the crash", "keep_commit：{node} 在崩溃后保留 commitIndex"},
+
+		"raft.timer.election":  {"election", "选举"},
+		"raft.timer.heartbeat": {"heartbeat", "心跳"},
+		"raft.role.follower":   {"follower", "跟随者"},
+		"raft.role.candidate":  {"candidate", "候选人"},
+		"raft.role.leader":     {"leader", "领导者"},
+
+		"inv.election-safety":      {"election-safety: at most one leader per term", "选举安全：每个任期至多一个领导者"},
+		"inv.leader-append-only":   {"leader-append-only: a leader never deletes or overwrites entries in its log", "领导者只追加：领导者从不删除或覆盖自己日志中的条目"},
+		"inv.log-matching":         {"log-matching: two logs with an entry of the same index and term are identical up to it", "日志匹配：两份日志若在同一索引有相同任期的条目，则到该索引为止完全相同"},
+		"inv.leader-completeness":  {"leader-completeness: a leader holds every entry committed in an earlier term", "领导者完整性：领导者拥有之前任期提交的每个条目"},
+		"inv.state-machine-safety": {"state-machine-safety: no two servers apply different entries at one index", "状态机安全：任意两台服务器不会在同一索引应用不同的条目"},
+		"inv.one-vote-per-term":    {"one-vote-per-term: a server votes for at most one candidate per term", "每任期一票：服务器在每个任期至多投给一位候选人"},
+		"inv.term-monotonic":       {"term-monotonic: a server's currentTerm never decreases", "任期单调：服务器的 currentTerm 从不减小"},
+	})
+}
