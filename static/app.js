@@ -4,6 +4,7 @@ import { t, el, lang, commonKeys, isTyping, toggleHelp } from "./common.js";
 import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
+import { keepRecord, resume, wasResumed } from "./resume.js";
 
 const $ = (id) => document.getElementById(id);
 let view = JSON.parse($("initial").textContent);
@@ -21,10 +22,13 @@ function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   ws = new WebSocket(`${proto}//${location.host}/ws/${sessionId}`);
   ws.onopen = () => { wsOpen = true; retries = 0; setConn("connected"); for (const f of onConnect.splice(0)) f(); };
-  ws.onclose = () => {
+  ws.onclose = async () => {
     wsOpen = false;
     setConn("reconnecting");
     retries++;
+    // A server that is up but no longer knows the session (a restart
+    // without a store, an expiry): re-create it from this browser's copy.
+    if (await sessionLost()) return;
     setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));
   };
   ws.onmessage = (ev) => {
@@ -33,6 +37,29 @@ function connect() {
     else if (f.type === "error") showError(f.message, f.cmd);
     else if (f.type === "log") onLog(f);
   };
+}
+
+let resuming = false;
+async function sessionLost() {
+  if (resuming) return true;
+  let known = true;
+  try { known = await keepRecord(sessionId); } catch { return false; } // the server is down: retry
+  if (known) return false;
+  resuming = true;
+  setConn("reconnecting");
+  const r = await resume(sessionId);
+  if (!r.ok) { // nothing to re-create it from: say so once and stop
+    $("gallery-banner").before(el("p", { class: "resumed-note failed", role: "alert" }, r.msg ? t("ui.resume_failed", { err: r.msg }) : t("err.no_session")));
+  }
+  return true;
+}
+
+// keepSoon keeps this session's record in the browser a moment after
+// each change.
+let keepTimer = null;
+function keepSoon() {
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(() => keepRecord(sessionId).catch(() => {}), 300);
 }
 
 function setConn(s) {
@@ -240,6 +267,7 @@ function onView(v) {
   view = v;
   render(true);
   for (const f of listeners) f(v);
+  keepSoon();
 }
 
 export function onEachView(f) { listeners.push(f); }
@@ -744,6 +772,10 @@ render(false);
 const lessonContent = document.getElementById("lesson-content");
 if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, currentView, onEachView, whenConnected });
 window.paxvizFirstDraw = performance.now();
+if (wasResumed()) {
+  $("gallery-banner").before(el("p", { class: "resumed-note", id: "resumed-note", role: "status" }, t("ui.resumed")));
+}
+keepSoon();
 if (location.hash === "#replay" && view.step < view.end) whenConnected(() => send("replay ms=900"));
 connect();
 window.paxviz = { send, currentView, onEachView, sequencePlaying: () => player.playing };

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -310,9 +311,24 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, status, msg)
 		return
 	}
-	d := SandboxData{Meta: m, Session: sess.ID, Initial: sess.View(), Lesson: lessonPage(l, m.Lang, r.URL.Query().Get("step") != "")}
-	d.Meta.Title = l.Title + " · paxviz"
-	s.render(w, r, http.StatusOK, Sandbox(d))
+	// The lesson's session lives in the URL, like a sandbox's: a reload,
+	// a language switch and the back button keep the step, the learner's
+	// actions, answers and reveals. Without ?step= the page continues
+	// where this browser left off (#continue).
+	q := url.Values{}
+	for _, k := range []string{"lang", "big"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	to := "/s/" + sess.ID
+	if len(q) > 0 {
+		to += "?" + q.Encode()
+	}
+	if r.URL.Query().Get("step") == "" {
+		to += "#continue"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // handleFork continues in a new sandbox from a session's current state.

@@ -275,6 +275,7 @@ func (s *Server) routes() http.Handler {
 	})
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
+	s.resumeRoutes(r)
 	s.galleryRoutes(r)
 	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
@@ -648,8 +649,13 @@ func (s *Server) script(w http.ResponseWriter, r *http.Request, sess *Session) (
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
-	sess := s.session(w, r)
-	if sess == nil {
+	sess, err := s.reg.Get(chi.URLParam(r, "id"))
+	if err != nil {
+		// The page tries to re-create the session from the record this
+		// browser kept of it (resume.js), and says so.
+		m := s.meta(w, r, "error", "err.title")
+		s.render(w, r, http.StatusNotFound, ErrorPage(ErrorData{Meta: m, Status: http.StatusNotFound,
+			Message: i18n.T(m.Lang, "err.no_session"), Resume: chi.URLParam(r, "id")}))
 		return
 	}
 	m := s.meta(w, r, "sandbox", "ui.sandbox")

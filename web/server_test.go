@@ -47,6 +47,18 @@ func get(t testing.TB, u string) (*http.Response, string) {
 	return resp, string(b)
 }
 
+// getFollow is get following redirects (a lesson redirects to its session).
+func getFollow(t testing.TB, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
 // openScript opens a sandbox for script and returns its session id.
 func openScript(t testing.TB, base, script string) string {
 	t.Helper()
@@ -301,7 +313,7 @@ func TestLessonsDirReload(t *testing.T) {
 	if !strings.Contains(body, "My edited lesson") || strings.Contains(body, "My first lesson") {
 		t.Errorf("the edit does not show after a reload")
 	}
-	resp, page := get(t, ts.URL+"/lessons/90-mine")
+	resp, page := getFollow(t, ts.URL+"/lessons/90-mine")
 	if resp.StatusCode != 200 || !strings.Contains(page, "My edited lesson") {
 		t.Errorf("lesson page: %d", resp.StatusCode)
 	}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/paxviz/paxviz/lessons"
+)
+
+// lessonStateJS is what must survive a reload, a language switch, the
+// back button and a server restart: the lesson step, the answer and
+// reveal, and the learner's own actions (the step, the history's end and
+// the messages in flight).
+const lessonStateJS = `(() => { const v = window.paxviz.currentView();
+  return JSON.stringify([v.lesson.step, v.lesson.answer, v.lesson.revealed, v.step, v.end, v.state.inflight.map(m => m.id), v.state.nodes.map(n => n.up)]); })()`
+
+// startLessonWork opens step 3 of lesson 02 (a prediction), answers it
+// (which reveals) and crashes a3 by hand; it returns the state to keep.
+func startLessonWork(t *testing.T, b *browser) string {
+	t.Helper()
+	b.nav("/lessons/02-happy-path?step=3")
+	b.wait("lesson", `document.body.dataset.page === "lesson" && document.body.dataset.conn === "connected"`)
+	if p := b.evalString(`location.pathname`); !strings.HasPrefix(p, "/s/") {
+		t.Errorf("a lesson's session is not in the URL: %s", p)
+	}
+	b.click(`#lesson-question button.choice[data-choice="2"]`)
+	b.wait("answered and revealed", viewJS+".lesson.answer === 1 && "+viewJS+".lesson.revealed === true")
+	b.idle()
+	b.sendCmd("crash a3")
+	b.idle()
+	return b.evalString(lessonStateJS)
+}
+
+// TestBrowserLessonSessionInURL: a reload, a language switch and the back
+// button keep the lesson's step, answer, reveal and the learner's actions.
+func TestBrowserLessonSessionInURL(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 1366, 900)
+	want := startLessonWork(t, b)
+	path := b.evalString(`location.pathname`)
+
+	b.do("reload", chromedp.Reload())
+	b.wait("reloaded", `document.body.dataset.conn === "connected"`)
+	b.idle()
+	if got := b.evalString(lessonStateJS); got != want {
+		t.Errorf("after a reload: %s, want %s", got, want)
+	}
+	b.click("#btn-lang")
+	b.wait("Chinese", `document.documentElement.lang.startsWith("zh") && document.body.dataset.conn === "connected"`)
+	b.idle()
+	if got := b.evalString(lessonStateJS); got != want {
+		t.Errorf("after switching the language: %s, want %s", got, want)
+	}
+	b.shot("lesson-zh-kept")
+	b.nav("/")
+	b.do("back", chromedp.NavigateBack())
+	b.wait("back in the lesson", `document.body.dataset.page === "lesson" && document.body.dataset.conn === "connected"`)
+	b.idle()
+	if got := b.evalString(lessonStateJS); got != want {
+		t.Errorf("after the back button: %s, want %s", got, want)
+	}
+	if p := b.evalString(`location.pathname`); p != path {
+		t.Errorf("back at %s, want %s", p, path)
+	}
+}
+
+// TestBrowserLessonSurvivesRestart: the server restarts without a store
+// (it forgets every session) while a learner is in a lesson; the page
+// re-creates its session from the record the browser kept, says so, and
+// the learner carries on where they were.
+func TestBrowserLessonSurvivesRestart(t *testing.T) {
+	browserOrSkip(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	serve := func(ln net.Listener) (*Server, *http.Server) {
+		srv := NewServer(Options{Lessons: lessons.NewSource("")})
+		hs := &http.Server{Handler: srv.Handler()}
+		go hs.Serve(ln)
+		return srv, hs
+	}
+	srvA, hsA := serve(ln)
+	b := newBrowser(t, "http://"+addr, 1366, 900)
+	want := startLessonWork(t, b)
+	old := b.evalString(`location.pathname`)
+	b.wait("the record is kept in the browser", fmt.Sprintf(
+		`(JSON.parse(localStorage.getItem("paxviz.session.%s") || "null")?.rec?.script || "").includes("crash a3")`, strings.TrimPrefix(old, "/s/")))
+
+	hsA.Close()
+	srvA.Close()
+	var ln2 net.Listener
+	for i := 0; i < 50; i++ {
+		if ln2, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvB, hsB := serve(ln2)
+	t.Cleanup(func() { hsB.Close(); srvB.Close() })
+
+	b.wait("resumed in a new session", fmt.Sprintf(`location.pathname !== %q && document.body.dataset.conn === "connected" && document.getElementById("resumed-note") !== null`, old))
+	b.idle()
+	b.shot("lesson-resumed")
+	if got := b.evalString(lessonStateJS); got != want {
+		t.Errorf("after the restart: %s, want %s", got, want)
+	}
+	if srvB.Registry().Len() != 1 {
+		t.Errorf("the new server holds %d sessions, want 1", srvB.Registry().Len())
+	}
+	// The learner carries on.
+	b.sendCmd("restart a3")
+}
