@@ -85,7 +85,11 @@ export function startLesson(content, api) {
     wrap.append(text);
     wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
     const ul = el("ul", { class: "goal-checks" });
-    for (const c of lv.checks) ul.append(el("li", { class: c.ok ? "ok" : "open" }, (c.ok ? "✓ " : "○ ") + c.text + (c.ok ? "" : " — " + t(c.key, c.args))));
+    for (const c of lv.checks) {
+      const said = c.want ? t(c.want, c.want_args) : c.text;
+      const args = Object.fromEntries(Object.entries(c.args || {}).map(([k, x]) => [k, x === "none" ? t("ui.nothing") : x]));
+      ul.append(el("li", { class: c.ok ? "ok" : "open", title: c.text }, (c.ok ? "✓ " : "○ ") + said + (c.ok ? "" : " — " + t("lesson.now", { state: t(c.key, args) }))));
+    }
     wrap.append(ul);
     const btns = el("div", { class: "lesson-nav" });
     if (st.goal.hint) btns.append(el("button", { type: "button", id: "lesson-hint", onclick: () => { hintShown = lv.step; renderGoal(api.currentView(), st); } }, t("lesson.hint")));

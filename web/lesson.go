@@ -57,6 +57,9 @@ type LessonCheckView struct {
 	OK   bool              `json:"ok"`
 	Key  string            `json:"key"`
 	Args map[string]string `json:"args"`
+	// Want and WantArgs say the claim itself in words (translatable).
+	Want     string            `json:"want,omitempty"`
+	WantArgs map[string]string `json:"want_args,omitempty"`
 }
 
 func (s *Session) lessonView() *LessonView {
@@ -90,7 +93,8 @@ func (s *Session) afterChange() {
 		}
 		ok, key, args := s.h.State().EvalDetail(e.Expect)
 		s.lesson.met = s.lesson.met && ok
-		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args})
+		want, wargs := expectWords(s.h.Config(), e.Expect)
+		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -120,4 +121,19 @@ func TestBrowserLessonSurvivesRestart(t *testing.T) {
 	}
 	// The learner carries on.
 	b.sendCmd("restart a3")
+}
+
+// TestBrowserGoalInWords: a goal's checklist is said in words in the UI
+// language, not as raw script ("expect promised a1 1.1").
+func TestBrowserGoalInWords(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 1366, 900)
+	b.nav("/lessons/02-happy-path?step=2&lang=zh")
+	b.wait("goal", `document.body.dataset.conn === "connected" && document.querySelectorAll(".goal-checks li").length > 0`)
+	got := b.evalString(`[...document.querySelectorAll(".goal-checks li")].map(li => li.textContent).join("\n")`)
+	t.Logf("checklist:\n%s", got)
+	if strings.Contains(got, "expect") || strings.Contains(got, "none") || !regexp.MustCompile(`\p{Han}`).MatchString(got) {
+		t.Errorf("the checklist is not in words in Chinese:\n%s", got)
+	}
+	b.shot("goal-zh")
 }
