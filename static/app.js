@@ -518,8 +518,9 @@ $("btn-search").addEventListener("click", async () => {
       out.append(el("span", { class: "found" }, t("ui.search_found", { inv: j.invariant, n: j.steps, states: j.states, secs: j.seconds.toFixed(2) })), " ",
         el("a", { href: j.url, class: "button primary", id: "search-open" }, t("ui.search_open")));
     } else {
-      out.append(t(j.truncated ? "ui.search_partial" : "ui.search_none", { states: j.states, depth: j.depth, secs: j.seconds.toFixed(2), bounds: j.bounds, stop: j.stop }));
+      out.append(j.truncated ? t("ui.search_partial_words", { states: j.states, secs: j.seconds.toFixed(2) }) : t("ui.search_none_words", { states: j.states, secs: j.seconds.toFixed(2) }));
     }
+    if (!j.error && j.said) out.append(el("p", { class: "search-said" }, j.said));
   } catch (e) {
     out.replaceChildren(t("ui.search_error", { err: String(e) }));
   } finally {
