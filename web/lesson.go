@@ -252,24 +252,23 @@ func (s *Server) lessonSet() *lessons.Set {
 	return set
 }
 
-// lessonList returns the home page's lessons in lang and the problems
-// found in lesson files (one look at the lesson source).
-func (s *Server) lessonList(lang i18n.Lang) (items []LessonItem, problems []string) {
+// lessonList returns the home page's lessons in lang. The problems found
+// in lesson files are for the instructor (the server log and
+// /instructor), not for every visitor.
+func (s *Server) lessonList(lang i18n.Lang) (items []LessonItem) {
 	if s.opts.Lessons == nil {
-		return nil, nil
+		return nil
 	}
 	set, diags := s.opts.Lessons.Lessons()
+	s.lessonLog.report(s.log, diags)
 	if set == nil {
-		return nil, nil
+		return nil
 	}
 	for _, sum := range set.List(lang) {
 		items = append(items, LessonItem{ID: sum.ID, Title: sum.Title, Summary: sum.Summary, Steps: sum.Steps,
 			Minutes: sum.Minutes, Translated: sum.Lang == lang})
 	}
-	for _, d := range diags {
-		problems = append(problems, d.Error())
-	}
-	return items, problems
+	return items
 }
 
 func (s *Server) lessonRoutes(r chi.Router) {

@@ -82,15 +82,16 @@ type Options struct {
 
 // Server is the paxviz web app.
 type Server struct {
-	opts     Options
-	reg      *Registry
-	log      *slog.Logger
-	mux      http.Handler
-	gallery  gallery
-	sockets  sockets
-	addrCmds addrBuckets
-	searches searchTurns
-	rooms    *roomHub
+	opts      Options
+	reg       *Registry
+	log       *slog.Logger
+	mux       http.Handler
+	gallery   gallery
+	sockets   sockets
+	addrCmds  addrBuckets
+	searches  searchTurns
+	rooms     *roomHub
+	lessonLog lessonDiagLog
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
@@ -276,6 +277,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
 	s.resumeRoutes(r)
+	r.Get("/instructor", s.handleInstructor)
 	s.galleryRoutes(r)
 	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
@@ -398,7 +400,7 @@ func (s *Server) homeData(m Meta) HomeData {
 	for _, e := range examples {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})
 	}
-	d.Lessons, d.LessonErrors = s.lessonList(m.Lang)
+	d.Lessons = s.lessonList(m.Lang)
 	return d
 }
 
