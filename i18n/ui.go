@@ -253,7 +253,7 @@ func init() {
 		"keys.lesson_reset":  {"lesson: reset this step", "课程：重置本步"},
 		"legend.title":       {"Legend", "图例"},
 		"legend.types":       {"Message kinds (the same names as in the list):", "消息类型（与列表中的名称相同）："},
-		"legend.direction":   {"a message on its wire; the arrow shows where it travels (the wire's head is at the receiver)", "线上的消息；箭头表示它前进的方向（线的箭头指向接收者）"},
+		"legend.direction":   {"a message on its wire; the arrow shows where it travels (the wire's head is at the receiver)", "线上的消息；箭头表示它前进的方向（线的箭头指向收信的一方）"},
 		"legend.dropped":     {"dropped by the network: it falls and disappears", "被网络丢弃：它落下并消失"},
 		"legend.dup":         {"a duplicate: a copy splits off the original", "复制：副本从原消息中分出"},
 		"legend.cut":         {"lost at the partition: it stops at the cut", "在网络分区处丢失：它停在断开处"},
