@@ -102,6 +102,8 @@ func init() {
 		"instr.none":              {"No problems: every lesson file reads cleanly.", "没有问题：所有课程文件都能正常读取。"},
 		"instr.hidden":            {"error, the lesson is not shown:", "错误，这课不会显示："},
 		"instr.shown":             {"warning, the lesson is still shown:", "警告，这课仍会显示："},
+		"ui.branches_shown":       {"(the newest {n} of {total})", "（最新的 {n} 个，共 {total} 个）"},
+		"ui.last_omitted":         {"{n} earlier events not shown.", "前面还有 {n} 个事件没有显示。"},
 		"ui.offline":              {"Not connected to the server; the command was not sent.", "未连接到服务器；命令没有发送。"},
 		"ui.up":                   {"up", "运行中"},
 		"ui.down":                 {"DOWN", "已宕机"},

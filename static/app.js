@@ -197,6 +197,7 @@ function caption(v, i) {
   }
   const ev = v.last[i];
   const n = v.last.length;
+  if (v.last_omitted) box.append(el("span", { class: "cap-omitted" }, t("ui.last_omitted", { n: v.last_omitted }) + " "));
   box.append(el("span", { class: "cap-step" }, t("ui.step_n", { n: ev.step }) + (n > 1 ? " " + t("ui.event_of", { i: i + 1, n }) : "") + " "),
     el("span", { class: "cap-text" }, narration(ev.notes, ev.sent.map((s) => [s.msg.id, s.msg.from, s.msg.to, s.fate]), ev.act)));
   if (player.playing) $("btn-skip").hidden = false;
@@ -472,7 +473,7 @@ function renderBranches(v) {
   const box = $("branches");
   box.replaceChildren();
   if (v.branches.length < 2) return;
-  box.append(el("h3", {}, t("ui.branches")));
+  box.append(el("h3", {}, t("ui.branches") + (v.branches_total > v.branches.length ? " " + t("ui.branches_shown", { n: v.branches.length, total: v.branches_total }) : "")));
   const ul = el("ul", {});
   v.branches.forEach((b, i) => {
     const label = b.current ? t("ui.current_branch", { end: b.end }) : t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });

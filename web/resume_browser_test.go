@@ -137,3 +137,31 @@ func TestBrowserGoalInWords(t *testing.T) {
 	}
 	b.shot("goal-zh")
 }
+
+
+// TestBrowserOmittedAndBranchCount: a command of more events than a frame
+// carries says how many earlier ones are not shown, and a list of
+// branches cut to the newest says how many there are in all.
+func TestBrowserOmittedAndBranchCount(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1366, 900)
+	b.reducedMotion(true)
+	b.openScript("cluster proposers=2 acceptors=5 learners=3\npropose p1 X\npropose p2 Y\n", "")
+	b.sendCmd("run max=200")
+	b.idle()
+	if n := b.eval(viewJS + ".last_omitted").(float64); n <= 0 {
+		t.Fatalf("the run did not exceed a frame's events (last_omitted %v)", n)
+	}
+	if got := b.evalString(`document.querySelector("#caption .cap-omitted")?.textContent || ""`); !strings.Contains(got, "earlier events not shown") {
+		t.Errorf("caption does not say events were left out: %q", got)
+	}
+	for i := 1; i <= MaxBranchesListed+2; i++ {
+		b.sendCmd("goto 2")
+		b.sendCmd(fmt.Sprintf("tick %d", i))
+	}
+	total := b.eval(viewJS + ".branches_total").(float64)
+	got := b.evalString(`document.querySelector("#branches h3")?.textContent || ""`)
+	if !strings.Contains(got, fmt.Sprintf("of %d", int(total))) {
+		t.Errorf("branches heading %q does not give the total %v", got, total)
+	}
+}
