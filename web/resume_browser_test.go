@@ -138,7 +138,6 @@ func TestBrowserGoalInWords(t *testing.T) {
 	b.shot("goal-zh")
 }
 
-
 // TestBrowserOmittedAndBranchCount: a command of more events than a frame
 // carries says how many earlier ones are not shown, and a list of
 // branches cut to the newest says how many there are in all.
