@@ -474,6 +474,7 @@ function renderBranches(v) {
   box.replaceChildren();
   if (v.branches.length < 2) return;
   box.append(el("h3", {}, t("ui.branches") + (v.branches_total > v.branches.length ? " " + t("ui.branches_shown", { n: v.branches.length, total: v.branches_total }) : "")));
+  box.append(branchTree(v));
   const ul = el("ul", {});
   v.branches.forEach((b, i) => {
     const label = b.current ? t("ui.current_branch", { end: b.end }) : t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });
@@ -481,6 +482,33 @@ function renderBranches(v) {
       b.current ? null : el("button", { type: "button", onclick: () => send("branch " + b.id), dataset: { branch: b.id } }, t("ui.switch"))));
   });
   box.append(ul);
+}
+
+// branchTree draws the branches as a small tree: the current one as the
+// trunk (step 0 to its end, a dot where we are), every other one leaving
+// it at its fork step; a click switches to it (the list below is the same
+// for the keyboard).
+function branchTree(v) {
+  const NS = "http://www.w3.org/2000/svg";
+  const mk = (tag, attrs) => { const e = document.createElementNS(NS, tag); for (const [k, x] of Object.entries(attrs)) e.setAttribute(k, String(x)); return e; };
+  const others = v.branches.filter((b) => !b.current);
+  const W = 260, row = 16, H = 14 + row * others.length;
+  const maxEnd = Math.max(1, ...v.branches.map((b) => b.end));
+  const x = (s) => 8 + (s / maxEnd) * (W - 16);
+  const g = mk("svg", { class: "branch-tree", viewBox: `0 0 ${W} ${H}`, width: W, height: H, "aria-hidden": "true" });
+  const cur = v.branches.find((b) => b.current);
+  if (cur) g.append(mk("line", { x1: x(0), y1: 7, x2: x(cur.end), y2: 7, class: "trunk" }), mk("circle", { cx: x(v.step), cy: 7, r: 4, class: "here" }));
+  others.forEach((b, i) => {
+    const y = 7 + row * (i + 1);
+    const a = mk("g", { class: "offshoot", "data-branch": b.id });
+    const title = mk("title", {});
+    title.textContent = t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });
+    a.append(title, mk("path", { d: `M${x(b.fork)},7 L${x(b.fork)},${y} L${x(b.end)},${y}`, class: "shoot" }), mk("circle", { cx: x(b.end), cy: y, r: 4, class: "tip" }),
+      mk("rect", { x: x(b.fork) - 4, y: y - 7, width: Math.max(12, x(b.end) - x(b.fork) + 8), height: 14, class: "hit" }));
+    a.addEventListener("click", () => send("branch " + b.id));
+    g.append(a);
+  });
+  return g;
 }
 
 // ---- bug gallery: a counterexample replayed with pauses where the bug acts ----

@@ -112,6 +112,7 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
   select: () => {},
   selected: () => null,
   chipMenu: (m) => { if (canAct()) sendCmd(`deliver #${m.id}`); },
+  busy: () => false,
 });
 
 function canAct() { return instructor || onFork(); }
@@ -143,7 +144,8 @@ function draw() {
   if (!v || v.type !== "state") return;
   document.body.classList.toggle("on-fork", onFork());
   $("cluster-line").textContent = v.state.cluster;
-  diagram.draw(v, prevDrawn, prevDrawn && prevDrawn.session === v.session && v.last.length > 0);
+  diagram.drawCards(v.state.nodes, v);
+  diagram.drawMessages(v.state.inflight, { instant: true });
   prevDrawn = v;
   const box = $("chosen");
   box.replaceChildren(el("span", { class: "label" }, t("ui.godseye")));

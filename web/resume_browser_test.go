@@ -164,3 +164,21 @@ func TestBrowserOmittedAndBranchCount(t *testing.T) {
 		t.Errorf("branches heading %q does not give the total %v", got, total)
 	}
 }
+
+// TestBrowserBranchTree: the branches are drawn as a small tree, and a
+// click on a branch of the tree switches to it.
+func TestBrowserBranchTree(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1366, 900)
+	b.openScript("cluster proposers=1 acceptors=3 learners=1\npropose p1 X\ndeliver prepare p1->a1\ndeliver prepare p1->a2\n", "")
+	b.sendCmd("goto 1")
+	b.sendCmd("crash a3")
+	b.wait("two branches", viewJS+".branches.length === 2")
+	if n := b.eval(`document.querySelectorAll("#branches .branch-tree .offshoot").length`).(float64); n != 1 {
+		t.Fatalf("tree offshoots = %v, want 1", n)
+	}
+	b.shot("branch-tree")
+	before := b.eval(viewJS + ".branch").(float64)
+	b.click("#branches .branch-tree .offshoot .hit")
+	b.wait("switched by the tree", fmt.Sprintf("%s.branch !== %v && %s.end === 3", viewJS, before, viewJS))
+}
