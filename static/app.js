@@ -5,6 +5,7 @@ import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
+import { keepRecord, resume, wasResumed } from "./resume.js";
 
 const $ = (id) => document.getElementById(id);
 let view = JSON.parse($("initial").textContent);
@@ -22,10 +23,13 @@ function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   ws = new WebSocket(`${proto}//${location.host}/ws/${sessionId}`);
   ws.onopen = () => { wsOpen = true; retries = 0; setConn("connected"); for (const f of onConnect.splice(0)) f(); };
-  ws.onclose = () => {
+  ws.onclose = async () => {
     wsOpen = false;
     setConn("reconnecting");
     retries++;
+    // A server that is up but no longer knows the session (a restart
+    // without a store, an expiry): re-create it from this browser's copy.
+    if (await sessionLost()) return;
     setTimeout(connect, Math.min(5000, 250 * 2 ** Math.min(retries, 5)));
   };
   ws.onmessage = (ev) => {
@@ -34,6 +38,29 @@ function connect() {
     else if (f.type === "error") showError(f.message, f.cmd);
     else if (f.type === "log") onLog(f);
   };
+}
+
+let resuming = false;
+async function sessionLost() {
+  if (resuming) return true;
+  let known = true;
+  try { known = await keepRecord(sessionId); } catch { return false; } // the server is down: retry
+  if (known) return false;
+  resuming = true;
+  setConn("reconnecting");
+  const r = await resume(sessionId);
+  if (!r.ok) { // nothing to re-create it from: say so once and stop
+    $("gallery-banner").before(el("p", { class: "resumed-note failed", role: "alert" }, r.msg ? t("ui.resume_failed", { err: r.msg }) : t("err.no_session")));
+  }
+  return true;
+}
+
+// keepSoon keeps this session's record in the browser a moment after
+// each change.
+let keepTimer = null;
+function keepSoon() {
+  clearTimeout(keepTimer);
+  keepTimer = setTimeout(() => keepRecord(sessionId).catch(() => {}), 300);
 }
 
 function setConn(s) {
@@ -171,6 +198,7 @@ function caption(v, i) {
   }
   const ev = v.last[i];
   const n = v.last.length;
+  if (v.last_omitted) box.append(el("span", { class: "cap-omitted" }, t("ui.last_omitted", { n: v.last_omitted }) + " "));
   box.append(el("span", { class: "cap-step" }, t("ui.step_n", { n: ev.step }) + (n > 1 ? " " + t("ui.event_of", { i: i + 1, n }) : "") + " "),
     el("span", { class: "cap-text" }, narration(ev.notes, ev.sent.map((s) => [s.msg.id, s.msg.from, s.msg.to, s.fate]), ev.act)));
   if (player.playing) $("btn-skip").hidden = false;
@@ -241,6 +269,7 @@ function onView(v) {
   view = v;
   render(true);
   for (const f of listeners) f(v);
+  keepSoon();
 }
 
 export function onEachView(f) { listeners.push(f); }
@@ -448,7 +477,8 @@ function renderBranches(v) {
   const box = $("branches");
   box.replaceChildren();
   if (v.branches.length < 2) return;
-  box.append(el("h3", {}, t("ui.branches")));
+  box.append(el("h3", {}, t("ui.branches") + (v.branches_total > v.branches.length ? " " + t("ui.branches_shown", { n: v.branches.length, total: v.branches_total }) : "")));
+  box.append(branchTree(v));
   const ul = el("ul", {});
   v.branches.forEach((b, i) => {
     const label = b.current ? t("ui.current_branch", { end: b.end }) : t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });
@@ -456,6 +486,33 @@ function renderBranches(v) {
       b.current ? null : el("button", { type: "button", onclick: () => send("branch " + b.id), dataset: { branch: b.id } }, t("ui.switch"))));
   });
   box.append(ul);
+}
+
+// branchTree draws the branches as a small tree: the current one as the
+// trunk (step 0 to its end, a dot where we are), every other one leaving
+// it at its fork step; a click switches to it (the list below is the same
+// for the keyboard).
+function branchTree(v) {
+  const NS = "http://www.w3.org/2000/svg";
+  const mk = (tag, attrs) => { const e = document.createElementNS(NS, tag); for (const [k, x] of Object.entries(attrs)) e.setAttribute(k, String(x)); return e; };
+  const others = v.branches.filter((b) => !b.current);
+  const W = 260, row = 16, H = 14 + row * others.length;
+  const maxEnd = Math.max(1, ...v.branches.map((b) => b.end));
+  const x = (s) => 8 + (s / maxEnd) * (W - 16);
+  const g = mk("svg", { class: "branch-tree", viewBox: `0 0 ${W} ${H}`, width: W, height: H, "aria-hidden": "true" });
+  const cur = v.branches.find((b) => b.current);
+  if (cur) g.append(mk("line", { x1: x(0), y1: 7, x2: x(cur.end), y2: 7, class: "trunk" }), mk("circle", { cx: x(v.step), cy: 7, r: 4, class: "here" }));
+  others.forEach((b, i) => {
+    const y = 7 + row * (i + 1);
+    const a = mk("g", { class: "offshoot", "data-branch": b.id });
+    const title = mk("title", {});
+    title.textContent = t("ui.branch_from", { fork: b.fork, first: b.first, end: b.end });
+    a.append(title, mk("path", { d: `M${x(b.fork)},7 L${x(b.fork)},${y} L${x(b.end)},${y}`, class: "shoot" }), mk("circle", { cx: x(b.end), cy: y, r: 4, class: "tip" }),
+      mk("rect", { x: x(b.fork) - 4, y: y - 7, width: Math.max(12, x(b.end) - x(b.fork) + 8), height: 14, class: "hit" }));
+    a.addEventListener("click", () => send("branch " + b.id));
+    g.append(a);
+  });
+  return g;
 }
 
 // ---- bug gallery: a counterexample replayed with pauses where the bug acts ----
@@ -494,8 +551,9 @@ $("btn-search").addEventListener("click", async () => {
       out.append(el("span", { class: "found" }, t("ui.search_found", { inv: j.invariant, n: j.steps, states: j.states, secs: j.seconds.toFixed(2) })), " ",
         el("a", { href: j.url, class: "button primary", id: "search-open" }, t("ui.search_open")));
     } else {
-      out.append(t(j.truncated ? "ui.search_partial" : "ui.search_none", { states: j.states, depth: j.depth, secs: j.seconds.toFixed(2), bounds: j.bounds, stop: j.stop }));
+      out.append(j.truncated ? t("ui.search_partial_words", { states: j.states, secs: j.seconds.toFixed(2) }) : t("ui.search_none_words", { states: j.states, secs: j.seconds.toFixed(2) }));
     }
+    if (!j.error && j.said) out.append(el("p", { class: "search-said" }, j.said));
   } catch (e) {
     out.replaceChildren(t("ui.search_error", { err: String(e) }));
   } finally {
@@ -748,6 +806,10 @@ render(false);
 const lessonContent = document.getElementById("lesson-content");
 if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, currentView, onEachView, whenConnected });
 window.paxvizFirstDraw = performance.now();
+if (wasResumed()) {
+  $("gallery-banner").before(el("p", { class: "resumed-note", id: "resumed-note", role: "status" }, t("ui.resumed")));
+}
+keepSoon();
 if (location.hash === "#replay" && view.step < view.end) whenConnected(() => send("replay ms=900"));
 connect();
 window.paxviz = { send, currentView, onEachView, sequencePlaying: () => player.playing };

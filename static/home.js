@@ -1,5 +1,5 @@
 // Home page: lesson progress (kept in this browser) and the sandbox form.
-import { t, commonKeys, isTyping } from "./common.js";
+import { t, el, commonKeys, isTyping } from "./common.js";
 
 for (const span of document.querySelectorAll("[data-progress]")) {
   const id = span.dataset.progress;
@@ -9,6 +9,12 @@ for (const span of document.querySelectorAll("[data-progress]")) {
     const done = p.done ? t("home.done") : t("home.progress", { n: Math.min(p.step + 1, p.total), total: p.total });
     span.textContent = done;
     span.classList.add(p.done ? "done" : "started");
+    // Continue in the same session (re-created from this browser's copy
+    // if the server lost it), or start over.
+    const link = span.closest("li")?.querySelector("a");
+    if (link && p.session && /^[0-9a-f]+$/.test(p.session) && !p.done) link.href = "/s/" + p.session;
+    const again = el("a", { href: `/lessons/${encodeURIComponent(id)}?step=1`, class: "start-over", onclick: () => localStorage.removeItem("paxviz.lesson." + id) }, t("lesson.start_over"));
+    span.after(" ", again);
   }
 }
 

@@ -10,15 +10,38 @@ export function startLesson(content, api) {
   let shownStep = -1;
 
   const progress = () => { try { return JSON.parse(localStorage.getItem(key) || "null") || {}; } catch { return {}; } };
+  // Progress kept in this browser: the session (so that the home page
+  // links back to it), the step, and which goals were reached and which
+  // questions answered. A lesson is done when every goal was reached and
+  // every question answered, not when its last step was opened.
   function save(v) {
     const p = progress();
+    const lv = v.lesson;
     p.total = content.steps.length;
-    p.step = v.lesson.step;
-    p.max = Math.max(p.max || 0, v.lesson.step);
+    p.step = lv.step;
+    p.session = v.session;
+    p.max = Math.max(p.max || 0, lv.step);
     p.met = p.met || {};
-    if (v.lesson.met) p.met[v.lesson.step] = true;
-    if (v.lesson.step === content.steps.length - 1) p.done = true;
+    p.answered = p.answered || {};
+    if (lv.met) p.met[lv.step] = true;
+    if (lv.answer >= 0 || lv.revealed) p.answered[lv.step] = true;
+    p.done = remaining(p).length === 0;
     localStorage.setItem(key, JSON.stringify(p));
+    return p;
+  }
+
+  // remaining lists the (1-based) steps whose goal or question is still open.
+  function remaining(p) {
+    const out = [];
+    content.steps.forEach((st, k) => {
+      if ((st.goal && !(p.met || {})[k]) || (st.question && !(p.answered || {})[k])) out.push(k + 1);
+    });
+    return out;
+  }
+
+  function startOver() {
+    localStorage.removeItem(key);
+    location.href = `/lessons/${encodeURIComponent(content.id)}?step=1`;
   }
 
   function html(container, markup) {
@@ -46,8 +69,8 @@ export function startLesson(content, api) {
     }
     renderGoal(v, st);
     renderQuestion(v, st);
-    renderEnd(v);
     save(v);
+    renderEnd(v);
   }
 
   function renderGoal(v, st) {
@@ -62,7 +85,11 @@ export function startLesson(content, api) {
     wrap.append(text);
     wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
     const ul = el("ul", { class: "goal-checks" });
-    for (const c of lv.checks) ul.append(el("li", { class: c.ok ? "ok" : "open" }, (c.ok ? "✓ " : "○ ") + c.text + (c.ok ? "" : " — " + t(c.key, c.args))));
+    for (const c of lv.checks) {
+      const said = c.want ? t(c.want, c.want_args) : c.text;
+      const args = Object.fromEntries(Object.entries(c.args || {}).map(([k, x]) => [k, x === "none" ? t("ui.nothing") : x]));
+      ul.append(el("li", { class: c.ok ? "ok" : "open", title: c.text }, (c.ok ? "✓ " : "○ ") + said + (c.ok ? "" : " — " + t("lesson.now", { state: t(c.key, args) }))));
+    }
     wrap.append(ul);
     const btns = el("div", { class: "lesson-nav" });
     if (st.goal.hint) btns.append(el("button", { type: "button", id: "lesson-hint", onclick: () => { hintShown = lv.step; renderGoal(api.currentView(), st); } }, t("lesson.hint")));
@@ -115,8 +142,10 @@ export function startLesson(content, api) {
     const box = $("lesson-end");
     box.replaceChildren();
     if (v.lesson.step !== content.steps.length - 1) return;
-    box.append(el("p", { class: "lesson-done" }, t("lesson.done")),
+    const left = remaining(progress());
+    box.append(el("p", { class: "lesson-done" }, left.length ? t("lesson.not_done", { steps: left.join(", ") }) : t("lesson.done")),
       el("a", { class: "button primary", id: "lesson-sandbox", href: `/s/${v.session}/fork` }, t("lesson.to_sandbox")),
+      " ", el("button", { type: "button", id: "lesson-start-over", onclick: startOver }, t("lesson.start_over")),
       " ", el("a", { href: "/" }, t("lesson.more")));
   }
 
@@ -145,11 +174,15 @@ export function startLesson(content, api) {
     if (handled) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
 
-  // Resume where this browser left off, unless the link names a step.
+  // The session is in the URL; a lesson opened without a step (#continue)
+  // goes on where this browser left off.
   const p = progress();
   const v0 = api.currentView();
-  if (!content.explicit_step && p.step > 0 && p.step < content.steps.length && v0.lesson.step === 0) {
-    api.whenConnected(() => api.send("lesson goto " + (p.step + 1)));
+  if (location.hash === "#continue") {
+    history.replaceState(history.state, "", location.pathname + location.search);
+    if (p.step > 0 && p.step < content.steps.length && v0.lesson.step === 0) {
+      api.whenConnected(() => api.send("lesson goto " + (p.step + 1)));
+    }
   }
   api.onEachView(render);
   render(v0);

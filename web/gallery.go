@@ -193,6 +193,9 @@ type SearchResult struct {
 	Truncated bool    `json:"truncated"`
 	Bounds    string  `json:"bounds"`
 	Error     string  `json:"error,omitempty"`
+	// Said says in words what was searched, and for a search that
+	// stopped at its budget what it covered.
+	Said string `json:"said"`
 }
 
 // handleSearch runs a bounded search from the session's current state
@@ -272,6 +275,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := SearchResult{States: res.DistinctStates, Depth: res.Depth, Seconds: res.Seconds, Stop: string(res.Stop), Truncated: res.Truncated, Bounds: res.Bounds}
+	out.Said = searchWords(langOf(r), opt, res.Stop, res.Depth)
 	if v := res.Violation; v != nil {
 		out.Found, out.Invariant, out.Steps, out.Script = true, v.Invariant, v.Steps, v.Script
 		out.URL = "/sandbox?script=" + url.QueryEscape(v.Script)
@@ -304,4 +308,24 @@ func galleryWhy(m Meta, bug string) string { return m.T("gallery." + bug + ".why
 
 func galleryStats(m Meta, it GalleryItem) string {
 	return i18n.Fill(m.T("gallery.steps"), map[string]string{"n": itoa(it.Steps), "states": fmt.Sprint(it.States), "secs": it.Seconds})
+}
+
+// searchWords says what a search from here looked at, and where a search
+// stopped by its budget got to.
+func searchWords(lang i18n.Lang, opt check.EngineOptions, stop check.Stop, depth int) string {
+	args := map[string]string{"round": strconv.Itoa(opt.MaxRound), "max": thousands(opt.MaxStates),
+		"secs": strconv.Itoa(int(opt.Timeout / time.Second)), "depth": strconv.Itoa(depth)}
+	said := i18n.Format(lang, "search.said", args) + " "
+	if opt.Crashes > 0 || opt.Dups > 0 {
+		said += i18n.T(lang, "search.said_deep")
+	} else {
+		said += i18n.T(lang, "search.said_quick")
+	}
+	switch stop {
+	case check.StopMaxStates, check.StopMaxMemory:
+		said += " " + i18n.Format(lang, "search.stop_states", args)
+	case check.StopTimeout:
+		said += " " + i18n.Format(lang, "search.stop_time", args)
+	}
+	return said
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,9 @@ type LessonCheckView struct {
 	OK   bool              `json:"ok"`
 	Key  string            `json:"key"`
 	Args map[string]string `json:"args"`
+	// Want and WantArgs say the claim itself in words (translatable).
+	Want     string            `json:"want,omitempty"`
+	WantArgs map[string]string `json:"want_args,omitempty"`
 }
 
 func (s *Session) lessonView() *LessonView {
@@ -89,7 +93,8 @@ func (s *Session) afterChange() {
 		}
 		ok, key, args := s.h.State().EvalDetail(e.Expect)
 		s.lesson.met = s.lesson.met && ok
-		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args})
+		want, wargs := expectWords(s.h.Config(), e.Expect)
+		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs})
 	}
 }
 
@@ -247,24 +252,23 @@ func (s *Server) lessonSet() *lessons.Set {
 	return set
 }
 
-// lessonList returns the home page's lessons in lang and the problems
-// found in lesson files (one look at the lesson source).
-func (s *Server) lessonList(lang i18n.Lang) (items []LessonItem, problems []string) {
+// lessonList returns the home page's lessons in lang. The problems found
+// in lesson files are for the instructor (the server log and
+// /instructor), not for every visitor.
+func (s *Server) lessonList(lang i18n.Lang) (items []LessonItem) {
 	if s.opts.Lessons == nil {
-		return nil, nil
+		return nil
 	}
 	set, diags := s.opts.Lessons.Lessons()
+	s.lessonLog.report(s.log, diags)
 	if set == nil {
-		return nil, nil
+		return nil
 	}
 	for _, sum := range set.List(lang) {
 		items = append(items, LessonItem{ID: sum.ID, Title: sum.Title, Summary: sum.Summary, Steps: sum.Steps,
 			Minutes: sum.Minutes, Translated: sum.Lang == lang})
 	}
-	for _, d := range diags {
-		problems = append(problems, d.Error())
-	}
-	return items, problems
+	return items
 }
 
 func (s *Server) lessonRoutes(r chi.Router) {
@@ -310,9 +314,24 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, status, msg)
 		return
 	}
-	d := SandboxData{Meta: m, Session: sess.ID, Initial: sess.View(), Lesson: lessonPage(l, m.Lang, r.URL.Query().Get("step") != "")}
-	d.Meta.Title = l.Title + " · paxviz"
-	s.render(w, r, http.StatusOK, Sandbox(d))
+	// The lesson's session lives in the URL, like a sandbox's: a reload,
+	// a language switch and the back button keep the step, the learner's
+	// actions, answers and reveals. Without ?step= the page continues
+	// where this browser left off (#continue).
+	q := url.Values{}
+	for _, k := range []string{"lang", "big"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	to := "/s/" + sess.ID
+	if len(q) > 0 {
+		to += "?" + q.Encode()
+	}
+	if r.URL.Query().Get("step") == "" {
+		to += "#continue"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
 // handleFork continues in a new sandbox from a session's current state.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/store"
 )
 
@@ -28,6 +27,12 @@ type sessionRecord struct {
 	Lesson     string `json:"lesson,omitempty"`
 	LessonLang string `json:"lesson_lang,omitempty"`
 	LessonStep int    `json:"lesson_step,omitempty"`
+	// Answer is the chosen answer of the step's question (1-based; 0:
+	// none); Revealed and Solved say the prediction was revealed and the
+	// solution shown.
+	Answer   int  `json:"answer,omitempty"`
+	Revealed bool `json:"revealed,omitempty"`
+	Solved   bool `json:"solved,omitempty"`
 	// Seq is the session's frame number when saved: the restored session
 	// numbers its frames past it, so an open page (which ignores frames
 	// older than the one it has) takes the restored state.
@@ -63,15 +68,7 @@ func (sv *sessionSaver) restore(st store.Store) {
 		sess, err := sv.s.reg.Create(context.Background(), CreateOptions{Src: rr.Script, Setup: func(sess *Session) error {
 			sess.ID = id
 			sess.seq = rr.Seq + seqMargin
-			if rr.Lesson == "" {
-				return nil
-			}
-			if set := sv.s.lessonSet(); set != nil {
-				if l := set.Lesson(rr.Lesson, i18n.Parse(rr.LessonLang)); l != nil && rr.LessonStep >= 0 && rr.LessonStep < len(l.Steps) {
-					sess.lesson = &lessonRun{lesson: l, answer: -1, step: rr.LessonStep, maxStep: rr.LessonStep}
-					sess.afterChange()
-				}
-			}
+			sv.s.setupRecord(sess, rr)
 			return nil
 		}})
 		if err != nil {
@@ -107,10 +104,7 @@ func (sv *sessionSaver) pass(st store.Store) {
 				return
 			}
 			changed = true
-			rec.Script, rec.Seq = s.scriptText(), s.seq
-			if s.lesson != nil {
-				rec.Lesson, rec.LessonLang, rec.LessonStep = s.lesson.lesson.ID, string(s.lesson.lesson.Lang), s.lesson.step
-			}
+			rec = s.record()
 		})
 		cancel()
 		if err != nil || !changed {

@@ -170,6 +170,7 @@ func TestBrowserClassroom(t *testing.T) {
 // student's pages reconnect by themselves, the student sees the class's
 // state, and the instructor keeps control.
 func TestBrowserClassroomRestart(t *testing.T) {
+	browserOrSkip(t) // before the listener: a skipped test must not leak its server
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -566,7 +566,7 @@ func TestSessionRestart(t *testing.T) {
 	for num(before, "step") < 4 {
 		before = c.next("state")
 	}
-	resp, body := get(t, ts.URL+"/lessons/02-happy-path?step=2")
+	resp, body := getFollow(t, ts.URL+"/lessons/02-happy-path?step=2")
 	if resp.StatusCode != 200 {
 		t.Fatalf("lesson: %d", resp.StatusCode)
 	}

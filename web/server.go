@@ -82,15 +82,16 @@ type Options struct {
 
 // Server is the paxviz web app.
 type Server struct {
-	opts     Options
-	reg      *Registry
-	log      *slog.Logger
-	mux      http.Handler
-	gallery  gallery
-	sockets  sockets
-	addrCmds addrBuckets
-	searches searchTurns
-	rooms    *roomHub
+	opts      Options
+	reg       *Registry
+	log       *slog.Logger
+	mux       http.Handler
+	gallery   gallery
+	sockets   sockets
+	addrCmds  addrBuckets
+	searches  searchTurns
+	rooms     *roomHub
+	lessonLog lessonDiagLog
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
@@ -275,6 +276,8 @@ func (s *Server) routes() http.Handler {
 	})
 	r.Get("/ws/{id}", s.handleWS)
 	s.lessonRoutes(r)
+	s.resumeRoutes(r)
+	r.Get("/instructor", s.handleInstructor)
 	s.galleryRoutes(r)
 	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
@@ -397,7 +400,7 @@ func (s *Server) homeData(m Meta) HomeData {
 	for _, e := range examples {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})
 	}
-	d.Lessons, d.LessonErrors = s.lessonList(m.Lang)
+	d.Lessons = s.lessonList(m.Lang)
 	return d
 }
 
@@ -648,8 +651,13 @@ func (s *Server) script(w http.ResponseWriter, r *http.Request, sess *Session) (
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
-	sess := s.session(w, r)
-	if sess == nil {
+	sess, err := s.reg.Get(chi.URLParam(r, "id"))
+	if err != nil {
+		// The page tries to re-create the session from the record this
+		// browser kept of it (resume.js), and says so.
+		m := s.meta(w, r, "error", "err.title")
+		s.render(w, r, http.StatusNotFound, ErrorPage(ErrorData{Meta: m, Status: http.StatusNotFound,
+			Message: i18n.T(m.Lang, "err.no_session"), Resume: chi.URLParam(r, "id")}))
 		return
 	}
 	m := s.meta(w, r, "sandbox", "ui.sandbox")

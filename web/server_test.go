@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -9,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +42,18 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 func get(t testing.TB, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := noRedirect.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// getFollow is get following redirects (a lesson redirects to its session).
+func getFollow(t testing.TB, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := http.Get(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +305,8 @@ func TestLessonsDirReload(t *testing.T) {
 	write("90-mine.en.md", lesson("My first lesson"))
 	src := lessons.NewSource(dir)
 	src.PollInterval = 0
-	_, ts := newTestServer(t, Options{Lessons: src})
+	var logBuf syncBuffer
+	_, ts := newTestServer(t, Options{Lessons: src, Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
 	_, body := get(t, ts.URL+"/")
 	if !strings.Contains(body, "My first lesson") || !strings.Contains(body, "Agreement by message passing") {
 		t.Fatalf("home page lacks the directory lesson or the built-in ones")
@@ -301,7 +317,7 @@ func TestLessonsDirReload(t *testing.T) {
 	if !strings.Contains(body, "My edited lesson") || strings.Contains(body, "My first lesson") {
 		t.Errorf("the edit does not show after a reload")
 	}
-	resp, page := get(t, ts.URL+"/lessons/90-mine")
+	resp, page := getFollow(t, ts.URL+"/lessons/90-mine")
 	if resp.StatusCode != 200 || !strings.Contains(page, "My edited lesson") {
 		t.Errorf("lesson page: %d", resp.StatusCode)
 	}
@@ -310,7 +326,37 @@ func TestLessonsDirReload(t *testing.T) {
 	}
 	write("91-broken.en.md", "---\ntitle: Broken\nsummary: x\ncluster: proposers=1 acceptors=3\n---\n\n## S\n\nText.\n\n```actions\ndeliver accept p1->a1\n```\n")
 	_, body = get(t, ts.URL+"/")
-	if !strings.Contains(body, "91-broken.en.md:") || !strings.Contains(body, "My edited lesson") {
-		t.Errorf("a broken lesson must be reported (file:line) without hiding the others")
+	if !strings.Contains(body, "My edited lesson") {
+		t.Errorf("a broken lesson must not hide the others")
 	}
+	if strings.Contains(body, "91-broken") || strings.Contains(body, dir) {
+		t.Errorf("the home page shows lesson file problems to every visitor")
+	}
+	// The instructor sees them, file:line without the server's directory,
+	// and that the lesson is hidden; the server log has them too.
+	_, page = get(t, ts.URL+"/instructor")
+	if !strings.Contains(page, "91-broken.en.md:") || strings.Contains(page, dir) || !strings.Contains(page, "the lesson is not shown") {
+		t.Errorf("the instructor page does not report the broken lesson (file:line, hidden, no server path):\n%s", page)
+	}
+	if !strings.Contains(logBuf.String(), "91-broken.en.md") {
+		t.Errorf("the server log does not report the broken lesson: %q", logBuf.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -481,7 +481,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.reply <- result{err: err}
 			}
 			if err != nil && req.sub != nil {
-				req.sub.sendError(req.line, err.Error())
+				req.sub.sendError(req.line, errorText(req.sub.lang, err))
 			}
 		case <-playC:
 			s.guard("play", s.playStep) // not activity: only a client's request is
