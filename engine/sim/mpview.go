@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"maps"
 	"strconv"
 	"strings"
 
@@ -86,7 +85,13 @@ func (c *mpCounters) first(id mp.ReqID) bool {
 func newMPCounters() mpCounters { return mpCounters{depth: map[int]int{}} }
 
 func (c mpCounters) clone() mpCounters {
-	c.depth = maps.Clone(c.depth)
+	if c.depth != nil {
+		d := make(map[int]int, len(c.depth))
+		for k, v := range c.depth {
+			d[k] = v
+		}
+		c.depth = d
+	}
 	c.Recent = append([]MPCommandCost(nil), c.Recent...)
 	c.Ops = append([]MPOp(nil), c.Ops...)
 	c.pending = append([]string(nil), c.pending...)
