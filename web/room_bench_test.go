@@ -272,6 +272,7 @@ func BenchmarkRoomPoll1000(b *testing.B) {
 		at       time.Time
 		typ      string
 		answered int
+		poll     bool // the frame shows an open poll
 	}
 	frames := make(chan tframe, 1<<16)
 	go func() {
@@ -289,7 +290,7 @@ func BenchmarkRoomPoll1000(b *testing.B) {
 			json.Unmarshal(data, &f)
 			tf := tframe{at: time.Now(), typ: f.Type}
 			if f.Poll != nil {
-				tf.answered = f.Poll.Answered
+				tf.answered, tf.poll = f.Poll.Answered, true
 			}
 			frames <- tf
 		}
@@ -304,7 +305,10 @@ func BenchmarkRoomPoll1000(b *testing.B) {
 		}
 		br.teacher.Write(ctx, websocket.MessageText, []byte(`{"room":"poll value"}`))
 		for f := range frames {
-			if f.typ == "dash" && f.answered == 0 {
+			// Wait for the poll itself: a periodic dashboard frame from
+			// before it opened also says 0 answered, and answers sent
+			// then would be refused (no poll open).
+			if f.typ == "dash" && f.poll && f.answered == 0 {
 				break
 			}
 		}
