@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
-	"github.com/paxviz/paxviz/i18n"
 )
 
 // The Multi-Paxos part of the script language (multipaxos.md §2, §8): the
@@ -859,23 +858,7 @@ func (s *MPSim) apply(st *mpStmt) error {
 		if len(ids) == 0 {
 			return fmt.Errorf("%s: no in-flight message matches", st.Text)
 		}
-		if a.Kind == ActDup && len(w.inflight)+len(ids) > MaxInFlight {
-			return fmt.Errorf("dup: the network would hold more than %d messages", MaxInFlight)
-		}
-		for _, id := range ids {
-			i := w.IndexOf(id)
-			if i < 0 {
-				continue
-			}
-			switch a.Kind {
-			case ActDeliver:
-				w.DeliverAt(i)
-			case ActDrop:
-				w.DropAt(i)
-			case ActDup:
-				w.DupAt(i)
-			}
-		}
+		return w.actOnMessages(a.Kind, ids)
 	case ActTimeout:
 		id := int(a.Node)
 		kind := int(mp.TimerElection)
@@ -900,18 +883,9 @@ func (s *MPSim) apply(st *mpStmt) error {
 		if err := w.RestartNode(int(a.Node)); err != nil {
 			return fmt.Errorf("restart: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
 		}
-	case ActTick:
-		w.Tick(a.N)
-	case ActHeal:
-		w.Heal()
-	case ActPartition:
-		g, err := groupsFor(a.Groups, p.Nodes(), p.Name)
-		if err != nil {
-			return err
-		}
-		w.Partition(g, *a)
-	case ActRun:
-		w.Run(a.N, a.Until, a.DropPerMille, a.DupPerMille)
+	default:
+		_, err := w.applyNetworkForm(a, p.Nodes(), p.Name)
+		return err
 	}
 	return nil
 }
@@ -943,34 +917,17 @@ func (r *mpRun) broken() []brokenInv {
 
 func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, Narration]) {
 	cfg := s.p.cfg
+	id := func(m *mp.Message) int { return m.ID }
+	describe := func(m *mp.Message, keepID bool) string {
+		if keepID {
+			return cfg.Describe(m)
+		}
+		c := *m
+		c.ID = 0
+		return cfg.Describe(&c)
+	}
 	return func(ev *WEvent[mp.Message, Narration]) {
-		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act.FormatNames(s.p.nodeName))
-		if ev.Msg.ID > 0 {
-			m := ev.Msg
-			m.ID = 0
-			line += "  # " + cfg.Describe(&m)
-		}
-		fmt.Fprintf(out, "%s\n", line)
-		pad := "          "
-		for i := range ev.Notes {
-			fmt.Fprintf(out, "%s%s\n", pad, ev.Notes[i].Text(i18n.EN))
-		}
-		for i := range ev.Removed {
-			fmt.Fprintf(out, "%sx %s (cut by the partition)\n", pad, cfg.Describe(&ev.Removed[i]))
-		}
-		for i := range ev.Sent {
-			sent := &ev.Sent[i]
-			suffix := ""
-			switch sent.Fate {
-			case FateLocal:
-				suffix = " (to itself: handled at once)"
-			case FateBlocked:
-				suffix = " (lost: partition)"
-			case FateLost:
-				suffix = " (lost: network full)"
-			}
-			fmt.Fprintf(out, "%s-> %s%s\n", pad, cfg.Describe(&sent.Msg), suffix)
-		}
+		writeWorldEvent(out, ev, ev.Act.FormatNames(s.p.nodeName), id, describe)
 	}
 }
 

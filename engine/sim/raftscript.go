@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	rf "github.com/paxviz/paxviz/engine/raft"
-	"github.com/paxviz/paxviz/i18n"
 )
 
 // The Raft part of the script language (raft.md §2, §9): the cluster line,
@@ -554,23 +553,7 @@ func (s *RaftSim) apply(st *raftStmt) error {
 		if len(ids) == 0 {
 			return fmt.Errorf("%s: no in-flight message matches", st.Text)
 		}
-		if a.Kind == ActDup && len(w.inflight)+len(ids) > MaxInFlight {
-			return fmt.Errorf("dup: the network would hold more than %d messages", MaxInFlight)
-		}
-		for _, id := range ids {
-			i := w.IndexOf(id)
-			if i < 0 {
-				continue
-			}
-			switch a.Kind {
-			case ActDeliver:
-				w.DeliverAt(i)
-			case ActDrop:
-				w.DropAt(i)
-			case ActDup:
-				w.DupAt(i)
-			}
-		}
+		return w.actOnMessages(a.Kind, ids)
 	case ActTimeout:
 		id := int(a.Node)
 		if !p.Up(id) {
@@ -587,18 +570,9 @@ func (s *RaftSim) apply(st *raftStmt) error {
 		if err := w.RestartNode(int(a.Node)); err != nil {
 			return fmt.Errorf("restart: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
 		}
-	case ActTick:
-		w.Tick(a.N)
-	case ActHeal:
-		w.Heal()
-	case ActPartition:
-		g, err := groupsFor(a.Groups, p.Nodes(), p.Name)
-		if err != nil {
-			return err
-		}
-		w.Partition(g, *a)
-	case ActRun:
-		w.Run(a.N, a.Until, a.DropPerMille, a.DupPerMille)
+	default:
+		_, err := w.applyNetworkForm(a, p.Nodes(), p.Name)
+		return err
 	}
 	return nil
 }
@@ -630,32 +604,17 @@ func (r *raftRun) broken() []brokenInv {
 
 func (s *RaftSim) traceEvent(out io.Writer) func(*WEvent[rf.Message, Narration]) {
 	cfg := s.p.cfg
+	id := func(m *rf.Message) int { return m.ID }
+	describe := func(m *rf.Message, keepID bool) string {
+		if keepID {
+			return cfg.Describe(m)
+		}
+		c := *m
+		c.ID = 0
+		return cfg.Describe(&c)
+	}
 	return func(ev *WEvent[rf.Message, Narration]) {
-		line := fmt.Sprintf("  step %d  %s", ev.Step, ev.Act.FormatNames(s.p.nodeName))
-		if ev.Msg.ID > 0 {
-			m := ev.Msg
-			m.ID = 0
-			line += "  # " + cfg.Describe(&m)
-		}
-		fmt.Fprintf(out, "%s\n", line)
-		pad := "          "
-		for i := range ev.Notes {
-			fmt.Fprintf(out, "%s%s\n", pad, ev.Notes[i].Text(i18n.EN))
-		}
-		for i := range ev.Removed {
-			fmt.Fprintf(out, "%sx %s (cut by the partition)\n", pad, cfg.Describe(&ev.Removed[i]))
-		}
-		for i := range ev.Sent {
-			sent := &ev.Sent[i]
-			suffix := ""
-			switch sent.Fate {
-			case FateBlocked:
-				suffix = " (lost: partition)"
-			case FateLost:
-				suffix = " (lost: network full)"
-			}
-			fmt.Fprintf(out, "%s-> %s%s\n", pad, cfg.Describe(&sent.Msg), suffix)
-		}
+		writeWorldEvent(out, ev, ev.Act.FormatNames(s.p.nodeName), id, describe)
 	}
 }
 
