@@ -37,19 +37,21 @@ const (
 	BugLeaseNoDrift
 	// BugRestartForgetsLease: no restart quiet period.
 	BugRestartForgetsLease
+	// BugNoFencing: d1 applies every store, whatever its token.
+	BugNoFencing
 )
 
 // AllBugs lists every bug in the order of multipaxos.md §5.
 var AllBugs = []Bug{
 	BugSkipPhase1, BugNoAdopt, BugPrepareFromTop, BugExecOutOfOrder,
 	BugCommitMinority, BugNoDedup, BugReadNoLease, BugLeaseNoDrift,
-	BugRestartForgetsLease,
+	BugRestartForgetsLease, BugNoFencing,
 }
 
 var bugNames = [...]string{
 	"skip_phase1", "no_adopt", "prepare_from_top", "exec_out_of_order",
 	"commit_minority", "no_dedup", "read_no_lease", "lease_no_drift",
-	"restart_forgets_lease",
+	"restart_forgets_lease", "no_fencing",
 }
 
 func (b Bug) index() int {

@@ -49,7 +49,7 @@ func appendReqID(b []byte, id ReqID) []byte {
 // AppendCmd appends the encoding of c.
 func AppendCmd(b []byte, c Cmd) []byte {
 	b = append(b, byte(c.Op))
-	if c.Op < OpPut {
+	if c.Op < OpPut && c.Op != OpExpire {
 		return b
 	}
 	b = appendReqID(b, c.ID)
@@ -77,7 +77,11 @@ func AppendMessage(b []byte, m *Message) []byte {
 	if m.NotLeader {
 		nl = 1
 	}
-	return append(b, nl, byte(m.Hint))
+	wl := byte(0)
+	if m.WhyLease {
+		wl = 1
+	}
+	return append(b, nl, byte(m.Hint), byte(m.Via), wl)
 }
 
 // trimmed returns xs without its trailing zero values (logs grow in
@@ -157,6 +161,19 @@ func (st *State) AppendCanonical(b []byte) []byte {
 			b = appendInt(b, int64(a))
 		}
 		b = appendInt(b, int64(v.MajRound))
+		// Leases and reads (lease.go) and the lock table (lock.go).
+		b = appendInt(appendInt(b, int64(v.Guard)), int64(v.GuardFor))
+		b = appendInt(b, int64(v.Lease))
+		b = appendUvarint(b, uint64(len(v.Sent)))
+		for _, r := range v.Sent {
+			b = appendInt(appendInt(b, int64(r.Round)), int64(r.At))
+		}
+		b = appendUvarint(b, uint64(len(v.Reads)))
+		for _, r := range v.Reads {
+			b = AppendCmd(b, r.Cmd)
+			b = appendInt(appendInt(b, int64(r.Index)), int64(r.Round))
+		}
+		b = v.Locks.appendCanonical(b)
 	}
 	for i := range st.Clients {
 		c := &st.Clients[i]
@@ -165,8 +182,9 @@ func (st *State) AppendCanonical(b []byte) []byte {
 		b = append(b, byte(c.Hint), byte(c.LastTo))
 		b = appendReqID(b, c.Last)
 		b = appendStr(b, c.LastResult)
+		b = append(b, byte(c.Via))
 	}
-	return b
+	return st.Lock.appendCanonical(b)
 }
 
 // AppendCanonical appends the canonical encoding of the god's-eye records
@@ -209,6 +227,10 @@ func (k *Checker) AppendCanonical(b []byte) []byte {
 		}
 	}
 	b = k.lin.appendCanonical(b)
+	b = appendUvarint(b, uint64(len(k.fenced)))
+	for _, f := range k.fenced {
+		b = appendInt(appendStr(b, f.Key), int64(f.Last))
+	}
 	return appendUvarint(b, uint64(k.broken))
 }
 

@@ -48,7 +48,7 @@ func (c *Client) RequestVia(cfg *Config, op Cmd, to NodeID, via Via, out *Out) e
 	if to != None && !cfg.IsServer(to) {
 		return ErrNotServer
 	}
-	if op.Op < OpPut || op.Op > OpCas {
+	if !op.Op.IsKV() && !(cfg.Lock && op.Op.IsClientOp()) {
 		return ErrOp
 	}
 	if c.Seq >= MaxSeq {

@@ -10,15 +10,27 @@ import (
 type Op uint8
 
 // Operations. OpNone is the zero Cmd: "no command".
+// Every op from OpPut on is a client's, under its request id; OpNoop and
+// OpExpire (the lock service's leader command, lock.go) are not.
 const (
 	OpNone Op = iota
 	OpNoop
+	OpExpire
 	OpPut
 	OpGet
 	OpCas
+	OpAcquire
+	OpRenew
+	OpRelease
 )
 
-var opNames = [...]string{"none", "noop", "put", "get", "cas"}
+var opNames = [...]string{"none", "noop", "expire", "put", "get", "cas", "acquire", "renew", "release"}
+
+// IsClientOp reports whether o is an operation a client issues.
+func (o Op) IsClientOp() bool { return o >= OpPut && o <= OpRelease }
+
+// IsKV reports whether o is a key-value operation (put, get, cas).
+func (o Op) IsKV() bool { return o >= OpPut && o <= OpCas }
 
 // String names the operation.
 func (o Op) String() string {
@@ -69,6 +81,8 @@ func (c Cmd) String() string {
 		return "none"
 	case OpNoop:
 		return "noop"
+	case OpExpire:
+		return c.OpString()
 	}
 	return c.ID.String() + ":" + c.OpString()
 }
@@ -83,6 +97,10 @@ func (c Cmd) OpString() string {
 		return "get:" + c.Key
 	case OpCas:
 		return "cas:" + c.Key + ":" + c.Val + ":" + c.New
+	case OpAcquire:
+		return "acquire:" + c.Key
+	case OpRenew, OpRelease, OpExpire:
+		return c.Op.String() + ":" + c.Key + ":" + c.Val
 	}
 	return c.Op.String()
 }
@@ -125,9 +143,9 @@ func NewOp(op string, args ...string) (Cmd, error) {
 			return Cmd{}, errors.Join(ErrOp, errors.New(strconv.Quote(a)+": keys and values are words of letters, digits, '_', '-' and '.'"))
 		}
 	}
-	want := map[string]int{"put": 2, "get": 1, "cas": 3}[op]
+	want := map[string]int{"put": 2, "get": 1, "cas": 3, "acquire": 1, "renew": 2, "release": 2, "expire": 2}[op]
 	if want == 0 {
-		return Cmd{}, errors.Join(ErrOp, errors.New("unknown operation "+strconv.Quote(op)+" (put, get, cas)"))
+		return Cmd{}, errors.Join(ErrOp, errors.New("unknown operation "+strconv.Quote(op)+" (put, get, cas, acquire, renew, release, expire)"))
 	}
 	if len(args) != want {
 		return Cmd{}, errors.Join(ErrOp, errors.New(op+" takes "+strconv.Itoa(want)+" arguments"))
@@ -141,6 +159,8 @@ func NewOp(op string, args ...string) (Cmd, error) {
 		return Cmd{Op: OpPut, Key: args[0], Val: args[1]}, nil
 	case "get":
 		return Cmd{Op: OpGet, Key: args[0]}, nil
+	case "acquire", "renew", "release", "expire":
+		return newLockOp(op, args)
 	}
 	if isNil(2) {
 		return Cmd{}, errors.Join(ErrOp, errors.New("nil is not a value"))
@@ -153,6 +173,9 @@ func ParseCmd(s string) (Cmd, error) {
 	if s == "noop" {
 		return Noop, nil
 	}
+	if rest, ok := strings.CutPrefix(s, "expire:"); ok {
+		return NewOp("expire", strings.Split(rest, ":")...)
+	}
 	parts := strings.Split(s, ":")
 	if len(parts) < 2 {
 		return Cmd{}, ErrOp
@@ -164,6 +187,9 @@ func ParseCmd(s string) (Cmd, error) {
 	c, err := NewOp(parts[1], parts[2:]...)
 	if err != nil {
 		return Cmd{}, err
+	}
+	if c.Op == OpExpire {
+		return Cmd{}, ErrOp // the leader's, never under a client's id
 	}
 	c.ID = id
 	return c, nil

@@ -49,6 +49,10 @@ type Config struct {
 	Drift int
 	// Lease is `lease=L` in ticks (0: no leases, the default); see lease.go.
 	Lease int
+	// Lock is set by SetLock (app=lock): the lock service with its data
+	// store d1, and TTL its lock lease in ticks (lock.go).
+	Lock  bool
+	TTL   int
 	names []string
 }
 
@@ -96,7 +100,12 @@ func DefaultConfig(servers, clients int, bugs BugSet) *Config {
 }
 
 // Nodes returns the number of nodes, servers then clients.
-func (c *Config) Nodes() int { return c.Servers + c.Clients }
+func (c *Config) Nodes() int {
+	if c.Lock {
+		return c.Servers + c.Clients + 1 // d1
+	}
+	return c.Servers + c.Clients
+}
 
 // Server returns the NodeID of server s(i), i 1-based.
 func (c *Config) Server(i int) NodeID { return NodeID(i - 1) }
@@ -108,7 +117,9 @@ func (c *Config) Client(i int) NodeID { return NodeID(c.Servers + i - 1) }
 func (c *Config) IsServer(id NodeID) bool { return id >= 0 && int(id) < c.Servers }
 
 // IsClient reports whether id is a client.
-func (c *Config) IsClient(id NodeID) bool { return int(id) >= c.Servers && int(id) < c.Nodes() }
+func (c *Config) IsClient(id NodeID) bool {
+	return int(id) >= c.Servers && int(id) < c.Servers+c.Clients
+}
 
 // ClientIndex returns i for client c(i) (0 when id is not a client).
 func (c *Config) ClientIndex(id NodeID) int {

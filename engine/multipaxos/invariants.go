@@ -15,12 +15,14 @@ const (
 	InvLinearizable     = "linearizable"
 	InvPromiseMonotonic = "promise-monotonic"
 	InvLeaseExclusive   = "lease-exclusive"
+	InvFencing          = "fencing"
 )
 
 // Invariants lists every invariant this package checks, in report order.
 var Invariants = []string{
 	InvAgreement, InvValidity, InvLearnedChosen, InvLogPrefix,
 	InvExactlyOnce, InvLinearizable, InvPromiseMonotonic, InvLeaseExclusive,
+	InvFencing,
 }
 
 // Violation is the first break of one invariant: which, at which step, and
@@ -45,8 +47,11 @@ type Violation struct {
 	// Key is the key whose history is not linearizable.
 	Key string
 	// Holders are the nodes that believed at once that they held a lease
-	// (lease-exclusive).
+	// (lease-exclusive; Key names the lock when they are clients).
 	Holders []NodeID
+	// Tokens are the fencing tokens of two stores d1 applied to Key, in
+	// the order applied (fencing).
+	Tokens []int32
 }
 
 // Describe renders v in words for traces and test failures, e.g.
@@ -97,6 +102,13 @@ func (v *Violation) Describe(cfg *Config) string {
 		sb.WriteByte(' ')
 		sb.WriteString(cfg.Name(h))
 	}
+	for i, t := range v.Tokens {
+		if i == 0 {
+			sb.WriteString(" tokens")
+		}
+		sb.WriteByte(' ')
+		sb.WriteString(strconv.Itoa(int(t)))
+	}
 	return sb.String()
 }
 
@@ -109,6 +121,7 @@ type StepRecords struct {
 	Execs     []ExecRec
 	Promises  []PromiseRec
 	Client    []ClientEvent
+	Stores    []StoreRec
 }
 
 // Records copies the records of o, stamped with step.
@@ -120,6 +133,7 @@ func (o *Out) Records(step int) StepRecords {
 		Execs:     cloneSlice(o.Execs),
 		Promises:  cloneSlice(o.Promises),
 		Client:    cloneSlice(o.Client),
+		Stores:    cloneSlice(o.Stores),
 	}
 }
 
@@ -171,6 +185,8 @@ type Checker struct {
 	// issued[i-1][q-1] is client ci's request q.
 	issued [][]Cmd
 	lin    linChecker
+	// fenced is, per key of d1, the token of the last store applied.
+	fenced []fencedKey
 	broken uint16
 	found  []Violation
 }
@@ -205,6 +221,7 @@ func (k *Checker) Clone() *Checker {
 		c.issued[i] = cloneSlice(is)
 	}
 	c.lin = k.lin.clone()
+	c.fenced = cloneSlice(k.fenced)
 	c.found = cloneSlice(k.found)
 	return &c
 }
@@ -242,7 +259,7 @@ func (k *Checker) slot(n int32) *slotRecord {
 
 // ObserveOut judges the records of one step's Out.
 func (k *Checker) ObserveOut(step int, o *Out) int {
-	r := StepRecords{Step: step, Votes: o.Votes, Decisions: o.Decisions, Execs: o.Execs, Promises: o.Promises, Client: o.Client}
+	r := StepRecords{Step: step, Votes: o.Votes, Decisions: o.Decisions, Execs: o.Execs, Promises: o.Promises, Client: o.Client, Stores: o.Stores}
 	return k.Observe(&r)
 }
 
@@ -266,6 +283,9 @@ func (k *Checker) Observe(r *StepRecords) int {
 	}
 	for _, p := range r.Promises {
 		k.promise(r.Step, p)
+	}
+	for _, s := range r.Stores {
+		k.store(r.Step, s)
 	}
 	for _, e := range r.Client {
 		if e.Return {
@@ -321,7 +341,7 @@ func (k *Checker) vote(step int, v VoteRec) {
 
 // valid: noop, or an op a client issued under that id.
 func (k *Checker) valid(c Cmd) bool {
-	if c.Op == OpNoop {
+	if c.Op == OpNoop || c.Op == OpExpire {
 		return true
 	}
 	i := int(c.ID.Client) - 1

@@ -114,7 +114,7 @@ func kvStep(val string, c Cmd) (next, out string) {
 
 func (l *linChecker) call(e ClientEvent) {
 	p := int(e.Cmd.ID.Client)
-	if p < 1 || p > MaxClients {
+	if p < 1 || p > MaxClients || !e.Cmd.Op.IsKV() {
 		return
 	}
 	h := l.keys[e.Cmd.Key]
@@ -159,7 +159,7 @@ func dedupConfigs(cs []linConfig) []linConfig {
 func (l *linChecker) ret(e ClientEvent) (bad bool, ops []ReqID) {
 	p := int(e.Cmd.ID.Client)
 	h := l.keys[e.Cmd.Key]
-	if h == nil || p < 1 || p > MaxClients || h.pending[p] != e.Cmd {
+	if h == nil || p < 1 || p > MaxClients || h.pending[p] != e.Cmd || !e.Cmd.Op.IsKV() {
 		return false, nil
 	}
 	for i := len(h.ops) - 1; i >= 0; i-- {

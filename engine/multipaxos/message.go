@@ -21,12 +21,14 @@ const (
 	MsgCommit              // leader -> other servers: the slot is decided
 	MsgHeartbeat           // leader -> other servers: liveness and its decided prefix
 	MsgHeartbeatOK         // server -> leader: ack with its own decided prefix
+	MsgStore               // lock client -> d1: a write with its fencing token (lock.go)
+	MsgStored              // d1 -> client: applied (ok) or stale, with d1's max token
 	NumMsgTypes
 )
 
 var msgTypeNames = [...]string{
 	"none", "request", "reply", "prepare", "promise", "nack", "accept",
-	"accepted", "commit", "heartbeat", "heartbeat_ok",
+	"accepted", "commit", "heartbeat", "heartbeat_ok", "store", "stored",
 }
 
 // String returns the script name of t.
@@ -79,7 +81,8 @@ type Message struct {
 	Promised Ballot
 	Rejects  MsgType
 	// Upto and Round are a heartbeat's (or heartbeat_ok's) decided prefix
-	// and round r.
+	// and round r. A store's Upto is its token, a stored's d1's max token
+	// (its Cmd.Key and Cmd.Val the key and value, its Result ok or stale).
 	Upto, Round int32
 	// Req, Result, NotLeader and Hint are a reply's: the request id, its
 	// result, or err=not_leader with hint= (None: none).
@@ -186,5 +189,20 @@ func (c *Config) AppendDescribe(sb *strings.Builder, m *Message) {
 		ballot()
 		num("upto", m.Upto)
 		num("r", m.Round)
+	case MsgStore:
+		sb.WriteString(" key=")
+		sb.WriteString(m.Cmd.Key)
+		sb.WriteString(" v=")
+		sb.WriteString(m.Cmd.Val)
+		num("tok", m.Upto)
+	case MsgStored:
+		sb.WriteString(" key=")
+		sb.WriteString(m.Cmd.Key)
+		if m.Result == ResultStale {
+			sb.WriteString(" err=stale")
+		} else {
+			sb.WriteString(" ok")
+		}
+		num("max", m.Upto)
 	}
 }

@@ -47,6 +47,14 @@ const (
 	NoteReadLocal // leader Node answers Cmd from its own copy: Text (N: ReadLease or ReadIndex)
 	NoteReadIndex // leader Node holds Cmd: read index Slot, heartbeat round N
 	NoteQuiet     // restarted Node stays quiet until Text
+	// The lock service (lock.go); Text is a clock reading, N a token.
+	NoteExpire   // leader Node proposes Cmd (expire): its clock ran ttl since the grant or last renew (Text: now)
+	NoteHolds    // client Node believes it holds Cmd.Key with token N until its clock reads Text
+	NoteLockLost // client Node no longer holds Cmd's lock (Text: the result, lost or ok for a release)
+	NoteNoRenew  // client Node's renew timer fires but its belief in every lock has lapsed (Text: its clock)
+	NoteStore    // d1 applies Cmd's store (key Cmd.Key, value Cmd.Val) with token N (N2: max before)
+	NoteStale    // d1 rejects Peer's store for Cmd.Key with token N: it has seen N2
+	NoteStored   // client Node learns d1's answer to its store: Text (ok or stale), max N
 	NumNoteKinds
 )
 
@@ -58,6 +66,7 @@ var noteNames = [...]string{
 	"nack_ignored", "heartbeat", "heartbeat_ok", "reject_heartbeat",
 	"catch_up", "bug", "client_send", "client_response", "client_ignored",
 	"guard_nack", "guarded", "lease", "read_local", "read_index", "quiet",
+	"expire", "holds", "lock_lost", "no_renew", "store", "stale", "stored",
 }
 
 // String returns the kind's name as used in translation keys.
@@ -80,6 +89,7 @@ const (
 	SendNew      = iota // a new request
 	SendRedirect        // resent at once after not_leader
 	SendRetry           // resent on the retry timer
+	SendRenew           // a renew the client issues itself while it holds a lock (lock.go)
 )
 
 // Note narrates one thing a node did, in data, so that every front end can
@@ -158,6 +168,19 @@ const (
 	NumTimerKinds
 )
 
+// TimerRenew is a lock client's renew timer (lock.go). Timer kinds are per
+// role: a client has no heartbeat timer, so its renew timer takes that
+// kind's place (the world allows MaxTimerKinds kinds per node).
+const TimerRenew = TimerHeartbeat
+
+// TimerName names timer k of a node (client: true for a client).
+func TimerName(k TimerKind, client bool) string {
+	if client && k == TimerRenew {
+		return "renew"
+	}
+	return k.String()
+}
+
 var timerNames = [...]string{"election", "heartbeat", "step_down", "retry"}
 
 // String names the timer.
@@ -189,6 +212,7 @@ type Out struct {
 	Execs     []ExecRec
 	Promises  []PromiseRec
 	Client    []ClientEvent
+	Stores    []StoreRec
 	Notes     []Note
 	// Quiet suppresses notes (for benchmarks and model checking).
 	Quiet bool
@@ -207,6 +231,7 @@ func (o *Out) Reset() {
 	o.Execs = o.Execs[:0]
 	o.Promises = o.Promises[:0]
 	o.Client = o.Client[:0]
+	o.Stores = o.Stores[:0]
 	o.Notes = o.Notes[:0]
 }
 

@@ -112,6 +112,8 @@ type Volatile struct {
 	Lease    int
 	Sent     []RoundSent
 	Reads    []PendingRead
+	// Locks is the lock service's state machine (lock.go).
+	Locks LockTable
 }
 
 // Server is the state of one server: proposer, acceptor, learner and
@@ -141,6 +143,7 @@ func (s *Server) Clone() Server {
 	c.V.Acked = cloneSlice(s.V.Acked)
 	c.V.Sent = cloneSlice(s.V.Sent)
 	c.V.Reads = cloneSlice(s.V.Reads)
+	c.V.Locks = s.V.Locks.clone()
 	return c
 }
 
@@ -303,6 +306,9 @@ func (s *Server) Timeout(c *Config, k TimerKind, out *Out) {
 	case TimerHeartbeat:
 		if s.V.Role == RoleLeader {
 			s.heartbeat(c, out)
+			if c.Lock {
+				s.proposeExpires(c, out)
+			}
 		}
 	case TimerStepDown:
 		if s.V.Role == RoleLeader {
@@ -372,6 +378,7 @@ func (s *Server) lead(c *Config, slotIn int32, out *Out) {
 	v.Lease = 0
 	v.Sent = v.Sent[:0]
 	v.Reads = v.Reads[:0]
+	v.Locks.touch(out.Clock)
 	out.stop(TimerElection)
 	out.arm(TimerHeartbeat, c.Heartbeat, 0)
 	out.arm(TimerStepDown, c.Timeout, 0)
@@ -494,7 +501,7 @@ func (s *Server) proposeQueued(c *Config, out *Out) {
 
 func (s *Server) handleRequest(c *Config, m *Message, out *Out) {
 	cmd := m.Cmd
-	if !c.IsClient(m.From) || cmd.Op < OpPut || cmd.Op > OpCas || int(cmd.ID.Client) != c.ClientIndex(m.From) {
+	if !c.IsClient(m.From) || !cmd.Op.IsKV() && !(c.Lock && cmd.Op.IsClientOp()) || int(cmd.ID.Client) != c.ClientIndex(m.From) {
 		return
 	}
 	v := &s.V
@@ -629,6 +636,9 @@ func (s *Server) apply(c *Config, n int32, out *Out) {
 	cmd := st.Decided
 	rec := ExecRec{Server: s.ID, Incarnation: s.Incarnation, Slot: n, Cmd: cmd, Applied: true}
 	if cmd.Op < OpPut || cmd.ID.Client < 1 || int(cmd.ID.Client) > c.Clients {
+		if cmd.Op == OpExpire {
+			s.V.Locks.expire(cmd)
+		}
 		out.Execs = append(out.Execs, rec)
 		out.note(Note{Kind: NoteExecute, Node: s.ID, Slot: n, Cmd: cmd})
 		return
@@ -651,7 +661,7 @@ func (s *Server) apply(c *Config, n int32, out *Out) {
 		if q <= sess.Last {
 			out.note(Note{Kind: NoteBugActs, Bug: BugNoDedup, Node: s.ID, Slot: n, Cmd: cmd})
 		}
-		rec.Result = v.KV.Apply(cmd)
+		rec.Result = s.applyOp(n, cmd, out)
 		*sess = Session{Last: q, Result: rec.Result}
 		out.note(Note{Kind: NoteExecute, Node: s.ID, Slot: n, Cmd: cmd, Text: rec.Result})
 	}

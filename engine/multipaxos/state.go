@@ -10,6 +10,9 @@ import (
 type State struct {
 	Servers []Server
 	Clients []Client
+	// Lock is the lock service's client beliefs and its data store d1
+	// (lock.go; nil unless app=lock).
+	Lock *LockState
 }
 
 // NewState returns the initial state of a cluster of cfg. With leader a
@@ -23,6 +26,9 @@ func NewState(cfg *Config, leader NodeID) (State, error) {
 	}
 	for i := range st.Clients {
 		st.Clients[i] = Client{ID: cfg.Client(i + 1), Hint: 0, LastTo: None}
+	}
+	if cfg.Lock {
+		st.Lock = newLockState(cfg)
 	}
 	if leader == None {
 		return st, nil
@@ -50,15 +56,18 @@ func (st *State) Clone() State {
 	for i := range st.Servers {
 		c.Servers[i] = st.Servers[i].Clone()
 	}
+	if st.Lock != nil {
+		c.Lock = st.Lock.clone()
+	}
 	return c
 }
 
-// Up reports whether node id is up (clients always are).
+// Up reports whether node id is up (clients and d1 always are).
 func (st *State) Up(cfg *Config, id NodeID) bool {
 	if cfg.IsServer(id) {
 		return st.Servers[id].Up
 	}
-	return cfg.IsClient(id)
+	return cfg.IsClient(id) || id == cfg.Data() && id != None
 }
 
 // Client returns the state of client id, which must be a client.
@@ -90,7 +99,13 @@ func (st *State) Step(cfg *Config, m *Message, out *Out) error {
 		}
 		st.Servers[m.To].Step(cfg, m, out)
 	case cfg.IsClient(m.To):
+		if st.Lock != nil {
+			st.lockClientStep(cfg, m, out)
+			break
+		}
 		st.Client(cfg, m.To).Step(cfg, m, out)
+	case st.Lock != nil && m.To == cfg.Data():
+		st.Lock.stepData(cfg, m, out)
 	default:
 		return ErrBadNode
 	}
@@ -111,6 +126,10 @@ func (st *State) Timeout(cfg *Config, id NodeID, k TimerKind, out *Out) error {
 		st.Servers[id].Timeout(cfg, k, out)
 		return nil
 	case cfg.IsClient(id):
+		if k == TimerRenew && st.Lock != nil {
+			st.renewTimer(cfg, id, out)
+			return nil
+		}
 		if k != TimerRetry {
 			return ErrBadTimer
 		}
@@ -150,10 +169,7 @@ func (st *State) Restart(cfg *Config, id NodeID, out *Out) error {
 
 // Request invokes op at client id (see Client.Request).
 func (st *State) Request(cfg *Config, id NodeID, op Cmd, to NodeID, out *Out) error {
-	if !cfg.IsClient(id) {
-		return ErrBadNode
-	}
-	return st.Client(cfg, id).Request(cfg, op, to, out)
+	return st.RequestVia(cfg, id, op, to, ViaLog, out)
 }
 
 // RequestVia invokes a get at client id by read path via (lease.go).
@@ -161,7 +177,13 @@ func (st *State) RequestVia(cfg *Config, id NodeID, op Cmd, to NodeID, via Via, 
 	if !cfg.IsClient(id) {
 		return ErrBadNode
 	}
-	return st.Client(cfg, id).RequestVia(cfg, op, to, via, out)
+	if err := st.Client(cfg, id).RequestVia(cfg, op, to, via, out); err != nil {
+		return err
+	}
+	if st.Lock != nil {
+		st.Lock.Clients[cfg.ClientIndex(id)-1].SentAt = out.Clock
+	}
+	return nil
 }
 
 // Leaders returns the servers that are up and lead, in index order.

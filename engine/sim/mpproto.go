@@ -130,7 +130,7 @@ func (p *mpProto) Timeout(id, kind int, byClock bool, w *World[mp.Message, Narra
 		return err
 	}
 	if byClock && w.Tracing() {
-		w.Note(Narration{Key: "note.mp.timer", Args: map[string]string{"node": p.Name(id), "timer@": "mp.timer." + mp.TimerKind(kind).String()}})
+		w.Note(Narration{Key: "note.mp.timer", Args: map[string]string{"node": p.Name(id), "timer@": "mp.timer." + mp.TimerName(mp.TimerKind(kind), p.cfg.IsClient(mp.NodeID(id)))}})
 	}
 	p.flush(id, w)
 	return nil
@@ -216,7 +216,7 @@ func mpNarration(c *mp.Config, n *mp.Note) Narration {
 	return Narration{Key: key, Args: map[string]string{
 		"node": c.Name(n.Node), "peer": c.Name(n.Peer), "peer2": c.Name(n.Peer2),
 		"b": n.B.String(), "b2": n.B2.String(), "s": strconv.Itoa(int(n.Slot)),
-		"cmd": n.Cmd.String(), "cmd2": n.Cmd2.String(), "text": n.Text,
+		"cmd": n.Cmd.String(), "cmd2": n.Cmd2.String(), "text": n.Text, "key": n.Cmd.Key,
 		"n": strconv.Itoa(n.N), "n2": strconv.Itoa(n.N2), "q": strconv.Itoa(n.Q), "bug": n.Bug.String(),
 	}}
 }

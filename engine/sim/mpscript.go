@@ -32,6 +32,10 @@ type MPCluster struct {
 	// Reads is reads=: the read path of a get without via= (printed
 	// unless log).
 	Reads mp.Via
+	// Lock is app=lock with its ttl= (TTL; printed only with app=lock):
+	// the lock service and its data store d1 (mplock.go).
+	Lock bool
+	TTL  int
 }
 
 // String renders c as a canonical cluster line.
@@ -40,6 +44,9 @@ func (c MPCluster) String() string {
 	fmt.Fprintf(&sb, "cluster multipaxos servers=%d clients=%d window=%d timeout=%d heartbeat=%d", c.Servers, c.Clients, c.Window, c.Timeout, c.Heartbeat)
 	if c.Leader != "" {
 		sb.WriteString(" leader=" + c.Leader)
+	}
+	if c.Lock {
+		fmt.Fprintf(&sb, " app=lock ttl=%d", c.TTL)
 	}
 	if c.Reads != mp.ViaLog {
 		sb.WriteString(" reads=" + c.Reads.String())
@@ -114,15 +121,18 @@ func ParseMPCluster(line string) (MPCluster, error) {
 				err = fmt.Errorf("cluster: reads=%s: the read paths are log, index and lease", v)
 			}
 		case "app":
-			if v != "kv" {
-				err = fmt.Errorf("cluster: app=%s is not available yet (only app=kv)", v)
-			}
+			err = c.parseApp(v)
+		case "ttl":
+			err = num(&c.TTL)
 		default:
-			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, lease, drift, leader, seed, bugs)", k)
+			err = fmt.Errorf("cluster: unknown key %q (known: servers, clients, window, timeout, heartbeat, app, ttl, reads, lease, drift, leader, seed, bugs)", k)
 		}
 		if err != nil {
 			return MPCluster{}, err
 		}
+	}
+	if err := c.checkApp(seen["ttl"]); err != nil {
+		return MPCluster{}, err
 	}
 	cfg, err := c.config()
 	if err != nil {
@@ -147,6 +157,11 @@ func (c MPCluster) config() (*mp.Config, error) {
 	}
 	if err := cfg.SetLease(c.Lease); err != nil {
 		return nil, err
+	}
+	if c.Lock {
+		if err := cfg.SetLock(c.TTL); err != nil {
+			return nil, err
+		}
 	}
 	return cfg, nil
 }
@@ -294,8 +309,10 @@ type mpStmt struct {
 	via  mp.Via
 	// viaSet: via= was written (else a get takes the cluster's reads=).
 	viaSet bool
-	node   int
-	exp    *mpExpect
+	// lock: a lock service form (acquire, renew, release, write; mplock.go).
+	lock bool
+	node int
+	exp  *mpExpect
 }
 
 // mpScript is a parsed Multi-Paxos script.
@@ -390,6 +407,8 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 	case "expect":
 		st.exp, err = p.expect(args)
 		return st, err
+	case "acquire", "renew", "release", "write":
+		return p.lockForm(st, words)
 	case "put", "get", "cas":
 		st.to = mp.None
 		if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "to=") {
@@ -482,7 +501,7 @@ func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
 		st.act, err = sp.action(args)
 		return st, err
 	}
-	return st, fmt.Errorf("unknown command %q (commands: put, get, cas, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, pause, resume, clock, expect)", words[0])
+	return st, fmt.Errorf("unknown command %q (commands: put, get, cas, acquire, renew, release, write, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, pause, resume, clock, expect)", words[0])
 }
 
 func (p *mpParser) selector(args []string) (*mpSel, error) {
@@ -557,7 +576,7 @@ func (p *mpParser) selector(args []string) (*mpSel, error) {
 }
 
 func (p *mpParser) expect(args []string) (*mpExpect, error) {
-	usage := "usage: expect safe|violation|inflight|chosen|log|value|reply|leader|promised|vote|clock ..."
+	usage := "usage: expect safe|violation|inflight|chosen|log|value|reply|leader|promised|vote|clock|lease|stored ..."
 	if len(args) == 0 {
 		return nil, p.errf("%s", usage)
 	}
@@ -573,7 +592,12 @@ func (p *mpParser) expect(args []string) (*mpExpect, error) {
 	var err error
 	switch e.what {
 	case "clock", "lease":
+		if e.what == "lease" && len(args) == 3 {
+			return p.expectLock(e, args)
+		}
 		return p.expectTime(e, args)
+	case "stored":
+		return p.expectLock(e, args)
 	case "safe":
 		return e, nargs(0, 0, "expect safe")
 	case "violation":
@@ -719,7 +743,12 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 	}
 	switch e.what {
 	case "clock", "lease":
+		if e.what == "lease" && len(e.words) == 2 {
+			return s.evalLock(e)
+		}
 		return s.evalTime(e)
+	case "stored":
+		return s.evalLock(e)
 	case "safe":
 		return len(p.k.Violations()) == 0, violated()
 	case "violation":
@@ -818,6 +847,9 @@ func (e *mpExpect) N() int { return e.n }
 func (s *MPSim) apply(st *mpStmt) error {
 	w := s.W
 	p := s.p
+	if st.lock {
+		return s.applyLock(st)
+	}
 	if st.act == nil {
 		if w.Paused(st.node) {
 			return fmt.Errorf("%s: %s is paused", st.Text, p.Name(st.node))
@@ -935,13 +967,16 @@ func (s *MPSim) traceEvent(out io.Writer) func(*WEvent[mp.Message, Narration]) {
 func (s *MPSim) DescribeNode(id int) string {
 	cfg := s.p.cfg
 	nid := mp.NodeID(id)
+	if nid == cfg.Data() {
+		return s.describeData() + s.timeText(id)
+	}
 	if cfg.IsClient(nid) {
 		c := s.p.st.Client(cfg, nid)
 		txt := fmt.Sprintf("%-3s client    seq=%d pending=%s hint=%s", cfg.Name(nid), c.Seq, c.Pending.String(), cfg.Name(c.Hint))
 		if !c.Last.IsZero() {
 			txt += " last=" + c.Last.String() + ":" + c.LastResult
 		}
-		return txt + s.timeText(id) + s.timerText(id)
+		return txt + s.beliefText(id) + s.timeText(id) + s.timerText(id)
 	}
 	sv := &s.p.st.Servers[id]
 	state := "up  "
@@ -964,7 +999,7 @@ func (s *MPSim) timerText(id int) string {
 	var parts []string
 	for k := range int(mp.NumTimerKinds) {
 		if d := s.W.Timer(id, k); d >= 0 {
-			parts = append(parts, mp.TimerKind(k).String()+"="+strconv.Itoa(d))
+			parts = append(parts, mp.TimerName(mp.TimerKind(k), s.p.cfg.IsClient(mp.NodeID(id)))+"="+strconv.Itoa(d))
 		}
 	}
 	if len(parts) == 0 {
@@ -1075,10 +1110,12 @@ func (s *MPSim) StateJSON() MPStateJSON {
 		n := MPNodeJSON{Name: cfg.Name(id), Up: s.p.Up(i), Timers: map[string]int{}}
 		for k := range int(mp.NumTimerKinds) {
 			if d := s.W.Timer(i, k); d >= 0 {
-				n.Timers[mp.TimerKind(k).String()] = d
+				n.Timers[mp.TimerName(mp.TimerKind(k), cfg.IsClient(id))] = d
 			}
 		}
-		if cfg.IsClient(id) {
+		if id == cfg.Data() {
+			n.Role, n.KV = "data", s.dataKV()
+		} else if cfg.IsClient(id) {
 			c := s.p.st.Client(cfg, id)
 			n.Role, n.Seq = "client", c.Seq
 			if !c.Pending.IsZero() {

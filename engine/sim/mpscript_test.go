@@ -28,7 +28,7 @@ func TestMPScriptErrors(t *testing.T) {
 		{"put c1 x a:b", "keys and values"},
 		{"expect chosen 3 x", "usage"},
 		{"expect vote s1 s=1", "usage"},
-		{"expect violation fencing", "unknown invariant"},
+		{"expect violation fenced", "unknown invariant"},
 		{"deliver accept b=1", "bad ballot"},
 		{"propose s1 X", "unknown command"},
 		{"expect learned s1 X", "usage"},

@@ -143,6 +143,9 @@ func (s *MPSim) evalTime(e *mpExpect) (bool, string) {
 // the cluster has leases: the servers that believe they hold a valid
 // lease, each on its own clock.
 func (p *mpProto) EndStep(w *World[mp.Message, Narration]) {
+	if p.cfg.Lock {
+		p.lockEndStep(w)
+	}
 	if p.cfg.Lease == 0 {
 		return
 	}

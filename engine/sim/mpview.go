@@ -308,7 +308,9 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 				ns.Timer = d
 			}
 		}
-		if cfg.IsClient(id) {
+		if id == cfg.Data() {
+			ns.Role = "data" // d1, the lock service's data store (mplock.go)
+		} else if cfg.IsClient(id) {
 			ns.Role = "client"
 			cl := st.Client(cfg, id)
 			cv := MPClientView{Name: ns.Name, Seq: int(cl.Seq), Hint: cfg.Name(cl.Hint)}
