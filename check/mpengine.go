@@ -77,6 +77,11 @@ type MPEngineOptions struct {
 	// delivery (for comparison: same verdict and shortest length, more
 	// states).
 	NoReduction bool
+	// Ticks, Clocks and Pauses bound the ticks, clock-rate changes and
+	// client pauses in one schedule, and Workload names the clients'
+	// commands (mplease.go). Default 0 and kv: time never passes.
+	Ticks, Clocks, Pauses int
+	Workload              string
 	// MaxStates, MaxMemoryBytes and Timeout are the budgets, as in
 	// EngineOptions.
 	MaxStates      int
@@ -117,6 +122,9 @@ func (o *MPEngineOptions) normalize() error {
 	}
 	if o.MaxRound == 0 {
 		o.MaxRound = 1
+	}
+	if err := o.normalizeTime(); err != nil {
+		return err
 	}
 	// Round-trip the cluster line: the parser validates it as paxviz run
 	// will.
@@ -171,6 +179,7 @@ func (o *MPEngineOptions) Bounds() string {
 		leader = "none"
 	}
 	fmt.Fprintf(&sb, " --leader %s", leader)
+	sb.WriteString(o.boundsTime())
 	if cl.Bugs != 0 {
 		fmt.Fprintf(&sb, " --bugs %s", cl.Bugs)
 	}
@@ -263,6 +272,7 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 	e := &mpSearch{opt: opt, set: newFPSet()}
 	e.start = sim.NewMP(opt.Cluster)
 	e.cfg = e.start.Config()
+	e.canon.Time = opt.timed()
 	if opt.Cluster.Leader != "" {
 		e.startBallots = 1
 	}
@@ -375,7 +385,7 @@ func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
 	case mpActRequest:
 		cid := e.cfg.Client(arg + 1)
 		j := int(s.State().Client(e.cfg, cid).Seq) + 1
-		err = s.Request(cid, MPWorkload(arg+1, j), mp.None)
+		err = s.Request(cid, e.workload(arg+1, j), e.workloadTo(arg+1, j))
 	case mpActTimeout, mpActRetry:
 		err = s.Act(sim.ActTimeout, mp.NodeID(arg))
 	case mpActDeliver:
@@ -389,7 +399,10 @@ func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
 	case mpActRestart:
 		err = s.Act(sim.ActRestart, mp.NodeID(arg))
 	default:
-		err = fmt.Errorf("unknown action %#x", a)
+		var ok bool
+		if ok, err = e.applyTime(s, kind, arg); !ok {
+			err = fmt.Errorf("unknown action %#x", a)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("check: internal error: %s: %v", e.describe(s, a), err)
@@ -402,14 +415,8 @@ func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
 func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
 	st := s.State()
 	cfg := e.cfg
-	for c := range cfg.Clients {
-		cl := st.Client(cfg, cfg.Client(c+1))
-		if !cl.Pending.IsZero() || int(cl.Seq) >= e.quota[c] {
-			continue
-		}
-		if done, err := visit(packAct(mpActRequest, c), h); done || err != nil {
-			return done, err
-		}
+	if done, err := e.clientActions(s, h, visit); done || err != nil {
+		return done, err
 	}
 	ballots := h.get(hBallots) + e.startBallots
 	for srv := range cfg.Servers {
@@ -483,7 +490,7 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 			}
 		}
 	}
-	return false, nil
+	return e.timeActions(s, h, visit)
 }
 
 // expand generates every successor of state id.
@@ -544,8 +551,12 @@ func (e *mpSearch) describe(s *sim.MPSim, a uint32) string {
 	switch kind {
 	case mpActRequest:
 		cid := cfg.Client(arg + 1)
-		op := MPWorkload(arg+1, int(s.State().Client(cfg, cid).Seq)+1)
-		return fmt.Sprintf("%s %s %s", op.Op, cfg.Name(cid), strings.ReplaceAll(strings.TrimPrefix(op.OpString(), op.Op.String()+":"), ":", " "))
+		op := e.workload(arg+1, int(s.State().Client(cfg, cid).Seq)+1)
+		line := fmt.Sprintf("%s %s %s", op.Op, cfg.Name(cid), strings.ReplaceAll(strings.TrimPrefix(op.OpString(), op.Op.String()+":"), ":", " "))
+		if to := e.workloadTo(arg+1, int(s.State().Client(cfg, cid).Seq)+1); to != mp.None {
+			line += " to=" + cfg.Name(to)
+		}
+		return line
 	case mpActTimeout, mpActRetry:
 		return "timeout " + cfg.Name(mp.NodeID(arg))
 	case mpActDeliver:
@@ -558,6 +569,9 @@ func (e *mpSearch) describe(s *sim.MPSim, a uint32) string {
 		return "crash " + cfg.Name(mp.NodeID(arg))
 	case mpActRestart:
 		return "restart " + cfg.Name(mp.NodeID(arg))
+	}
+	if d := e.describeTime(s, kind, arg); d != "" {
+		return d
 	}
 	return fmt.Sprintf("# unknown action %#x", a)
 }
@@ -676,4 +690,13 @@ func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
 		return sv.Up && !sv.Decided(m.Slot).IsZero() && h.get(hCrashes) >= e.opt.Crashes
 	}
 	return false
+}
+
+// workload returns client c's j-th request (both 1-based) in the
+// workload searched.
+func (e *mpSearch) workload(c, j int) mp.Cmd {
+	if e.opt.Workload == WorkloadStaleRead {
+		return staleReadWorkload(c, j)
+	}
+	return MPWorkload(c, j)
 }

@@ -49,6 +49,11 @@ func TestMPBugsFound(t *testing.T) {
 		mp.BugExecOutOfOrder: {mp.InvLogPrefix, 6},
 		mp.BugCommitMinority: {mp.InvLearnedChosen, 2},
 		mp.BugNoDedup:        {mp.InvExactlyOnce, 10},
+		// The lease and lock switches (MPLeaseBugCases).
+		mp.BugReadNoLease:         {mp.InvLinearizable, 11},
+		mp.BugLeaseNoDrift:        {mp.InvLeaseExclusive, 9},
+		mp.BugRestartForgetsLease: {mp.InvLeaseExclusive, 11},
+		mp.BugNoFencing:           {mp.InvFencing, 12},
 	}
 	for _, c := range MPBugCases() {
 		t.Run(c.Bug.String(), func(t *testing.T) {
@@ -108,13 +113,16 @@ func slicesContains(xs []string, x string) bool {
 // the race detector; skip_phase1's and no_adopt's (two commands and an
 // election) are not exhausted by this search yet, so for them the test
 // checks only that no violation is among the first mpPartialStates states
-// (Stop = max-states, said in the log).
+// (Stop = max-states, said in the log). So for read_no_lease's bounds
+// (over 2,000,000 states) and restart_forgets_lease's (exhausted by paxviz
+// check engine in 1,535,832 states, too long for a unit test).
 func TestMPCorrectClean(t *testing.T) {
 	for _, c := range MPBugCases() {
 		t.Run(c.Bug.String(), func(t *testing.T) {
 			opt := c.Options
 			opt.Cluster.Bugs = 0
-			partial := c.Bug == mp.BugSkipPhase1 || c.Bug == mp.BugNoAdopt
+			partial := c.Bug == mp.BugSkipPhase1 || c.Bug == mp.BugNoAdopt ||
+				c.Bug == mp.BugReadNoLease || c.Bug == mp.BugRestartForgetsLease
 			if opt.MaxRound > 1 && (testing.Short() || raceEnabled) {
 				t.Skip("an election makes this search large: run without -short and -race")
 			}
@@ -240,6 +248,9 @@ func mpCaseCluster(clients, window int, bugs mp.BugSet) sim.MPCluster {
 // reaches the same verdict with more states.
 func TestMPDeadMessages(t *testing.T) {
 	for _, c := range MPBugCases() {
+		if c.Bug == mp.BugRestartForgetsLease && (testing.Short() || raceEnabled) {
+			continue // 155,199 states reduced, more kept: left out with -short and -race
+		}
 		red := mustMP(t, c.Options)
 		opt := c.Options
 		opt.NoReduction = true

@@ -54,6 +54,16 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&opt.Dups, "dups", 0, "most duplicated messages in one schedule")
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
 	fs.IntVar(&opt.Retries, "retries", 0, "most client retry timeouts (timeout C) in one schedule")
+	app := fs.String("app", "kv", "the application: kv, or lock (the lock service with d1; workload lock)")
+	fs.IntVar(&opt.Cluster.TTL, "ttl", mp.DefaultTTL, "the lock lease in ticks (app=lock)")
+	fs.IntVar(&opt.Cluster.Lease, "lease", 0, "the leader lease in ticks (0: none)")
+	fs.IntVar(&opt.Cluster.Drift, "drift", 0, "the clock drift bound in percent")
+	reads := fs.String("reads", "log", "the read path of a get: log, index or lease")
+	fs.IntVar(&opt.Cluster.Heartbeat, "heartbeat", mp.DefaultHeartbeat, "ticks between a leader's heartbeats")
+	fs.IntVar(&opt.Ticks, "ticks", 0, "most ticks in one schedule (0: time never passes)")
+	fs.IntVar(&opt.Clocks, "clocks", 0, "most clock-rate changes (to 100-drift or 100+drift) in one schedule")
+	fs.IntVar(&opt.Pauses, "pauses", 0, "most client pauses in one schedule")
+	fs.StringVar(&opt.Workload, "workload", "", "the clients' commands: kv (default), stale-read (c1 reads x, the others put), lock (with --app lock)")
 	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(mp.Invariants, ", "))
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
@@ -82,7 +92,25 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 		}
 		opt.Cluster.Bugs = b
 	}
-	opt.Cluster.Timeout, opt.Cluster.Heartbeat, opt.Cluster.Seed = mp.DefaultTimeout, mp.DefaultHeartbeat, sim.DefaultSeed
+	opt.Cluster.Timeout, opt.Cluster.Seed = mp.DefaultTimeout, sim.DefaultSeed
+	switch *app {
+	case "kv":
+	case "lock":
+		opt.Cluster.Lock = true
+		if opt.Workload == "" {
+			opt.Workload = check.WorkloadLock
+		}
+	default:
+		return usageErr("--app must be kv or lock, not %q", *app)
+	}
+	if opt.Workload == "kv" {
+		opt.Workload = check.WorkloadKV
+	}
+	v, err := mp.ParseVia(*reads)
+	if err != nil {
+		return usageErr("--reads: %v", err)
+	}
+	opt.Cluster.Reads = v
 	if *maxMB <= 0 || *maxMB > 1<<40 {
 		return usageErr("--max-memory must be a positive number of megabytes")
 	}

@@ -218,7 +218,10 @@ func (s *Server) readFast(c *Config, cmd Cmd, via Via, out *Out) bool {
 // whose index the leader executed, in arrival order.
 func (s *Server) serveReads(c *Config, out *Out) {
 	v := &s.V
-	if v.Role != RoleLeader {
+	if v.Role != RoleLeader || v.Ballot.Less(s.D.Promised) {
+		// A leader that promised a higher ballot may already be deposed:
+		// its own ack no longer confirms anything (its reads wait for the
+		// nack that makes it step down and answer not_leader).
 		return
 	}
 	k := 0

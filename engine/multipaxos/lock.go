@@ -254,10 +254,13 @@ type Belief struct {
 }
 
 // ClientLock is a lock client's side: SentAt is its clock when it first
-// sent its outstanding request (t0); Beliefs by lock name.
+// sent its outstanding request (t0); Beliefs by lock name; Ops counts the
+// acquires, renews, releases and writes it was asked for (its own renewals
+// not included).
 type ClientLock struct {
 	SentAt  int
 	Beliefs []Belief
+	Ops     int32
 }
 
 // DataKey is one key of d1: its value and the highest token seen.
@@ -356,7 +359,16 @@ func (st *State) LockRequest(cfg *Config, id NodeID, op Op, lock string, to Node
 	default:
 		return ErrOp
 	}
-	return st.RequestVia(cfg, id, c, to, ViaLog, out)
+	if err := st.RequestVia(cfg, id, c, to, ViaLog, out); err != nil {
+		return err
+	}
+	if op == OpRelease {
+		// Releasing gives the lock up at once: the client believes it no
+		// longer holds it (it keeps the token until the answer).
+		st.Lock.Clients[cfg.ClientIndex(id)-1].belief(lock).Until = 0
+	}
+	st.Lock.Clients[cfg.ClientIndex(id)-1].Ops++
+	return nil
 }
 
 // Write is `write C K V`: client id, believing on its clock (out.Clock)
@@ -376,6 +388,7 @@ func (st *State) Write(cfg *Config, id NodeID, key, val string, out *Out) error 
 		return ErrNoBelief
 	}
 	out.send(Message{Type: MsgStore, From: id, To: cfg.Data(), Cmd: Cmd{Op: OpPut, Key: key, Val: val}, Upto: b.Token})
+	st.Lock.Clients[cfg.ClientIndex(id)-1].Ops++
 	return nil
 }
 
@@ -456,6 +469,9 @@ func (st *State) lockClientStep(cfg *Config, m *Message, out *Out) {
 		return
 	}
 	b := cl.belief(pending.Key)
+	if cfg.Bugs.Has(BugLeaseNoDrift) && cfg.Drift > 0 {
+		out.note(Note{Kind: NoteBugActs, Bug: BugLeaseNoDrift, Node: m.To})
+	}
 	out.note(Note{Kind: NoteHolds, Node: m.To, Cmd: pending, N: int(b.Token), Text: ClockText(b.Until)})
 	out.arm(TimerRenew, cfg.renewEvery(), 0)
 }
@@ -558,7 +574,7 @@ func (l *LockState) appendCanonical(b []byte) []byte {
 	}
 	b = append(b, 1)
 	for _, cl := range l.Clients {
-		b = appendInt(b, int64(cl.SentAt))
+		b = appendInt(appendInt(b, int64(cl.SentAt)), int64(cl.Ops))
 		b = appendUvarint(b, uint64(len(cl.Beliefs)))
 		for _, x := range cl.Beliefs {
 			b = appendStr(b, x.Lock)

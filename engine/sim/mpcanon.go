@@ -20,6 +20,9 @@ import (
 type MPCanon struct {
 	msgs [][]byte
 	buf  []byte
+	// Time adds time to the encoding (see appendTime), for searches that
+	// let time pass.
+	Time bool
 }
 
 // Append appends the canonical encoding of s to dst: the protocol state
@@ -34,6 +37,9 @@ func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []by
 	dst = s.p.k.AppendCanonical(dst)
 	for _, g := range s.W.group {
 		dst = append(dst, byte(g))
+	}
+	if c.Time {
+		dst = c.appendTime(dst, s)
 	}
 	c.buf = c.buf[:0]
 	c.msgs = c.msgs[:0]
