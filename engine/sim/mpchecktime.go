@@ -58,3 +58,9 @@ func (c *MPCanon) appendTime(dst []byte, s *MPSim) []byte {
 	}
 	return dst
 }
+
+// Resume ends node id's pause as one step (a script's `resume N`).
+func (s *MPSim) Resume(id mp.NodeID) error {
+	st := mpStmt{Text: "resume " + s.p.cfg.Name(id), act: &Action{Kind: ActProto, Node: nodeID(int(id))}}
+	return s.apply(&st)
+}
