@@ -91,6 +91,20 @@
 //     looks at client commands only.
 //   - `via=` is printed on a request only for via=index and via=lease;
 //     `why=lease` on a nack only when a lease guard refused a prepare.
+//   - The lock service (app=lock, lock.go): d1 is the node after the
+//     clients (so IsClient never reads Nodes()); a store carries its
+//     token in Upto, as d1's answer carries its max. `write` is a script
+//     error unless the client believes it holds the lock; a release gives
+//     the belief up when it is sent; a client renews only while it
+//     believes, and its renew timer takes the place of the heartbeat kind
+//     a client does not have. The leader proposes an expire only when it
+//     has executed every slot it proposed and its queue is empty, so the
+//     expire lands in the next slot and no renew it has not seen can
+//     precede it. Lock operations are not judged by linearizable (its
+//     model is the key-value register); fencing and lease-exclusive
+//     judge the lock service.
+//   - A leader that promised a higher ballot serves no read from its copy
+//     (its own ack would count in a majority it no longer belongs to).
 //
 // Linearizability uses an incremental frontier per key (Lowe's just-in-
 // time linearization, O(1) per reply) and porcupine
