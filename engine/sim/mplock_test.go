@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -138,5 +139,38 @@ func TestMPLockNarrationTranslated(t *testing.T) {
 	}
 	if !i18n.Has("mp.timer." + mp.TimerName(mp.TimerRenew, true)) {
 		t.Error("no translation for the renew timer")
+	}
+}
+
+// TestMPLockView: the browser's view of a lock cluster plays M9 (the
+// counters observe lock commands and stores) and shows d1 as a node of
+// its own, neither server nor client.
+func TestMPLockView(t *testing.T) {
+	src, err := os.ReadFile("testdata/multipaxos/m9-fencing.pxs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h *MPHistory
+	for _, line := range strings.Split(string(src), "\n") {
+		line = strings.TrimSpace(StripComment(line))
+		if line == "" || strings.HasPrefix(line, "expect") {
+			continue
+		}
+		if h == nil {
+			if h, err = NewMPHistory(line); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if _, err := h.Do(line); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	g, v := h.View()
+	if len(g.Nodes) != 6 || g.Nodes[5].Name != "d1" || g.Nodes[5].Role != "data" || len(v.Servers) != 3 || len(v.Clients) != 2 {
+		t.Errorf("nodes %+v, %d servers, %d clients", g.Nodes, len(v.Servers), len(v.Clients))
+	}
+	if h.Violations() != 0 {
+		t.Errorf("%d violations", h.Violations())
 	}
 }
