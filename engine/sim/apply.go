@@ -124,16 +124,6 @@ func (s *Sim) matches(sel *Selector) []int {
 	return ids
 }
 
-func (s *Sim) countMatches(sel *Selector) int {
-	n := 0
-	for i := range s.inflight {
-		if sel.Match(&s.inflight[i]) {
-			n++
-		}
-	}
-	return n
-}
-
 // indexOf finds message id in the in-flight slice (kept in id order).
 func (s *Sim) indexOf(id int) int {
 	i := sort.Search(len(s.inflight), func(i int) bool { return s.inflight[i].ID >= id })
@@ -254,11 +244,6 @@ func (p *sdProto) WorldNote(k WorldNoteKind, node, peer, n, q int) engine.Note {
 		WNoteDuplicated: engine.NoteDuplicated, WNoteTick: engine.NoteTick, WNoteCrash: engine.NoteCrash,
 		WNoteRestart: engine.NoteRestart, WNotePartition: engine.NotePartition, WNoteHeal: engine.NoteHeal}[k]
 	return engine.Note{Kind: kind, Node: engine.NodeID(node), Peer: engine.NodeID(peer), N: n, Q: q}
-}
-
-// groupsOf turns partition groups into a group number per node.
-func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
-	return groupsFor(groups, len(s.cfg.Nodes), func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
 }
 
 // groupsFor turns partition groups into a group number per node, for a
