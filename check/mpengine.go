@@ -655,8 +655,8 @@ func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
 		if v.Ballot != m.Ballot || v.Role == mp.RoleFollower || m.Ballot.Round > sv.D.MaxRound {
 			return m.Ballot.Round <= sv.D.MaxRound
 		}
-		if m.Slot >= 1 && int(m.Slot) <= len(v.Slots) {
-			sl := &v.Slots[m.Slot-1]
+		if m.Slot >= 1 && int(m.Slot) <= v.Slots.Len() {
+			sl := v.Slots.At(int(m.Slot) - 1)
 			return !sl.Decided.IsZero() || sl.Acks&bit != 0
 		}
 	case mp.MsgPromise:

@@ -91,6 +91,16 @@ func trimmed[T comparable](xs []T) []T {
 	return xs[:n]
 }
 
+// trimmedLen is the length of p without its trailing zero values.
+func trimmedLen[T comparable](p *Pages[T]) int {
+	var zero T
+	n := p.Len()
+	for n > 0 && *p.At(n - 1) == zero {
+		n--
+	}
+	return n
+}
+
 // AppendCanonical appends the canonical encoding of the servers' and
 // clients' state, durable and volatile.
 func (st *State) AppendCanonical(b []byte) []byte {
@@ -104,9 +114,10 @@ func (st *State) AppendCanonical(b []byte) []byte {
 		b = appendInt(b, int64(s.Incarnation))
 		b = appendBallot(b, s.D.Promised)
 		b = appendInt(b, int64(s.D.MaxRound))
-		votes := trimmed(s.D.Votes)
-		b = appendUvarint(b, uint64(len(votes)))
-		for _, v := range votes {
+		nv := trimmedLen(&s.D.Votes)
+		b = appendUvarint(b, uint64(nv))
+		for i := range nv {
+			v := s.D.Votes.At(i)
 			b = appendBallot(b, v.B)
 			b = AppendCmd(b, v.Cmd)
 		}
@@ -128,9 +139,10 @@ func (st *State) AppendCanonical(b []byte) []byte {
 				b = AppendCmd(b, c)
 			}
 		}
-		slots := trimmed(v.Slots)
-		b = appendUvarint(b, uint64(len(slots)))
-		for _, sl := range slots {
+		ns := trimmedLen(&v.Slots)
+		b = appendUvarint(b, uint64(ns))
+		for i := range ns {
+			sl := v.Slots.At(i)
 			b = AppendCmd(b, sl.Decided)
 			ex := byte(0)
 			if sl.Executed {
@@ -176,16 +188,18 @@ func (st *State) AppendCanonical(b []byte) []byte {
 // and history since its last quiescent point; and which invariants are
 // already broken.
 func (k *Checker) AppendCanonical(b []byte) []byte {
-	b = appendUvarint(b, uint64(len(k.slots)))
-	for _, s := range k.slots {
-		b = appendUvarint(b, uint64(len(s.tallies)))
-		for _, t := range s.tallies {
+	b = appendUvarint(b, uint64(k.slots.Len()))
+	for i := range k.slots.Len() {
+		s := k.slots.At(i)
+		tallies, chosen := s.allTallies(), s.allChosen()
+		b = appendUvarint(b, uint64(len(tallies)))
+		for _, t := range tallies {
 			b = appendBallot(b, t.B)
 			b = AppendCmd(b, t.Cmd)
 			b = appendUvarint(b, uint64(t.Mask))
 		}
-		b = appendUvarint(b, uint64(len(s.chosen)))
-		for _, c := range s.chosen {
+		b = appendUvarint(b, uint64(len(chosen)))
+		for _, c := range chosen {
 			b = AppendCmd(b, c)
 		}
 		b = AppendCmd(b, s.executed)
@@ -202,10 +216,11 @@ func (k *Checker) AppendCanonical(b []byte) []byte {
 		}
 		b = appendBallot(b, s.promised)
 	}
-	for _, is := range k.issued {
-		b = appendUvarint(b, uint64(len(is)))
-		for _, c := range is {
-			b = AppendCmd(b, c)
+	for i := range k.issued {
+		is := &k.issued[i]
+		b = appendUvarint(b, uint64(is.Len()))
+		for j := range is.Len() {
+			b = AppendCmd(b, *is.At(j))
 		}
 	}
 	b = k.lin.appendCanonical(b)

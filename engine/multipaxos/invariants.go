@@ -140,14 +140,70 @@ type tally struct {
 	Mask uint16
 }
 
-// slotRecord is the checker's knowledge of one slot.
+// slotRecord is the checker's knowledge of one slot. The first tally and
+// the first chosen command are held inline: a slot has one of each unless
+// ballots competed for it, and a per-slot allocation would make the
+// garbage collector's work grow with the run.
 type slotRecord struct {
+	// t0 and tallies are the slot's tallies (t0.Mask zero: none).
+	t0      tally
 	tallies []tally
-	// chosen lists the commands chosen in the slot (more than one only
-	// when agreement is broken).
+	// c0 and chosen list the commands chosen in the slot (more than one
+	// only when agreement is broken; c0 zero: none).
+	c0     Cmd
 	chosen []Cmd
 	// executed is the first command any server executed in the slot.
 	executed Cmd
+}
+
+// tally returns the slot's tally for (b, c), adding an empty one.
+func (s *slotRecord) tally(b Ballot, c Cmd) *tally {
+	if s.t0.Mask == 0 {
+		s.t0 = tally{B: b, Cmd: c}
+		return &s.t0
+	}
+	if s.t0.B == b && s.t0.Cmd == c {
+		return &s.t0
+	}
+	for i := range s.tallies {
+		if s.tallies[i].B == b && s.tallies[i].Cmd == c {
+			return &s.tallies[i]
+		}
+	}
+	s.tallies = append(s.tallies, tally{B: b, Cmd: c})
+	return &s.tallies[len(s.tallies)-1]
+}
+
+// allTallies returns the slot's tallies in the order they were made.
+func (s *slotRecord) allTallies() []tally {
+	if s.t0.Mask == 0 {
+		return nil
+	}
+	return append([]tally{s.t0}, s.tallies...)
+}
+
+// isChosen reports whether c is chosen in the slot.
+func (s *slotRecord) isChosen(c Cmd) bool {
+	if s.c0.IsZero() {
+		return false
+	}
+	if s.c0 == c {
+		return true
+	}
+	for _, x := range s.chosen {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// allChosen returns the commands chosen in the slot, in order.
+func (s *slotRecord) allChosen() []Cmd {
+	if s.c0.IsZero() {
+		return nil
+	}
+	return append([]Cmd{s.c0}, s.chosen...)
 }
 
 // serverRecord is the checker's knowledge of one server.
@@ -166,10 +222,10 @@ type serverRecord struct {
 // nothing it knows). Observe after every step; Clone for branching.
 type Checker struct {
 	cfg     *Config
-	slots   []slotRecord
+	slots   Pages[slotRecord]
 	servers []serverRecord
-	// issued[i-1][q-1] is client ci's request q.
-	issued [][]Cmd
+	// issued[i-1].At(q-1) is client ci's request q.
+	issued []Pages[Cmd]
 	lin    linChecker
 	broken uint16
 	found  []Violation
@@ -180,7 +236,7 @@ func NewChecker(cfg *Config) *Checker {
 	return &Checker{
 		cfg:     cfg,
 		servers: make([]serverRecord, cfg.Servers),
-		issued:  make([][]Cmd, cfg.Clients),
+		issued:  make([]Pages[Cmd], cfg.Clients),
 		lin:     newLinChecker(),
 	}
 }
@@ -188,9 +244,11 @@ func NewChecker(cfg *Config) *Checker {
 // Clone returns an independent copy of k.
 func (k *Checker) Clone() *Checker {
 	c := *k
-	c.slots = make([]slotRecord, len(k.slots))
-	for i, s := range k.slots {
-		c.slots[i] = slotRecord{tallies: cloneSlice(s.tallies), chosen: cloneSlice(s.chosen), executed: s.executed}
+	c.slots = k.slots.Clone()
+	for i := range c.slots.Len() {
+		s := c.slots.At(i)
+		s.tallies = cloneSlice(s.tallies)
+		s.chosen = cloneSlice(s.chosen)
 	}
 	c.servers = make([]serverRecord, len(k.servers))
 	for i, s := range k.servers {
@@ -200,9 +258,9 @@ func (k *Checker) Clone() *Checker {
 			c.servers[i].applied[j] = cloneSlice(a)
 		}
 	}
-	c.issued = make([][]Cmd, len(k.issued))
-	for i, is := range k.issued {
-		c.issued[i] = cloneSlice(is)
+	c.issued = make([]Pages[Cmd], len(k.issued))
+	for i := range k.issued {
+		c.issued[i] = k.issued[i].Clone()
 	}
 	c.lin = k.lin.clone()
 	c.found = cloneSlice(k.found)
@@ -236,8 +294,8 @@ func (k *Checker) report(v Violation) {
 }
 
 func (k *Checker) slot(n int32) *slotRecord {
-	k.slots = grow(k.slots, int(n))
-	return &k.slots[n-1]
+	k.slots.Grow(int(n))
+	return k.slots.At(int(n) - 1)
 }
 
 // ObserveOut judges the records of one step's Out.
@@ -279,10 +337,12 @@ func (k *Checker) Observe(r *StepRecords) int {
 
 func (k *Checker) call(step int, e ClientEvent) {
 	i := int(e.Cmd.ID.Client) - 1
-	if i < 0 || i >= len(k.issued) || int(e.Cmd.ID.Seq) != len(k.issued[i])+1 {
+	if i < 0 || i >= len(k.issued) || int(e.Cmd.ID.Seq) != k.issued[i].Len()+1 {
 		return
 	}
-	k.issued[i] = append(k.issued[i], e.Cmd)
+	is := &k.issued[i]
+	is.Grow(is.Len() + 1)
+	*is.At(is.Len() - 1) = e.Cmd
 	k.lin.call(e)
 }
 
@@ -293,26 +353,16 @@ func (k *Checker) vote(step int, v VoteRec) {
 		return
 	}
 	s := k.slot(v.Slot)
-	i := 0
-	for i < len(s.tallies) && (s.tallies[i].B != v.B || s.tallies[i].Cmd != v.Cmd) {
-		i++
-	}
-	if i == len(s.tallies) {
-		s.tallies = append(s.tallies, tally{B: v.B, Cmd: v.Cmd})
-	}
-	t := &s.tallies[i]
+	t := s.tally(v.B, v.Cmd)
 	t.Mask |= 1 << uint(v.Server)
-	if popcount(t.Mask) < k.cfg.Quorum {
+	if popcount(t.Mask) < k.cfg.Quorum || s.isChosen(v.Cmd) {
 		return
 	}
-	for _, c := range s.chosen {
-		if c == v.Cmd {
-			return
-		}
-	}
-	s.chosen = append(s.chosen, v.Cmd)
-	if len(s.chosen) > 1 {
-		k.report(Violation{Invariant: InvAgreement, Step: step, Server: None, Slot: v.Slot, Cmds: cloneSlice(s.chosen)})
+	if s.c0.IsZero() {
+		s.c0 = v.Cmd
+	} else {
+		s.chosen = append(s.chosen, v.Cmd)
+		k.report(Violation{Invariant: InvAgreement, Step: step, Server: None, Slot: v.Slot, Cmds: s.allChosen()})
 	}
 	if !k.valid(v.Cmd) {
 		k.report(Violation{Invariant: InvValidity, Step: step, Server: None, Slot: v.Slot, Cmds: []Cmd{v.Cmd}})
@@ -325,25 +375,25 @@ func (k *Checker) valid(c Cmd) bool {
 		return true
 	}
 	i := int(c.ID.Client) - 1
-	if i < 0 || i >= len(k.issued) || c.ID.Seq < 1 || int(c.ID.Seq) > len(k.issued[i]) {
+	if i < 0 || i >= len(k.issued) || c.ID.Seq < 1 || int(c.ID.Seq) > k.issued[i].Len() {
 		return false
 	}
-	return k.issued[i][c.ID.Seq-1] == c
+	return *k.issued[i].At(int(c.ID.Seq) - 1) == c
 }
 
 // Chosen returns the commands chosen in slot n (more than one only when
 // agreement is broken).
 func (k *Checker) Chosen(n int32) []Cmd {
-	if n < 1 || int(n) > len(k.slots) {
+	if n < 1 || int(n) > k.slots.Len() {
 		return nil
 	}
-	return k.slots[n-1].chosen
+	return k.slots.At(int(n) - 1).allChosen()
 }
 
 // MaxChosen returns the highest slot with a chosen command (0 if none).
 func (k *Checker) MaxChosen() int32 {
-	for i := len(k.slots) - 1; i >= 0; i-- {
-		if len(k.slots[i].chosen) > 0 {
+	for i := k.slots.Len() - 1; i >= 0; i-- {
+		if !k.slots.At(i).c0.IsZero() {
 			return int32(i + 1)
 		}
 	}
@@ -354,10 +404,8 @@ func (k *Checker) decide(step int, d DecideRec) {
 	if !validSlot(d.Slot) {
 		return
 	}
-	for _, c := range k.slot(d.Slot).chosen {
-		if c == d.Cmd {
-			return
-		}
+	if k.slot(d.Slot).isChosen(d.Cmd) {
+		return
 	}
 	k.report(Violation{Invariant: InvLearnedChosen, Step: step, Server: d.Server, Slot: d.Slot, Cmds: []Cmd{d.Cmd}})
 }
