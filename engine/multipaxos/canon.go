@@ -139,18 +139,26 @@ func (st *State) AppendCanonical(b []byte) []byte {
 				b = AppendCmd(b, c)
 			}
 		}
-		ns := trimmedLen(&v.Slots)
+		// Per slot: decided, executed, the proposal and its acks.
+		ns := max(trimmedLen(&v.Slots), trimmedLen(&v.Props))
 		b = appendUvarint(b, uint64(ns))
 		for i := range ns {
-			sl := v.Slots.At(i)
+			var sl SlotState
+			var pr Proposal
+			if i < v.Slots.Len() {
+				sl = *v.Slots.At(i)
+			}
+			if i < v.Props.Len() {
+				pr = *v.Props.At(i)
+			}
 			b = AppendCmd(b, sl.Decided)
 			ex := byte(0)
 			if sl.Executed {
 				ex = 1
 			}
 			b = append(b, ex)
-			b = AppendCmd(b, sl.Prop)
-			b = appendUvarint(b, uint64(sl.Acks))
+			b = AppendCmd(b, pr.Cmd)
+			b = appendUvarint(b, uint64(pr.Acks))
 		}
 		b = appendInt(appendInt(b, int64(v.Upto)), int64(v.SlotOut))
 		b = appendUvarint(b, uint64(len(v.KV.pairs)))

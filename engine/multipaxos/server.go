@@ -54,9 +54,14 @@ type SlotState struct {
 	Decided Cmd
 	// Executed reports that the state machine has applied the slot.
 	Executed bool
-	// Prop and Acks are the leader's proposal in this slot for its ballot
-	// and the servers (bit per NodeID) that accepted it.
-	Prop Cmd
+}
+
+// Proposal is a leader's proposal in one slot for its ballot (zero Cmd:
+// none) and the servers (bit per NodeID) that accepted it. Only a leader
+// has them, so they are kept apart from SlotState, which every server
+// holds for every slot of a long log.
+type Proposal struct {
+	Cmd  Cmd
 	Acks uint16
 }
 
@@ -86,8 +91,9 @@ type Volatile struct {
 	// leader took and has not executed, in arrival order.
 	Queue []Cmd
 	Taken []Cmd
-	// Slots.At(s-1) is slot s.
+	// Slots.At(s-1) is slot s; Props.At(s-1) the leader's proposal there.
 	Slots Pages[SlotState]
+	Props Pages[Proposal]
 	// Upto is the decided prefix: slots 1..Upto are all decided here.
 	Upto int32
 	// SlotOut is the next slot to execute.
@@ -136,6 +142,7 @@ func (s *Server) Clone() Server {
 	c.V.Queue = cloneSlice(s.V.Queue)
 	c.V.Taken = cloneSlice(s.V.Taken)
 	c.V.Slots = s.V.Slots.Clone()
+	c.V.Props = s.V.Props.Clone()
 	c.V.KV = s.V.KV.clone()
 	c.V.Sessions = cloneSlice(s.V.Sessions)
 	c.V.Acked = cloneSlice(s.V.Acked)
@@ -184,6 +191,14 @@ func (s *Server) MaxDecided() int32 {
 
 // IsLeader reports whether s is up and leads.
 func (s *Server) IsLeader() bool { return s.Up && s.V.Role == RoleLeader }
+
+// proposal returns the leader's proposal in slot n (nil: none made).
+func (s *Server) proposal(n int32) *Proposal {
+	if n < 1 || int(n) > s.V.Props.Len() {
+		return nil
+	}
+	return s.V.Props.At(int(n) - 1)
+}
 
 func (s *Server) slot(n int32) *SlotState {
 	s.V.Slots.Grow(int(n))
@@ -464,9 +479,9 @@ func (s *Server) phase1Done(c *Config, out *Out) {
 }
 
 func (s *Server) propose(c *Config, n int32, cmd Cmd, out *Out) {
-	st := s.slot(n)
-	st.Prop = cmd
-	st.Acks = 0
+	v := &s.V
+	v.Props.Grow(int(n))
+	*v.Props.At(int(n) - 1) = Proposal{Cmd: cmd}
 	for i := 0; i < c.Servers; i++ {
 		out.send(Message{Type: MsgAccept, From: s.ID, To: NodeID(i), Ballot: s.V.Ballot, Slot: n, Cmd: cmd})
 	}
@@ -536,13 +551,13 @@ func (s *Server) handleAccept(c *Config, m *Message, out *Out) {
 
 func (s *Server) handleAccepted(c *Config, m *Message, out *Out) {
 	v := &s.V
-	if v.Role != RoleLeader || m.Ballot != v.Ballot || !validSlot(m.Slot) || int(m.Slot) > v.Slots.Len() || !c.IsServer(m.From) {
+	if v.Role != RoleLeader || m.Ballot != v.Ballot || !validSlot(m.Slot) || int(m.Slot) > v.Props.Len() || !c.IsServer(m.From) {
 		out.note(Note{Kind: NoteAckIgnored, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot})
 		return
 	}
-	st := v.Slots.At(int(m.Slot) - 1)
+	st := v.Props.At(int(m.Slot) - 1)
 	bit := uint16(1) << uint(m.From)
-	if st.Prop.IsZero() || !st.Decided.IsZero() || st.Acks&bit != 0 {
+	if st.Cmd.IsZero() || !s.Decided(m.Slot).IsZero() || st.Acks&bit != 0 {
 		out.note(Note{Kind: NoteAckIgnored, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot})
 		return
 	}
@@ -555,7 +570,7 @@ func (s *Server) handleAccepted(c *Config, m *Message, out *Out) {
 	if n < c.Quorum {
 		out.note(Note{Kind: NoteBugActs, Bug: BugCommitMinority, Node: s.ID, B: m.Ballot, Slot: m.Slot, N: n})
 	}
-	cmd := st.Prop
+	cmd := st.Cmd
 	for i := 0; i < c.Servers; i++ {
 		if NodeID(i) != s.ID {
 			out.send(Message{Type: MsgCommit, From: s.ID, To: NodeID(i), Slot: m.Slot, Cmd: cmd})
@@ -591,14 +606,14 @@ func (s *Server) decide(c *Config, n int32, cmd Cmd, by NodeID, out *Out) {
 	for int(v.Upto) < v.Slots.Len() && !v.Slots.At(int(v.Upto)).Decided.IsZero() {
 		v.Upto++
 	}
-	if v.Role == RoleLeader && !st.Prop.IsZero() && st.Prop != cmd {
-		if st.Prop.Op >= OpPut {
-			out.note(Note{Kind: NoteDisplaced, Node: s.ID, Slot: n, Cmd: st.Prop, Cmd2: cmd})
+	if p := s.proposal(n); v.Role == RoleLeader && p != nil && !p.Cmd.IsZero() && p.Cmd != cmd {
+		if p.Cmd.Op >= OpPut {
+			out.note(Note{Kind: NoteDisplaced, Node: s.ID, Slot: n, Cmd: p.Cmd, Cmd2: cmd})
 			v.Queue = append(v.Queue, Cmd{})
 			copy(v.Queue[1:], v.Queue)
-			v.Queue[0] = st.Prop
+			v.Queue[0] = p.Cmd
 		}
-		st.Prop = Cmd{}
+		p.Cmd = Cmd{}
 	}
 	if c.Bugs.Has(BugExecOutOfOrder) && !st.Executed && n != v.SlotOut {
 		out.note(Note{Kind: NoteBugActs, Bug: BugExecOutOfOrder, Node: s.ID, Slot: n, N: int(v.SlotOut)})
@@ -700,11 +715,7 @@ func (s *Server) stepDown(c *Config, reason int, out *Out) {
 	v.Lease = 0
 	v.Sent = v.Sent[:0]
 	v.Reads = v.Reads[:0]
-	for i := range v.Slots.Len() {
-		st := v.Slots.At(i)
-		st.Prop = Cmd{}
-		st.Acks = 0
-	}
+	v.Props = Pages[Proposal]{}
 	if reason != StepDownTimeout {
 		s.armElection(c, out)
 	}
