@@ -668,12 +668,11 @@ const (
 
 func smrTag(h uint64) uint32 { return uint32(h>>(64-(32-smrIndexBits))) << smrIndexBits }
 
-func (t *smrTable) insert(s []uint64) (int, bool) {
+func (t *smrTable) insert(s []uint64, h uint64) (int, bool) {
 	if 2*(t.n+1) > len(t.table) {
 		t.grow()
 	}
 	mask := uint64(len(t.table) - 1)
-	h := hashWords(s)
 	tag := smrTag(h)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := t.table[i]
@@ -752,6 +751,10 @@ type smrSearch struct {
 	// sink, when set, receives each successor instead of the search (to
 	// rebuild a trace).
 	sink func(*smrState, smrAct) bool
+	// blk, when set, makes this a worker of a parallel level
+	// (mpsmr_par.go): each successor is canonicalized and recorded in blk
+	// for the search to take in order.
+	blk *smrBlock
 }
 
 // MultiPaxosSMR explores every state of the MultiPaxos-SMR spec
@@ -810,7 +813,8 @@ func (e *smrSearch) run() {
 	m := e.m
 	res := &e.res
 	m.initState(&e.cur)
-	e.t.insert(e.canon.canon(&e.cur, -1, smrDeltaAll))
+	key := e.canon.canon(&e.cur, -1, smrDeltaAll)
+	e.t.insert(key, hashWords(key))
 	e.parent = append(e.parent, 0)
 	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
 	if bad, detail := m.check(&e.cur); bad != "" {
@@ -818,7 +822,18 @@ func (e *smrSearch) run() {
 		return
 	}
 	levelStart, levelEnd := 0, 1
+	workers := smrWorkers()
 	for levelStart < levelEnd {
+		if workers > 1 && levelEnd-levelStart >= smrParallelLevel {
+			if e.level(levelStart, levelEnd, workers) {
+				return
+			}
+			levelStart, levelEnd = levelEnd, e.t.n
+			if levelStart < levelEnd {
+				res.Depth++
+			}
+			continue
+		}
 		for i := levelStart; i < levelEnd; i++ {
 			if (i-levelStart)%64 == 0 {
 				if why, stop := e.budget.stop(); stop {
@@ -853,6 +868,9 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 	if e.sink != nil {
 		return e.sink(&e.next, act)
 	}
+	if e.blk != nil {
+		return e.record(changed, act)
+	}
 	e.succs++
 	e.res.Transitions++
 	if e.err != nil {
@@ -875,7 +893,7 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 		e.done = true
 		return true
 	}
-	_, isNew := e.t.insert(key)
+	_, isNew := e.t.insert(key, hashWords(key))
 	if !isNew {
 		return false
 	}
@@ -1224,7 +1242,10 @@ func (e *smrSearch) takeNewRequest(st *smrState, r int) bool {
 	// The guard \E s \in Slots: node[r].insts[s].status = "Empty" is a
 	// conjunct of the action: TLC enumerates its witnesses, and each one
 	// yields the same successor again. They count as states generated.
-	if e.sink == nil {
+	switch {
+	case e.blk != nil:
+		e.blk.recs[len(e.blk.recs)-1].extra = int32(empty - 1)
+	case e.sink == nil:
 		e.res.Transitions += int64(empty - 1)
 		e.succs += empty - 1
 	}
