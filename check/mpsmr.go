@@ -755,6 +755,9 @@ type smrSearch struct {
 	// (mpsmr_par.go): each successor is canonicalized and recorded in blk
 	// for the search to take in order.
 	blk *smrBlock
+	// workers and parLevel: levels of at least parLevel states are split
+	// over workers (smrWorkers, smrParallelLevel; tests change them).
+	workers, parLevel int
 }
 
 // MultiPaxosSMR explores every state of the MultiPaxos-SMR spec
@@ -787,7 +790,7 @@ func newSMRSearch(ctx context.Context, opt SMROptions, start time.Time) (*smrSea
 	if err := opt.normalize(); err != nil {
 		return nil, err
 	}
-	e := &smrSearch{opt: opt, m: newSMRModel(opt)}
+	e := &smrSearch{opt: opt, m: newSMRModel(opt), workers: smrWorkers(), parLevel: smrParallelLevel}
 	e.t.words = e.m.words
 	e.canon = newSMRCanon(e.m)
 	e.res = SMRResult{Result: Result{Search: "spec", Bounds: opt.Bounds()}, Model: "multipaxos-smr"}
@@ -822,10 +825,9 @@ func (e *smrSearch) run() {
 		return
 	}
 	levelStart, levelEnd := 0, 1
-	workers := smrWorkers()
 	for levelStart < levelEnd {
-		if workers > 1 && levelEnd-levelStart >= smrParallelLevel {
-			if e.level(levelStart, levelEnd, workers) {
+		if e.workers > 1 && levelEnd-levelStart >= e.parLevel {
+			if e.level(levelStart, levelEnd, e.workers) {
 				return
 			}
 			levelStart, levelEnd = levelEnd, e.t.n
