@@ -210,7 +210,7 @@ func (k *Checker) AppendCanonical(b []byte) []byte {
 		for _, c := range chosen {
 			b = AppendCmd(b, c)
 		}
-		b = AppendCmd(b, s.executed)
+		b = AppendCmd(b, s.executed())
 	}
 	for _, s := range k.servers {
 		b = appendInt(appendInt(b, int64(s.incarnation)), int64(s.next))

@@ -140,20 +140,37 @@ type tally struct {
 	Mask uint16
 }
 
-// slotRecord is the checker's knowledge of one slot. The first tally and
-// the first chosen command are held inline: a slot has one of each unless
-// ballots competed for it, and a per-slot allocation would make the
-// garbage collector's work grow with the run.
+// slotRecord is the checker's knowledge of one slot, kept small: a slot
+// usually has one tally, and the command first chosen and first executed
+// there are that tally's, so those are held inline and flagged; anything
+// else (ballots that competed for the slot, a broken invariant) goes to
+// x. A long run holds one record per slot, so every byte counts.
 type slotRecord struct {
-	// t0 and tallies are the slot's tallies (t0.Mask zero: none).
-	t0      tally
+	// t0 is the slot's first tally (Mask zero: none yet).
+	t0 tally
+	// c0IsT0: the first command chosen is t0.Cmd; execIsT0: the first
+	// command executed is t0.Cmd.
+	c0IsT0, execIsT0 bool
+	x                *slotMore
+}
+
+// slotMore is the rest of a slot's record.
+type slotMore struct {
+	// tallies are the tallies after t0.
 	tallies []tally
-	// c0 and chosen list the commands chosen in the slot (more than one
-	// only when agreement is broken; c0 zero: none).
+	// c0 is the first command chosen when it is not t0.Cmd; chosen the
+	// later ones (agreement broken).
 	c0     Cmd
 	chosen []Cmd
-	// executed is the first command any server executed in the slot.
+	// executed is the first command executed when it is not t0.Cmd.
 	executed Cmd
+}
+
+func (s *slotRecord) more() *slotMore {
+	if s.x == nil {
+		s.x = &slotMore{}
+	}
+	return s.x
 }
 
 // tally returns the slot's tally for (b, c), adding an empty one.
@@ -165,13 +182,14 @@ func (s *slotRecord) tally(b Ballot, c Cmd) *tally {
 	if s.t0.B == b && s.t0.Cmd == c {
 		return &s.t0
 	}
-	for i := range s.tallies {
-		if s.tallies[i].B == b && s.tallies[i].Cmd == c {
-			return &s.tallies[i]
+	x := s.more()
+	for i := range x.tallies {
+		if x.tallies[i].B == b && x.tallies[i].Cmd == c {
+			return &x.tallies[i]
 		}
 	}
-	s.tallies = append(s.tallies, tally{B: b, Cmd: c})
-	return &s.tallies[len(s.tallies)-1]
+	x.tallies = append(x.tallies, tally{B: b, Cmd: c})
+	return &x.tallies[len(x.tallies)-1]
 }
 
 // allTallies returns the slot's tallies in the order they were made.
@@ -179,18 +197,34 @@ func (s *slotRecord) allTallies() []tally {
 	if s.t0.Mask == 0 {
 		return nil
 	}
-	return append([]tally{s.t0}, s.tallies...)
+	ts := []tally{s.t0}
+	if s.x != nil {
+		ts = append(ts, s.x.tallies...)
+	}
+	return ts
+}
+
+// firstChosen returns the first command chosen in the slot (zero: none).
+func (s *slotRecord) firstChosen() Cmd {
+	switch {
+	case s.c0IsT0:
+		return s.t0.Cmd
+	case s.x != nil:
+		return s.x.c0
+	}
+	return Cmd{}
 }
 
 // isChosen reports whether c is chosen in the slot.
 func (s *slotRecord) isChosen(c Cmd) bool {
-	if s.c0.IsZero() {
+	first := s.firstChosen()
+	if first.IsZero() {
 		return false
 	}
-	if s.c0 == c {
+	if first == c {
 		return true
 	}
-	for _, x := range s.chosen {
+	for _, x := range s.x.chosenAfter() {
 		if x == c {
 			return true
 		}
@@ -198,12 +232,56 @@ func (s *slotRecord) isChosen(c Cmd) bool {
 	return false
 }
 
-// allChosen returns the commands chosen in the slot, in order.
-func (s *slotRecord) allChosen() []Cmd {
-	if s.c0.IsZero() {
+func (x *slotMore) chosenAfter() []Cmd {
+	if x == nil {
 		return nil
 	}
-	return append([]Cmd{s.c0}, s.chosen...)
+	return x.chosen
+}
+
+// choose records c chosen in the slot; it reports whether another
+// command was chosen before (agreement broken).
+func (s *slotRecord) choose(c Cmd) bool {
+	switch {
+	case !s.firstChosen().IsZero():
+		x := s.more()
+		x.chosen = append(x.chosen, c)
+		return true
+	case c == s.t0.Cmd:
+		s.c0IsT0 = true
+	default:
+		s.more().c0 = c
+	}
+	return false
+}
+
+// allChosen returns the commands chosen in the slot, in order.
+func (s *slotRecord) allChosen() []Cmd {
+	first := s.firstChosen()
+	if first.IsZero() {
+		return nil
+	}
+	return append([]Cmd{first}, s.x.chosenAfter()...)
+}
+
+// executed returns the first command any server executed in the slot
+// (zero: none).
+func (s *slotRecord) executed() Cmd {
+	switch {
+	case s.execIsT0:
+		return s.t0.Cmd
+	case s.x != nil:
+		return s.x.executed
+	}
+	return Cmd{}
+}
+
+func (s *slotRecord) setExecuted(c Cmd) {
+	if s.t0.Mask != 0 && c == s.t0.Cmd {
+		s.execIsT0 = true
+		return
+	}
+	s.more().executed = c
 }
 
 // serverRecord is the checker's knowledge of one server.
@@ -246,9 +324,12 @@ func (k *Checker) Clone() *Checker {
 	c := *k
 	c.slots = k.slots.Clone()
 	for i := range c.slots.Len() {
-		s := c.slots.At(i)
-		s.tallies = cloneSlice(s.tallies)
-		s.chosen = cloneSlice(s.chosen)
+		if s := c.slots.At(i); s.x != nil {
+			x := *s.x
+			x.tallies = cloneSlice(x.tallies)
+			x.chosen = cloneSlice(x.chosen)
+			s.x = &x
+		}
 	}
 	c.servers = make([]serverRecord, len(k.servers))
 	for i, s := range k.servers {
@@ -358,10 +439,7 @@ func (k *Checker) vote(step int, v VoteRec) {
 	if popcount(t.Mask) < k.cfg.Quorum || s.isChosen(v.Cmd) {
 		return
 	}
-	if s.c0.IsZero() {
-		s.c0 = v.Cmd
-	} else {
-		s.chosen = append(s.chosen, v.Cmd)
+	if s.choose(v.Cmd) {
 		k.report(Violation{Invariant: InvAgreement, Step: step, Server: None, Slot: v.Slot, Cmds: s.allChosen()})
 	}
 	if !k.valid(v.Cmd) {
@@ -393,7 +471,7 @@ func (k *Checker) Chosen(n int32) []Cmd {
 // MaxChosen returns the highest slot with a chosen command (0 if none).
 func (k *Checker) MaxChosen() int32 {
 	for i := k.slots.Len() - 1; i >= 0; i-- {
-		if !k.slots.At(i).c0.IsZero() {
+		if !k.slots.At(i).firstChosen().IsZero() {
 			return int32(i + 1)
 		}
 	}
@@ -425,11 +503,11 @@ func (k *Checker) exec(step int, e ExecRec) {
 	}
 	sr.next = max(sr.next, e.Slot+1)
 	s := k.slot(e.Slot)
-	switch {
-	case s.executed.IsZero():
-		s.executed = e.Cmd
-	case s.executed != e.Cmd:
-		k.report(Violation{Invariant: InvLogPrefix, Step: step, Server: e.Server, Slot: e.Slot, Cmds: []Cmd{s.executed, e.Cmd}})
+	switch x := s.executed(); {
+	case x.IsZero():
+		s.setExecuted(e.Cmd)
+	case x != e.Cmd:
+		k.report(Violation{Invariant: InvLogPrefix, Step: step, Server: e.Server, Slot: e.Slot, Cmds: []Cmd{x, e.Cmd}})
 	}
 	if !e.Applied || e.Cmd.Op < OpPut {
 		return
