@@ -157,8 +157,8 @@ func TestRaftReductionsKeepVerdict(t *testing.T) {
 			continue
 		}
 		t.Run(c.Bug.String(), func(t *testing.T) {
-			if c.Bug == rf.BugNoLogCheck && (raceEnabled || testing.Short()) {
-				t.Skip("without reductions this search is large")
+			if c.Bug == rf.BugNoLogCheck && !raftLong() {
+				t.Skip("without reductions this search takes 85,411 states: set PAXVIZ_RAFT_LONG=1")
 			}
 			full := mustRaft(t, c.Options)
 			opt := c.Options
@@ -183,6 +183,9 @@ func TestRaftReductionsKeepVerdict(t *testing.T) {
 // with a crash, a duplicate and a drop (three servers, one term, one
 // command) breaks nothing.
 func TestRaftCorrectSmallComplete(t *testing.T) {
+	if raceEnabled {
+		t.Skip("5,804 states: seconds, half a minute under the race detector")
+	}
 	o := rf.DefaultOptions(3)
 	o.Noop = 0
 	opt := RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o, Seed: sim.DefaultSeed}, MaxTerm: 1, Commands: 1, Crashes: 1, Dups: 1, Drops: 1}
