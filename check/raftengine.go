@@ -777,3 +777,22 @@ func (e *raftSearch) report(id uint32) error {
 	e.res.Violation = v
 	return nil
 }
+
+// DefaultRaftServers is the cluster size a Raft search uses by default.
+const DefaultRaftServers = rf.DefaultServers
+
+// RaftClusterFor builds the cluster a Raft search explores from the
+// command line's knobs (so cmd names no protocol package): servers, the
+// no-op, probe and batch options and a comma-separated bug list.
+func RaftClusterFor(servers, noop, probe, batch int, bugs string) (sim.RaftCluster, error) {
+	o := rf.DefaultOptions(rf.DefaultServers)
+	o.Servers, o.Noop, o.Probe, o.Batch = servers, noop, probe, batch
+	if bugs != "" {
+		b, err := rf.ParseBugs(bugs)
+		if err != nil {
+			return sim.RaftCluster{}, fmt.Errorf("--bugs: %v", strings.TrimPrefix(err.Error(), "raft: "))
+		}
+		o.Bugs = b
+	}
+	return sim.RaftCluster{Opts: o, Seed: sim.DefaultSeed}, nil
+}
