@@ -80,6 +80,10 @@ type Stmt struct {
 	Text   string // the command as written, comment and spaces trimmed
 	Action *Action
 	Expect *Expect
+	// mp and raft hold a statement of another protocol (AnyCluster.ParseStmt,
+	// anyproto.go); Action and Expect are then nil.
+	mp   *mpStmt
+	raft *raftStmt
 }
 
 // Script is a parsed script.

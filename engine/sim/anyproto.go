@@ -1,0 +1,301 @@
+package sim
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	rf "github.com/paxviz/paxviz/engine/raft"
+	"github.com/paxviz/paxviz/i18n"
+)
+
+// Protocol-generic scripts for the doors that must not name a protocol
+// (lessons; architecture.md "Who may name a protocol"): the cluster line of
+// any protocol, its statements, and a Machine that applies and evaluates
+// them. A single-decree statement keeps its Action and Expect, so code
+// written for single-decree Paxos sees what it always saw.
+
+// Protocol names, as cluster lines write them ("" is single-decree Paxos).
+const (
+	ProtoPaxos      = ""
+	ProtoMultiPaxos = "multipaxos"
+	ProtoRaft       = "raft"
+)
+
+// AnyCluster is a parsed cluster line of any protocol.
+type AnyCluster struct {
+	// Protocol is "" (single-decree Paxos), "multipaxos" or "raft".
+	Protocol string
+	// SD is the single-decree cluster (zero for the other protocols).
+	SD   Cluster
+	mp   MPCluster
+	raft RaftCluster
+}
+
+// ParseAnyCluster reads a cluster line: `cluster multipaxos ...`,
+// `cluster raft ...`, or a single-decree one.
+func ParseAnyCluster(line string) (AnyCluster, error) {
+	words := strings.Fields(StripComment(line))
+	if len(words) > 1 && words[0] == "cluster" {
+		switch words[1] {
+		case ProtoMultiPaxos:
+			cl, err := ParseMPCluster(line)
+			return AnyCluster{Protocol: ProtoMultiPaxos, mp: cl}, err
+		case ProtoRaft:
+			cl, err := ParseRaftCluster(line)
+			return AnyCluster{Protocol: ProtoRaft, raft: cl}, err
+		}
+	}
+	cl, err := ParseCluster(line)
+	return AnyCluster{SD: cl}, err
+}
+
+// String renders the canonical cluster line.
+func (c AnyCluster) String() string {
+	switch c.Protocol {
+	case ProtoMultiPaxos:
+		return c.mp.String()
+	case ProtoRaft:
+		return c.raft.String()
+	}
+	return c.SD.String()
+}
+
+// Invariants names the invariants of the cluster's protocol (what `expect
+// violation NAME` and a lesson's breaks: accept).
+func (c AnyCluster) Invariants() []string {
+	switch c.Protocol {
+	case ProtoMultiPaxos:
+		return mp.Invariants
+	case ProtoRaft:
+		return rf.Invariants
+	}
+	return Invariants
+}
+
+// ParseStmt reads one action or expectation (not a cluster line) for this
+// cluster. A single-decree statement has Action or Expect set; another
+// protocol's has neither (use IsExpect).
+func (c AnyCluster) ParseStmt(line string) (Stmt, error) {
+	text := StripComment(line)
+	if text == "" {
+		return Stmt{}, errors.New("empty command")
+	}
+	switch c.Protocol {
+	case ProtoMultiPaxos:
+		if !isPrintable(text) {
+			return Stmt{}, errors.New("line has a control or non-ASCII character outside a comment")
+		}
+		cfg, err := c.mp.config()
+		if err != nil {
+			return Stmt{}, err
+		}
+		st, err := parseMPCommand(cfg, text)
+		if err != nil {
+			return Stmt{}, err
+		}
+		return Stmt{Text: st.Text, mp: &st}, nil
+	case ProtoRaft:
+		if !isPrintable(text) {
+			return Stmt{}, errors.New("line has a control or non-ASCII character outside a comment")
+		}
+		cfg, err := rf.NewConfig(c.raft.Opts)
+		if err != nil {
+			return Stmt{}, err
+		}
+		st, err := parseRaftCommand(cfg, text)
+		if err != nil {
+			return Stmt{}, err
+		}
+		return Stmt{Text: st.Text, raft: &st}, nil
+	}
+	return ParseCommand(c.SD.EngineConfig(), text)
+}
+
+// IsExpect reports whether st is an `expect` line (of any protocol).
+func (st *Stmt) IsExpect() bool {
+	switch {
+	case st.mp != nil:
+		return st.mp.exp != nil
+	case st.raft != nil:
+		return st.raft.exp != nil
+	}
+	return st.Expect != nil
+}
+
+// IsViolationExpect reports whether st is `expect violation [NAME]`.
+func (st *Stmt) IsViolationExpect() bool {
+	switch {
+	case st.mp != nil:
+		return st.mp.exp != nil && st.mp.exp.what == "violation"
+	case st.raft != nil:
+		return st.raft.exp != nil && st.raft.exp.what == "violation"
+	}
+	return st.Expect != nil && st.Expect.Kind == ExpViolation
+}
+
+// MessageAction reports whether st is a deliver, drop or dup.
+func (st *Stmt) MessageAction() bool {
+	var a *Action
+	switch {
+	case st.mp != nil:
+		a = st.mp.act
+	case st.raft != nil:
+		a = st.raft.act
+	default:
+		a = st.Action
+	}
+	return a != nil && (a.Kind == ActDeliver || a.Kind == ActDrop || a.Kind == ActDup)
+}
+
+// Broken is one broken invariant, protocol-free.
+type Broken struct {
+	Invariant string
+	Step      int
+	// Text says what broke, in English.
+	Text string
+}
+
+// Machine is a simulation of any protocol, driven by statements of its
+// cluster's ParseStmt.
+type Machine struct {
+	cl   AnyCluster
+	sd   *Sim
+	mp   *MPSim
+	raft *RaftSim
+}
+
+// NewMachine returns the initial state of cl, which must be valid.
+func NewMachine(cl AnyCluster) *Machine {
+	m := &Machine{cl: cl}
+	switch cl.Protocol {
+	case ProtoMultiPaxos:
+		m.mp = NewMP(cl.mp)
+	case ProtoRaft:
+		m.raft = NewRaft(cl.raft)
+	default:
+		m.sd = New(cl.SD)
+	}
+	return m
+}
+
+// WrapSim returns a Machine over a single-decree simulation (shared, not
+// copied).
+func WrapSim(s *Sim) *Machine {
+	return &Machine{cl: AnyCluster{SD: s.Cluster()}, sd: s}
+}
+
+// Cluster returns the cluster the machine runs.
+func (m *Machine) Cluster() AnyCluster { return m.cl }
+
+// SD returns the single-decree simulation (nil for another protocol).
+func (m *Machine) SD() *Sim { return m.sd }
+
+func wrongProto(st *Stmt, m *Machine) bool {
+	switch m.cl.Protocol {
+	case ProtoMultiPaxos:
+		return st.mp == nil
+	case ProtoRaft:
+		return st.raft == nil
+	}
+	return st.mp != nil || st.raft != nil || st.Action == nil && st.Expect == nil
+}
+
+// Apply performs an action statement and returns the number of events it
+// took; an error leaves the state as it was.
+func (m *Machine) Apply(st *Stmt) (int, error) {
+	if wrongProto(st, m) || st.IsExpect() {
+		return 0, errors.New("not an action of this cluster's protocol")
+	}
+	switch {
+	case m.mp != nil:
+		before := m.mp.W.step
+		err := m.mp.apply(st.mp)
+		return m.mp.W.step - before, err
+	case m.raft != nil:
+		before := m.raft.W.step
+		err := m.raft.apply(st.raft)
+		return m.raft.W.step - before, err
+	}
+	return m.sd.Apply(st.Action)
+}
+
+// Eval reports whether an expect statement holds; when not, what the state
+// is instead (English).
+func (m *Machine) Eval(st *Stmt) (bool, string) {
+	if wrongProto(st, m) || !st.IsExpect() {
+		return false, "not an expectation of this cluster's protocol"
+	}
+	switch {
+	case m.mp != nil:
+		return m.mp.eval(st.mp.exp)
+	case m.raft != nil:
+		return m.raft.eval(st.raft.exp)
+	}
+	return m.sd.Eval(st.Expect)
+}
+
+// Broken lists the invariants broken so far, in order.
+func (m *Machine) Broken() []Broken {
+	var bs []brokenInv
+	switch {
+	case m.mp != nil:
+		bs = (&mpRun{s: m.mp}).broken()
+	case m.raft != nil:
+		bs = (&raftRun{s: m.raft}).broken()
+	default:
+		vs := m.sd.Violations()
+		out := make([]Broken, len(vs))
+		for i := range vs {
+			out[i] = Broken{Invariant: vs[i].Invariant, Step: vs[i].Step, Text: ViolationText(i18n.EN, m.sd.Config(), &vs[i])}
+		}
+		return out
+	}
+	out := make([]Broken, len(bs))
+	for i, b := range bs {
+		out[i] = Broken{Invariant: b.inv, Step: b.step, Text: b.text}
+	}
+	return out
+}
+
+// Violated reports whether invariant name (any, when "") has been broken.
+func (m *Machine) Violated(name string) bool {
+	if m.sd != nil {
+		return m.sd.Violated(name)
+	}
+	return slices.ContainsFunc(m.Broken(), func(b Broken) bool { return name == "" || b.Invariant == name })
+}
+
+// InFlight describes the messages in flight, oldest first.
+func (m *Machine) InFlight() []string {
+	var out []string
+	switch {
+	case m.mp != nil:
+		for i := range m.mp.W.inflight {
+			out = append(out, m.mp.p.cfg.Describe(&m.mp.W.inflight[i]))
+		}
+	case m.raft != nil:
+		for i := range m.raft.W.inflight {
+			out = append(out, m.raft.p.cfg.Describe(&m.raft.W.inflight[i]))
+		}
+	default:
+		msgs := m.sd.InFlight()
+		for i := range msgs {
+			out = append(out, m.sd.Describe(&msgs[i]))
+		}
+	}
+	return out
+}
+
+// Summary renders the state in English (nodes, messages, outcome,
+// invariants), as paxviz run prints it at the end.
+func (m *Machine) Summary() string {
+	switch {
+	case m.mp != nil:
+		return m.mp.Summary()
+	case m.raft != nil:
+		return m.raft.Summary()
+	}
+	return m.sd.Summary()
+}
