@@ -81,13 +81,13 @@ func Parse(name string, src []byte) (*Lesson, Diagnostics) {
 
 type parser struct {
 	diagList
-	l   *Lesson
-	cl  *sim.AnyCluster // nil until a valid cluster line is read
+	l  *Lesson
+	cl *sim.AnyCluster // nil until a valid cluster line is read
 	// breaks is the breaks: value and its line, checked once the cluster
 	// (which names the protocol, hence its invariants) is known.
 	breaks     string
 	breaksLine int
-	b   *stepBuilder   // the step being read
+	b          *stepBuilder // the step being read
 	// strayText is set once text before the first step has been reported.
 	strayText bool
 	// badObjective is set once an objectives: item has been reported.
