@@ -83,6 +83,11 @@ func (c AnyCluster) ExpectWords(st *Stmt) (key string, args map[string]string) {
 		}
 		a["b"], a["cmd"] = e.b.String(), word(0)
 		return "want.mp_vote", a
+	case "lease":
+		if word(0) == "yes" {
+			return "want.mp_lease_yes", a
+		}
+		return "want.mp_lease_no", a
 	case "safe":
 		return "want.safe", a
 	case "violation":
@@ -170,6 +175,14 @@ func (s *MPSim) evalDetail(e *mpExpect) (bool, string, map[string]string) {
 		}
 		a["b"], a["cmd"] = v.B.String(), v.Cmd.String()
 		return ok, "got.mp_vote", a
+	case "lease":
+		sv := &s.p.st.Servers[e.node]
+		a["clock"] = clockText(s.W.Clock(e.node))
+		if sv.V.Lease > 0 && sv.V.Role == mp.RoleLeader {
+			a["until"] = mp.ClockText(sv.V.Lease)
+			return ok, "got.mp_lease", a
+		}
+		return ok, "got.mp_lease_none", a
 	case "safe", "violation":
 		var names []string
 		for _, v := range s.p.k.Violations() {
