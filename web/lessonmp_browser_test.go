@@ -92,3 +92,46 @@ func TestBrowserLessonMultiPaxos(t *testing.T) {
 	}
 	b.shot("zh-goal")
 }
+
+// TestBrowserLessonMultiPaxosWalk walks lessons 15 and 16 to the end with
+// "Show me" and the right answers: every step enters, every goal is met
+// by its solution, every prediction is revealed on the cluster. Lesson 16
+// ends with a red linearizability verdict and exactly-once broken, as it
+// means to.
+func TestBrowserLessonMultiPaxosWalk(t *testing.T) {
+	set, _ := lessons.Builtin()
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	for _, id := range []string{"15-leader-change", "16-what-clients-see"} {
+		l := set.Lesson(id, "en")
+		if l == nil || l.Protocol != "multipaxos" {
+			t.Fatalf("%s is not a Multi-Paxos lesson", id)
+		}
+		b.nav("/lessons/" + id + "?lang=en&step=1")
+		b.wait("lesson page", `document.body.dataset.page === "lesson" && document.body.dataset.conn === "connected"`)
+		for k, st := range l.Steps {
+			b.wait(fmt.Sprintf("%s step %d", id, k+1), fmt.Sprintf("%s.lesson.step === %d && document.getElementById(\"lesson-step-title\").textContent === %q", viewJS, k, st.Title))
+			if st.Goal != nil {
+				b.wait("goal open", viewJS+".lesson.met === false && document.querySelector(\".lesson-goal:not(.met)\") !== null")
+				b.click("#lesson-solve")
+				b.wait(fmt.Sprintf("%s step %d goal met", id, k+1), viewJS+".lesson.met === true")
+			}
+			if q := st.Question; q != nil && len(q.Choices) > 0 {
+				right := max(q.Correct(), 0)
+				b.click(fmt.Sprintf(`#lesson-question .choice[data-choice="%d"]`, right+1))
+				b.wait("explanation", `document.querySelector("#lesson-question .explanation") !== null`)
+				if q.Kind == lessons.Predict {
+					b.wait("revealed", viewJS+".lesson.revealed === true")
+				}
+				b.shot(fmt.Sprintf("%s-step%d", id, k+1))
+			}
+			if k+1 < len(l.Steps) {
+				b.click("#lesson-next")
+			}
+		}
+	}
+	b.wait("linearizability verdict", `document.querySelector("#mp-verdict.broken") !== null`)
+	if b.eval(viewJS+`.invariants.find(i => i.name === "mp_exactly-once").ok`) != false {
+		t.Error("lesson 16 ends without exactly-once broken")
+	}
+}
