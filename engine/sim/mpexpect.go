@@ -142,28 +142,31 @@ func (s *MPSim) evalDetail(e *mpExpect) (bool, string, map[string]string) {
 		a["cmd"] = orNone(cs)
 		return ok, "got.mp_chosen", a
 	case "log":
-		a["log"] = orNone(s.logWords(e.node))
+		ws := s.logWords(e.node)
+		if len(ws) == 0 {
+			return ok, "got.mp_log_none", a
+		}
+		a["log"] = strings.Join(ws, " ")
 		return ok, "got.mp_log", a
 	case "value":
 		a["k"], a["v"] = e.words[0], s.p.st.Servers[e.node].V.KV.Get(e.words[0])
 		return ok, "got.mp_value", a
 	case "reply":
 		c := s.p.st.Client(cfg, mp.NodeID(e.node))
-		a["r"] = "none"
-		if !c.Last.IsZero() {
-			a["r"], a["id"] = c.LastResult, c.Last.String()
-			return ok, "got.mp_reply_id", a
+		if c.Last.IsZero() {
+			return ok, "got.mp_reply_none", a
 		}
-		return ok, "got.mp_reply", a
+		a["r"], a["id"] = c.LastResult, c.Last.String()
+		return ok, "got.mp_reply_id", a
 	case "leader":
 		var ls []string
 		for _, l := range s.p.st.Leaders() {
 			ls = append(ls, cfg.Name(l))
 		}
-		a["v"] = strings.Join(ls, ", ")
 		if len(ls) == 0 {
-			a["v"] = "none"
+			return ok, "got.mp_leaders_none", a
 		}
+		a["v"] = strings.Join(ls, ", ")
 		return ok, "got.mp_leaders", a
 	case "promised":
 		a["b"] = s.p.st.Servers[e.node].D.Promised.String()
