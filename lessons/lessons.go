@@ -175,9 +175,9 @@ func ActionStmts(stmts []sim.Stmt) []sim.Stmt {
 	return out
 }
 
-// Actions returns the actions among stmts (dropping `expect` lines) of a
-// single-decree lesson; another protocol's statements have no Action (use
-// ActionStmts).
+// Actions returns the actions among stmts (dropping `expect` lines), for
+// the single-decree API (Sim.Apply, History.Do); a lesson of any protocol
+// uses ActionStmts with a sim.Machine.
 func Actions(stmts []sim.Stmt) []sim.Action {
 	var out []sim.Action
 	for i := range stmts {

@@ -90,7 +90,7 @@ func TestMultiPaxosLessonParse(t *testing.T) {
 	if _, err := l.Entry(0); err == nil || !strings.Contains(err.Error(), "EntryMachine") {
 		t.Errorf("Entry on a Multi-Paxos lesson: %v", err)
 	}
-	if len(Actions(l.Steps[1].Actions)) != 0 || len(ActionStmts(l.Steps[1].Actions)) != 2 {
+	if len(Actions(l.Steps[1].Actions)) != 2 || len(ActionStmts(l.Steps[1].Actions)) != 2 {
 		t.Error("Actions/ActionStmts")
 	}
 	if diags := verify(l); len(diags) != 0 {
@@ -141,7 +141,7 @@ func TestMultiPaxosLint(t *testing.T) {
 		{"action in a goal", "expect leader s1\n```", "expect leader s1\nput c1 x 1\n```", "=put c1 x 1\n```", "a ```goal block holds only expect lines"},
 		{"bad cluster", "cluster: multipaxos servers=3 clients=1", "cluster: multipaxos servers=3 clients=1 window=x", "cluster:", "bad cluster line"},
 		{"unknown invariant", "minutes", "breaks: log-prefixx\nminutes", "breaks:", `breaks: unknown invariant "log-prefixx" (known: agreement, validity, learned-chosen, log-prefix, exactly-once, linearizable, promise-monotonic, lease-exclusive)`},
-		{"impossible action", "deliver accept s1->s2\n", "deliver accept s1->s2 s=2\n", "=deliver accept s1->s2 s=2", "deliver accept s1->s2 s=2 is impossible on the canonical path (step 2 \"A command\", reveal): deliver accept s1->s2 s=2: no in-flight message matches (in flight: #3 prepare s1->s3 b=1.1 from=1, #8 accept s1->s2 b=1.1 s=1 v=c1.1:put:x:1, #9 accept s1->s3"},
+		{"impossible action", "deliver accept s1->s2\n", "deliver accept s1->s2 s=2\n", "=deliver accept s1->s2 s=2", "deliver accept s1->s2 s=2 is impossible on the canonical path (step 2 \"A command\", reveal): deliver: no in-flight message matches \"accept s1->s2 s=2\" (in flight: #3 prepare s1->s3 b=1.1 from=1, #8 accept s1->s2 b=1.1 s=1 v=c1.1:put:x:1, #9 accept s1->s3"},
 		{"failing assertion", "expect log s1 c1.1", "expect log s2 c1.1", "=expect log s2 c1.1", "expect log s2 c1.1 does not hold on the canonical path (step 2 \"A command\", reveal): s2's log is empty"},
 		{"goal already holds", "expect leader s1\n```", "expect leader none\n```", "=expect leader none", "the solution (line"},
 		{"goal holds on entry", "expect leader s1\n```", "expect safe\n```", "```goal", "the goal already holds when step 1 starts: the learner would have nothing to do"},

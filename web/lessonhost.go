@@ -79,7 +79,7 @@ func (sdLessonHost) run(s *Session, stmts []sim.Stmt) error {
 
 func (sdLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
 	ok, key, args := s.h.State().EvalDetail(e.Expect)
-	want, wargs := expectWords(s.h.Config(), e.Expect)
+	want, wargs := s.h.State().Want(e.Expect)
 	return LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs}
 }
 

@@ -5,23 +5,13 @@ import (
 	"slices"
 	"strings"
 
-	mp "github.com/paxviz/paxviz/engine/multipaxos"
-	rf "github.com/paxviz/paxviz/engine/raft"
 	"github.com/paxviz/paxviz/i18n"
 )
 
 // Protocol-generic scripts for the doors that must not name a protocol
 // (lessons; architecture.md "Who may name a protocol"): the cluster line of
-// any protocol, its statements, and a Machine that applies and evaluates
-// them. A single-decree statement keeps its Action and Expect, so code
-// written for single-decree Paxos sees what it always saw.
-
-// Protocol names, as cluster lines write them ("" is single-decree Paxos).
-const (
-	ProtoPaxos      = ""
-	ProtoMultiPaxos = "multipaxos"
-	ProtoRaft       = "raft"
-)
+// any protocol, its statements (the one Stmt, from the one parser), and a
+// Machine that applies and evaluates them.
 
 // AnyCluster is a parsed cluster line of any protocol.
 type AnyCluster struct {
@@ -31,24 +21,32 @@ type AnyCluster struct {
 	SD   Cluster
 	mp   MPCluster
 	raft RaftCluster
+	l    lang
 }
 
-// ParseAnyCluster reads a cluster line: `cluster multipaxos ...`,
-// `cluster raft ...`, or a single-decree one.
+// ParseAnyCluster reads a cluster line of any protocol through the
+// protocol registry (Script.declare).
 func ParseAnyCluster(line string) (AnyCluster, error) {
-	words := strings.Fields(StripComment(line))
-	if len(words) > 1 && words[0] == "cluster" {
-		switch words[1] {
-		case ProtoMultiPaxos:
-			cl, err := ParseMPCluster(line)
-			return AnyCluster{Protocol: ProtoMultiPaxos, mp: cl}, err
-		case ProtoRaft:
-			cl, err := ParseRaftCluster(line)
-			return AnyCluster{Protocol: ProtoRaft, raft: cl}, err
-		}
+	text := StripComment(line)
+	if w := strings.Fields(text); len(w) == 0 || w[0] != "cluster" {
+		return AnyCluster{}, errors.New("cluster: a cluster line starts with the word cluster")
 	}
-	cl, err := ParseCluster(line)
-	return AnyCluster{SD: cl}, err
+	if !isPrintable(text) {
+		return AnyCluster{}, errors.New("cluster: the line has a control or non-ASCII character")
+	}
+	sc := &Script{}
+	l, err := sc.declare(text)
+	if err != nil {
+		return AnyCluster{}, err
+	}
+	c := AnyCluster{Protocol: sc.Protocol, SD: sc.Cluster, l: l}
+	if sc.mp != nil {
+		c.mp = *sc.mp
+	}
+	if sc.raft != nil {
+		c.raft = *sc.raft
+	}
+	return c, nil
 }
 
 // String renders the canonical cluster line.
@@ -64,88 +62,26 @@ func (c AnyCluster) String() string {
 
 // Invariants names the invariants of the cluster's protocol (what `expect
 // violation NAME` and a lesson's breaks: accept).
-func (c AnyCluster) Invariants() []string {
-	switch c.Protocol {
-	case ProtoMultiPaxos:
-		return mp.Invariants
-	case ProtoRaft:
-		return rf.Invariants
-	}
-	return Invariants
-}
+func (c AnyCluster) Invariants() []string { return InvariantNames(c.Protocol) }
 
 // ParseStmt reads one action or expectation (not a cluster line) for this
-// cluster. A single-decree statement has Action or Expect set; another
-// protocol's has neither (use IsExpect).
+// cluster, as the one parser reads a script's lines.
 func (c AnyCluster) ParseStmt(line string) (Stmt, error) {
-	text := StripComment(line)
-	if text == "" {
-		return Stmt{}, errors.New("empty command")
+	if c.l == nil {
+		return Stmt{}, errors.New("no cluster")
 	}
-	switch c.Protocol {
-	case ProtoMultiPaxos:
-		if !isPrintable(text) {
-			return Stmt{}, errors.New("line has a control or non-ASCII character outside a comment")
-		}
-		cfg, err := c.mp.config()
-		if err != nil {
-			return Stmt{}, err
-		}
-		st, err := parseMPCommand(cfg, text)
-		if err != nil {
-			return Stmt{}, err
-		}
-		return Stmt{Text: st.Text, mp: &st}, nil
-	case ProtoRaft:
-		if !isPrintable(text) {
-			return Stmt{}, errors.New("line has a control or non-ASCII character outside a comment")
-		}
-		cfg, err := rf.NewConfig(c.raft.Opts)
-		if err != nil {
-			return Stmt{}, err
-		}
-		st, err := parseRaftCommand(cfg, text)
-		if err != nil {
-			return Stmt{}, err
-		}
-		return Stmt{Text: st.Text, raft: &st}, nil
+	if text := StripComment(line); !isPrintable(text) {
+		return Stmt{}, errors.New("line has a control or non-ASCII character outside a comment")
 	}
-	return ParseCommand(c.SD.EngineConfig(), text)
+	return parseStmt(c.l, line)
 }
 
-// IsExpect reports whether st is an `expect` line (of any protocol).
-func (st *Stmt) IsExpect() bool {
-	switch {
-	case st.mp != nil:
-		return st.mp.exp != nil
-	case st.raft != nil:
-		return st.raft.exp != nil
-	}
-	return st.Expect != nil
-}
-
-// IsViolationExpect reports whether st is `expect violation [NAME]`.
-func (st *Stmt) IsViolationExpect() bool {
-	switch {
-	case st.mp != nil:
-		return st.mp.exp != nil && st.mp.exp.what == "violation"
-	case st.raft != nil:
-		return st.raft.exp != nil && st.raft.exp.what == "violation"
-	}
-	return st.Expect != nil && st.Expect.Kind == ExpViolation
-}
+// IsExpect reports whether st is an `expect` line.
+func (st *Stmt) IsExpect() bool { return st.Expect != nil }
 
 // MessageAction reports whether st is a deliver, drop or dup.
 func (st *Stmt) MessageAction() bool {
-	var a *Action
-	switch {
-	case st.mp != nil:
-		a = st.mp.act
-	case st.raft != nil:
-		a = st.raft.act
-	default:
-		a = st.Action
-	}
+	a := st.Action
 	return a != nil && (a.Kind == ActDeliver || a.Kind == ActDrop || a.Kind == ActDup)
 }
 
@@ -183,7 +119,7 @@ func NewMachine(cl AnyCluster) *Machine {
 // WrapSim returns a Machine over a single-decree simulation (shared, not
 // copied).
 func WrapSim(s *Sim) *Machine {
-	return &Machine{cl: AnyCluster{SD: s.Cluster()}, sd: s}
+	return &Machine{cl: AnyCluster{SD: s.Cluster(), l: &sdLang{cfg: s.Config()}}, sd: s}
 }
 
 // Cluster returns the cluster the machine runs.
@@ -192,30 +128,20 @@ func (m *Machine) Cluster() AnyCluster { return m.cl }
 // SD returns the single-decree simulation (nil for another protocol).
 func (m *Machine) SD() *Sim { return m.sd }
 
-func wrongProto(st *Stmt, m *Machine) bool {
-	switch m.cl.Protocol {
-	case ProtoMultiPaxos:
-		return st.mp == nil
-	case ProtoRaft:
-		return st.raft == nil
-	}
-	return st.mp != nil || st.raft != nil || st.Action == nil && st.Expect == nil
-}
-
 // Apply performs an action statement and returns the number of events it
 // took; an error leaves the state as it was.
 func (m *Machine) Apply(st *Stmt) (int, error) {
-	if wrongProto(st, m) || st.IsExpect() {
-		return 0, errors.New("not an action of this cluster's protocol")
+	if st.Action == nil {
+		return 0, errors.New("not an action")
 	}
 	switch {
 	case m.mp != nil:
 		before := m.mp.W.step
-		err := m.mp.apply(st.mp)
+		err := m.mp.apply(st)
 		return m.mp.W.step - before, err
 	case m.raft != nil:
 		before := m.raft.W.step
-		err := m.raft.apply(st.raft)
+		err := m.raft.apply(st)
 		return m.raft.W.step - before, err
 	}
 	return m.sd.Apply(st.Action)
@@ -224,14 +150,14 @@ func (m *Machine) Apply(st *Stmt) (int, error) {
 // Eval reports whether an expect statement holds; when not, what the state
 // is instead (English).
 func (m *Machine) Eval(st *Stmt) (bool, string) {
-	if wrongProto(st, m) || !st.IsExpect() {
-		return false, "not an expectation of this cluster's protocol"
+	if st.Expect == nil {
+		return false, "not an expectation"
 	}
 	switch {
 	case m.mp != nil:
-		return m.mp.eval(st.mp.exp)
+		return m.mp.eval(st.Expect)
 	case m.raft != nil:
-		return m.raft.eval(st.raft.exp)
+		return m.raft.eval(st.Expect)
 	}
 	return m.sd.Eval(st.Expect)
 }

@@ -18,17 +18,46 @@ import (
 // and its arguments. For a single-decree cluster it returns "" (the web
 // says those itself).
 func (c AnyCluster) ExpectWords(st *Stmt) (key string, args map[string]string) {
-	if c.Protocol != ProtoMultiPaxos || st.mp == nil || st.mp.exp == nil {
-		if c.Protocol == ProtoPaxos {
-			return "", nil
+	e := st.Expect
+	if c.Protocol == ProtoPaxos {
+		return "", nil
+	}
+	text := map[string]string{"text": st.Text}
+	if e == nil {
+		return "want.expect", text
+	}
+	a := map[string]string{}
+	switch e.Kind {
+	case ExpSafe:
+		return "want.safe", a
+	case ExpViolation:
+		if e.Name == "" {
+			return "want.violation_any", a
 		}
-		return "want.expect", map[string]string{"text": st.Text}
+		a["name"] = e.Name
+		return "want.violation", a
+	case ExpInFlight:
+		a["n"] = strconv.Itoa(e.N)
+		if e.Sel != nil {
+			// "expect inflight N SEL...": the selector as written.
+			w := strings.Fields(st.Text)
+			a["sel"] = strings.Join(w[min(3, len(w)):], " ")
+			return "want.inflight_sel", a
+		}
+		return "want.inflight", a
+	}
+	own, isMP := e.own.(*mpExpect)
+	if c.Protocol != ProtoMultiPaxos || e.Kind != ExpProto || !isMP {
+		return "want.expect", text
 	}
 	cfg, err := c.mp.config()
 	if err != nil {
-		return "want.expect", map[string]string{"text": st.Text}
+		return "want.expect", text
 	}
-	e := st.mp.exp
+	return mpWant(cfg, own, text)
+}
+
+func mpWant(cfg *mp.Config, e *mpExpect, text map[string]string) (string, map[string]string) {
 	name := ""
 	if e.node >= 0 && e.node < cfg.Nodes() {
 		name = cfg.Name(mp.NodeID(e.node))
@@ -88,39 +117,29 @@ func (c AnyCluster) ExpectWords(st *Stmt) (key string, args map[string]string) {
 			return "want.mp_lease_yes", a
 		}
 		return "want.mp_lease_no", a
-	case "safe":
-		return "want.safe", a
-	case "violation":
-		if word(0) == "" {
-			return "want.violation_any", a
-		}
-		a["name"] = word(0)
-		return "want.violation", a
-	case "inflight":
-		a["n"] = strconv.Itoa(e.n)
-		if e.sel != nil {
-			// "expect inflight N SEL...": the selector as written.
-			w := strings.Fields(st.Text)
-			a["sel"] = strings.Join(w[min(3, len(w)):], " ")
-			return "want.inflight_sel", a
-		}
-		return "want.inflight", a
 	}
-	return "want.expect", map[string]string{"text": st.Text}
+	return "want.expect", text
 }
 
 // EvalDetail evaluates an expect statement in the current state: whether
 // it holds, and what the state is in words (a "got.*" key and its
 // arguments).
 func (h *MPHistory) EvalDetail(st *Stmt) (ok bool, key string, args map[string]string) {
-	if st.mp == nil || st.mp.exp == nil {
+	if st.Expect == nil {
 		return false, "got.unknown", nil
 	}
-	return h.cur.s.evalDetail(st.mp.exp)
+	return h.cur.s.evalDetail(st.Expect)
 }
 
-func (s *MPSim) evalDetail(e *mpExpect) (bool, string, map[string]string) {
-	ok, got := s.eval(e)
+func (s *MPSim) evalDetail(x *Expect) (bool, string, map[string]string) {
+	if ok, key, args := s.W.evalCommon(x, s, s.broken()); key != "" {
+		return ok, key, args
+	}
+	ok, got := s.eval(x)
+	e, isMP := x.own.(*mpExpect)
+	if !isMP {
+		return ok, "got.text", map[string]string{"text": got}
+	}
 	cfg := s.p.cfg
 	name := ""
 	if e.node >= 0 && e.node < cfg.Nodes() {
@@ -186,20 +205,6 @@ func (s *MPSim) evalDetail(e *mpExpect) (bool, string, map[string]string) {
 			return ok, "got.mp_lease", a
 		}
 		return ok, "got.mp_lease_none", a
-	case "safe", "violation":
-		var names []string
-		for _, v := range s.p.k.Violations() {
-			names = append(names, v.Invariant)
-		}
-		a["v"] = strings.Join(names, ", ")
-		if len(names) == 0 {
-			a["v"] = "none"
-		}
-		return ok, "got.violated", a
-	case "inflight":
-		n, _, _ := strings.Cut(got, " ")
-		a["n"] = n
-		return ok, "got.inflight", a
 	}
 	return ok, "got.text", map[string]string{"text": got}
 }

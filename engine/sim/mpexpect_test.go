@@ -85,8 +85,8 @@ func TestMPExpectWords(t *testing.T) {
 	if key, _ := sd.ExpectWords(&st); key != "" || st.Expect == nil || !st.IsExpect() {
 		t.Errorf("single-decree: %q", key)
 	}
-	// A statement of another protocol is refused, not misapplied.
+	// An expectation is not an action.
 	if _, err := m.Apply(&st); err == nil {
-		t.Error("a single-decree statement applied to a Multi-Paxos machine")
+		t.Error("an expect line applied as an action")
 	}
 }
