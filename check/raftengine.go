@@ -630,7 +630,9 @@ func permute(xs []int, k int, f func()) {
 //     messages, from a voter not counted yet;
 //   - an appendreply of its receiver's term reaches a follower, which can
 //     never lead that term, or a leader or candidate (a candidate may still
-//     win the term: live).
+//     win the term: live); to a leader, a success it has counted already
+//     (its match at most matchIndex, nextIndex at matchIndex+1) when
+//     neither batch nor probe makes a success send a follow-up.
 //
 // Requests are never dead: even a stale one draws a reply that carries
 // the receiver's term.
@@ -649,7 +651,18 @@ func (e *raftSearch) dead(st *rf.State, m *rf.Message) bool {
 		}
 		return !e.cfg.Bugs.Has(rf.BugCountDuplicates) && r.V.Votes&(1<<uint(m.From)) != 0
 	case rf.MsgAppendReply:
-		return m.Term < r.D.Term || m.Term == r.D.Term && r.V.Role == rf.RoleFollower
+		if m.Term != r.D.Term {
+			return m.Term < r.D.Term
+		}
+		if r.V.Role == rf.RoleFollower {
+			return true
+		}
+		// A success the leader has already counted, when no follow-up
+		// append is due: matchIndex only grows in the term and nextIndex
+		// then stays matchIndex+1 (a refusal backs it off to no less).
+		j := int(m.From)
+		return r.V.Role == rf.RoleLeader && m.Success && e.cfg.Batch == 0 && !e.cfg.Probe &&
+			j < len(r.V.MatchIndex) && m.Match <= r.V.MatchIndex[j] && r.V.NextIndex[j] == r.V.MatchIndex[j]+1
 	}
 	return false
 }
