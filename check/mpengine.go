@@ -655,9 +655,11 @@ func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
 		if v.Ballot != m.Ballot || v.Role == mp.RoleFollower || m.Ballot.Round > sv.D.MaxRound {
 			return m.Ballot.Round <= sv.D.MaxRound
 		}
-		if m.Slot >= 1 && int(m.Slot) <= len(v.Slots) {
-			sl := &v.Slots[m.Slot-1]
-			return !sl.Decided.IsZero() || sl.Acks&bit != 0
+		if !sv.Decided(m.Slot).IsZero() {
+			return true
+		}
+		if m.Slot >= 1 && int(m.Slot) <= v.Props.Len() {
+			return v.Props.At(int(m.Slot)-1).Acks&bit != 0
 		}
 	case mp.MsgPromise:
 		if m.Ballot.Round > sv.D.MaxRound {

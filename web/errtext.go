@@ -3,10 +3,8 @@ package web
 import (
 	"errors"
 	"regexp"
-	"strconv"
 	"strings"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 )
@@ -59,54 +57,4 @@ func errorText(lang i18n.Lang, err error) string {
 		return i18n.Format(lang, p.key, args)
 	}
 	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
-}
-
-// expectWords says what an expect line claims, as a translation key and
-// its arguments (a goal's checklist in words, not in script).
-func expectWords(c *engine.Config, e *sim.Expect) (string, map[string]string) {
-	name := ""
-	if e.Node >= 0 && int(e.Node) < len(c.Nodes) {
-		name = c.Name(e.Node)
-	}
-	a := map[string]string{"node": name, "v": string(e.Value), "b": e.Ballot.String(), "n": strconv.Itoa(e.N), "name": e.Name}
-	switch e.Kind {
-	case sim.ExpChosen:
-		if e.Value == "" {
-			return "want.chosen_none", a
-		}
-		return "want.chosen", a
-	case sim.ExpLearned:
-		if e.Value == "" {
-			return "want.learned_none", a
-		}
-		return "want.learned", a
-	case sim.ExpPromised:
-		if e.Ballot.IsZero() {
-			return "want.promised_none", a
-		}
-		return "want.promised", a
-	case sim.ExpAccepted:
-		if e.Ballot.IsZero() {
-			return "want.accepted_none", a
-		}
-		return "want.accepted", a
-	case sim.ExpInFlight:
-		if e.Sel != nil {
-			a["sel"] = e.Sel.Format(c)
-			return "want.inflight_sel", a
-		}
-		return "want.inflight", a
-	case sim.ExpSafe:
-		return "want.safe", a
-	case sim.ExpViolation:
-		if e.Name == "" {
-			return "want.violation_any", a
-		}
-		return "want.violation", a
-	case sim.ExpPhase:
-		return "want.phase", a
-	case sim.ExpProposed:
-		return "want.proposed", a
-	}
-	return "", nil
 }

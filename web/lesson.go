@@ -93,7 +93,7 @@ func (s *Session) afterChange() {
 		}
 		ok, key, args := s.h.State().EvalDetail(e.Expect)
 		s.lesson.met = s.lesson.met && ok
-		want, wargs := expectWords(s.h.Config(), e.Expect)
+		want, wargs := s.h.State().Want(e.Expect)
 		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs})
 	}
 }

@@ -25,7 +25,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/static"
@@ -395,7 +394,7 @@ var examples = []struct{ key, script string }{
 }
 
 func (s *Server) homeData(m Meta) HomeData {
-	d := HomeData{Meta: m, Bugs: engine.AllBugs,
+	d := HomeData{Meta: m, Bugs: sim.BugNames(sim.ProtoPaxos),
 		Form: SandboxForm{Mode: "roles", Proposers: 2, Acceptors: 3, Learners: 1, Servers: 3, Seed: 1, Timeout: sim.DefaultTimeoutTicks, Bugs: map[string]bool{}}}
 	for _, e := range examples {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -166,7 +165,7 @@ type branchCache struct {
 func eventView(st *sim.Sim, ev *sim.Event) EventView {
 	c := st.Config()
 	e := EventView{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Notes: []NoteView{}, Sent: []SentView{}, Removed: []sim.MessageJSON{}}
-	e.Node = eventNode(c, ev)
+	e.Node = st.EventNode(ev)
 	if ev.Msg.ID > 0 {
 		m := st.MessageState(&ev.Msg)
 		e.Msg = &m
@@ -174,9 +173,9 @@ func eventView(st *sim.Sim, ev *sim.Event) EventView {
 	for i := range ev.Notes {
 		n := &ev.Notes[i]
 		nv := NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)}
-		if n.Kind == engine.NoteViolation {
+		if inv := sim.ViolationNote(n); inv != "" {
 			for j, viol := range st.Violations() {
-				if viol.Invariant == string(n.V) {
+				if viol.Invariant == inv {
 					nv = NoteView{Key: "viol." + viol.Invariant, Args: sim.ViolationArgs(c, &st.Violations()[j])}
 				}
 			}
@@ -190,21 +189,6 @@ func eventView(st *sim.Sim, ev *sim.Event) EventView {
 		e.Removed = append(e.Removed, st.MessageState(&ev.Removed[i]))
 	}
 	return e
-}
-
-// eventNode names the node an event happens at: the node a propose,
-// timeout, crash or restart names, or a delivered message's receiver
-// ("" for the rest).
-func eventNode(c *engine.Config, ev *sim.Event) string {
-	switch ev.Act.Kind {
-	case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
-		return c.Name(ev.Act.Node)
-	case sim.ActDeliver:
-		if ev.Msg.ID > 0 {
-			return c.Name(ev.Msg.To)
-		}
-	}
-	return ""
 }
 
 // LogLine is one event of the event log and the space-time diagram, in
@@ -256,7 +240,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 	f := logFrame{Type: "log", Branch: s.h.Tip(), From: from, Lines: []LogLine{}, Seq: s.seq}
 	for i := range evs {
 		ev := &evs[i]
-		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Node: eventNode(c, ev)}
+		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Node: st.EventNode(ev)}
 		if ev.Msg.ID > 0 {
 			l.ID, l.From, l.Msg = ev.Msg.ID, c.Name(ev.Msg.From), st.MessageState(&ev.Msg).Text
 			if l.Node == "" {
@@ -268,7 +252,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 		}
 		for j := range ev.Notes {
 			n := &ev.Notes[j]
-			if n.Kind == engine.NoteViolation {
+			if sim.ViolationNote(n) != "" {
 				continue
 			}
 			l.Notes = append(l.Notes, NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)})

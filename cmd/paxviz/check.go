@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/paxviz/paxviz/check"
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -157,11 +156,11 @@ func cmdCheckEngine(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if *bugs != "" {
 		for _, name := range strings.Split(*bugs, ",") {
-			b, err := engine.ParseBug(strings.TrimSpace(name))
-			if err != nil {
-				return usageErr("--bugs: unknown bug %q (known: %s)", name, strings.Join(engine.BugNames(), ", "))
+			cl, ok := opt.Cluster.WithBug(strings.TrimSpace(name))
+			if !ok {
+				return usageErr("--bugs: unknown bug %q (known: %s)", name, strings.Join(sim.BugNames(sim.ProtoPaxos), ", "))
 			}
-			opt.Cluster.Bugs = opt.Cluster.Bugs.With(b)
+			opt.Cluster = cl
 		}
 	}
 	if *maxMB <= 0 || *maxMB > 1<<40 {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/paxviz/paxviz/check"
-	mp "github.com/paxviz/paxviz/engine/multipaxos"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -42,9 +41,10 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
 	fs.String("protocol", "multipaxos", "the protocol: paxos (single decree) or multipaxos")
 	opt := check.MPEngineOptions{}
-	fs.IntVar(&opt.Cluster.Servers, "servers", mp.DefaultServers, "number of servers")
+	def := sim.DefaultMPCluster()
+	fs.IntVar(&opt.Cluster.Servers, "servers", def.Servers, "number of servers")
 	fs.IntVar(&opt.Cluster.Clients, "clients", 0, "number of clients (default: the commands, at most 2)")
-	fs.IntVar(&opt.Cluster.Window, "window", mp.DefaultWindow, "the leader's window of open slots")
+	fs.IntVar(&opt.Cluster.Window, "window", def.Window, "the leader's window of open slots")
 	leader := fs.String("leader", "s1", "the server leading ballot 1.1 at the start, or none")
 	bugs := fs.String("bugs", "", "bug variants to switch on, comma-separated (multipaxos.md §5)")
 	fs.IntVar(&opt.Commands, "commands", 1, "client requests in one schedule: each client's first is put x C, later ones get x")
@@ -54,7 +54,7 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&opt.Dups, "dups", 0, "most duplicated messages in one schedule")
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
 	fs.IntVar(&opt.Retries, "retries", 0, "most client retry timeouts (timeout C) in one schedule")
-	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(mp.Invariants, ", "))
+	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(sim.InvariantNames(sim.ProtoMultiPaxos), ", "))
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
@@ -76,13 +76,13 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 		opt.Cluster.Leader = *leader
 	}
 	if *bugs != "" {
-		b, err := mp.ParseBugs(*bugs)
+		cl, err := opt.Cluster.WithBugs(*bugs)
 		if err != nil {
 			return usageErr("--bugs: %v", err)
 		}
-		opt.Cluster.Bugs = b
+		opt.Cluster = cl
 	}
-	opt.Cluster.Timeout, opt.Cluster.Heartbeat, opt.Cluster.Seed = mp.DefaultTimeout, mp.DefaultHeartbeat, sim.DefaultSeed
+	opt.Cluster.Timeout, opt.Cluster.Heartbeat, opt.Cluster.Seed = def.Timeout, def.Heartbeat, def.Seed
 	if *maxMB <= 0 || *maxMB > 1<<40 {
 		return usageErr("--max-memory must be a positive number of megabytes")
 	}
