@@ -23,8 +23,7 @@ func (s *RaftSim) Step() int { return s.W.step }
 
 // Propose is `propose S V` as one step.
 func (s *RaftSim) Propose(node rf.NodeID, v string) error {
-	st := raftStmt{Text: "propose " + s.p.cfg.Name(node) + " " + v, node: int(node), value: v}
-	return s.apply(&st)
+	return s.propose("propose "+s.p.cfg.Name(node)+" "+v, int(node), v)
 }
 
 // DeliverID delivers in-flight message id as one step.
@@ -40,15 +39,13 @@ func (s *RaftSim) onMsg(id int, k Kind) error {
 	if s.W.IndexOf(id) < 0 {
 		return fmt.Errorf("message #%d is not in flight", id)
 	}
-	st := raftStmt{Text: "message", act: &Action{Kind: k}, sel: raftSel{ID: id, From: -1, To: -1}}
-	return s.apply(&st)
+	return s.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
 }
 
 // Act runs a server action as one step: ActTimeout (`timeout S`: an
 // election, or a leader's heartbeat round), ActCrash or ActRestart.
 func (s *RaftSim) Act(k Kind, node rf.NodeID) error {
-	st := raftStmt{Text: "node", act: &Action{Kind: k, Node: nodeID(int(node))}}
-	return s.apply(&st)
+	return s.applyAction(&Action{Kind: k, Node: nodeID(int(node))})
 }
 
 // Violated reports whether invariant name (any, when "") is broken.
