@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/paxviz/paxviz/check"
-	rf "github.com/paxviz/paxviz/engine/raft"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -18,11 +17,11 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
 	fs.String("protocol", "raft", "the protocol: paxos (single decree), multipaxos or raft")
 	opt := check.RaftEngineOptions{}
-	o := rf.DefaultOptions(rf.DefaultServers)
-	fs.IntVar(&o.Servers, "servers", rf.DefaultServers, "number of servers")
-	fs.IntVar(&o.Noop, "noop", 0, "1: a new leader appends a no-op (the cluster line's default; raft.md §6's sizes assume 0)")
-	fs.IntVar(&o.Probe, "probe", 0, "1: empty appends until a follower's log matches")
-	fs.IntVar(&o.Batch, "batch", 0, "most entries per append (0: no cap)")
+	def, _ := sim.ParseRaftCluster("cluster raft")
+	servers := fs.Int("servers", def.Opts.Servers, "number of servers")
+	noop := fs.Int("noop", 0, "1: a new leader appends a no-op (the cluster line's default; raft.md §6's sizes assume 0)")
+	probe := fs.Int("probe", 0, "1: empty appends until a follower's log matches")
+	batch := fs.Int("batch", 0, "most entries per append (0: no cap)")
 	bugs := fs.String("bugs", "", "bug variants to switch on, comma-separated (raft.md §6)")
 	fs.IntVar(&opt.MaxTerm, "max-term", 2, "highest term a server may stand for")
 	fs.IntVar(&opt.Commands, "commands", 1, "propose steps in one schedule (values X, Y, Z, ...)")
@@ -30,7 +29,7 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.IntVar(&opt.Crashes, "crashes", 0, "most crashes in one schedule")
 	fs.IntVar(&opt.Dups, "dups", 0, "most duplicated messages in one schedule")
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
-	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(rf.Invariants, ", "))
+	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(sim.InvariantNames(sim.ProtoRaft), ", "))
 	fs.BoolVar(&opt.NoSymmetry, "no-symmetry", false, "do not merge states that differ only in server names")
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "no symmetry and keep dead replies (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
@@ -47,14 +46,20 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 		return checkUsage
 	}
 	if *bugs != "" {
-		b, err := rf.ParseBugs(*bugs)
-		if err != nil {
-			return usageErr("--bugs: %v", strings.TrimPrefix(err.Error(), "raft: "))
+		if _, err := sim.ParseRaftCluster("cluster raft bugs=" + *bugs); err != nil {
+			return usageErr("--bugs: %v", strings.TrimPrefix(err.Error(), "cluster: "))
 		}
-		o.Bugs = b
 	}
-	if o.Servers < 1 {
+	if *servers < 1 {
 		return usageErr("--servers must be at least 1")
+	}
+	line := fmt.Sprintf("cluster raft servers=%d noop=%d probe=%d batch=%d seed=%d", *servers, *noop, *probe, *batch, def.Seed)
+	if *bugs != "" {
+		line += " bugs=" + *bugs
+	}
+	cl, err := sim.ParseRaftCluster(line)
+	if err != nil {
+		return usageErr("%v", strings.TrimPrefix(err.Error(), "cluster: "))
 	}
 	if set["max-term"] && opt.MaxTerm < 1 {
 		return usageErr("--max-term must be at least 1")
@@ -65,7 +70,7 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	if set["max-states"] && opt.MaxStates <= 0 {
 		return usageErr("--max-states must be positive")
 	}
-	opt.Cluster = sim.RaftCluster{Opts: o, Seed: sim.DefaultSeed}
+	opt.Cluster = cl
 	opt.MaxMemoryBytes = *maxMB << 20
 	res, err := check.RaftEngine(ctx, opt)
 	if err != nil {
