@@ -630,7 +630,9 @@ func permute(xs []int, k int, f func()) {
 //     messages, from a voter not counted yet;
 //   - an appendreply of its receiver's term reaches a follower, which can
 //     never lead that term, or a leader or candidate (a candidate may still
-//     win the term: live).
+//     win the term: live); to a leader, a success it has counted already
+//     (its match at most matchIndex, nextIndex at matchIndex+1) when
+//     neither batch nor probe makes a success send a follow-up.
 //
 // Requests are never dead: even a stale one draws a reply that carries
 // the receiver's term.
@@ -649,7 +651,18 @@ func (e *raftSearch) dead(st *rf.State, m *rf.Message) bool {
 		}
 		return !e.cfg.Bugs.Has(rf.BugCountDuplicates) && r.V.Votes&(1<<uint(m.From)) != 0
 	case rf.MsgAppendReply:
-		return m.Term < r.D.Term || m.Term == r.D.Term && r.V.Role == rf.RoleFollower
+		if m.Term != r.D.Term {
+			return m.Term < r.D.Term
+		}
+		if r.V.Role == rf.RoleFollower {
+			return true
+		}
+		// A success the leader has already counted, when no follow-up
+		// append is due: matchIndex only grows in the term and nextIndex
+		// then stays matchIndex+1 (a refusal backs it off to no less).
+		j := int(m.From)
+		return r.V.Role == rf.RoleLeader && m.Success && e.cfg.Batch == 0 && !e.cfg.Probe &&
+			j < len(r.V.MatchIndex) && m.Match <= r.V.MatchIndex[j] && r.V.NextIndex[j] == r.V.MatchIndex[j]+1
 	}
 	return false
 }
@@ -778,21 +791,3 @@ func (e *raftSearch) report(id uint32) error {
 	return nil
 }
 
-// DefaultRaftServers is the cluster size a Raft search uses by default.
-const DefaultRaftServers = rf.DefaultServers
-
-// RaftClusterFor builds the cluster a Raft search explores from the
-// command line's knobs (so cmd names no protocol package): servers, the
-// no-op, probe and batch options and a comma-separated bug list.
-func RaftClusterFor(servers, noop, probe, batch int, bugs string) (sim.RaftCluster, error) {
-	o := rf.DefaultOptions(rf.DefaultServers)
-	o.Servers, o.Noop, o.Probe, o.Batch = servers, noop, probe, batch
-	if bugs != "" {
-		b, err := rf.ParseBugs(bugs)
-		if err != nil {
-			return sim.RaftCluster{}, fmt.Errorf("--bugs: %v", strings.TrimPrefix(err.Error(), "raft: "))
-		}
-		o.Bugs = b
-	}
-	return sim.RaftCluster{Opts: o, Seed: sim.DefaultSeed}, nil
-}

@@ -17,11 +17,11 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
 	fs.String("protocol", "raft", "the protocol: paxos (single decree), multipaxos or raft")
 	opt := check.RaftEngineOptions{}
-	var servers, noop, probe, batch int
-	fs.IntVar(&servers, "servers", check.DefaultRaftServers, "number of servers")
-	fs.IntVar(&noop, "noop", 0, "1: a new leader appends a no-op (the cluster line's default; raft.md §6's sizes assume 0)")
-	fs.IntVar(&probe, "probe", 0, "1: empty appends until a follower's log matches")
-	fs.IntVar(&batch, "batch", 0, "most entries per append (0: no cap)")
+	def, _ := sim.ParseRaftCluster("cluster raft")
+	servers := fs.Int("servers", def.Opts.Servers, "number of servers")
+	noop := fs.Int("noop", 0, "1: a new leader appends a no-op (the cluster line's default; raft.md §6's sizes assume 0)")
+	probe := fs.Int("probe", 0, "1: empty appends until a follower's log matches")
+	batch := fs.Int("batch", 0, "most entries per append (0: no cap)")
 	bugs := fs.String("bugs", "", "bug variants to switch on, comma-separated (raft.md §6)")
 	fs.IntVar(&opt.MaxTerm, "max-term", 2, "highest term a server may stand for")
 	fs.IntVar(&opt.Commands, "commands", 1, "propose steps in one schedule (values X, Y, Z, ...)")
@@ -45,12 +45,21 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "paxviz check engine: "+format+"\n", a...)
 		return checkUsage
 	}
-	cl, err := check.RaftClusterFor(servers, noop, probe, batch, *bugs)
-	if err != nil {
-		return usageErr("%v", err)
+	if *bugs != "" {
+		if _, err := sim.ParseRaftCluster("cluster raft bugs=" + *bugs); err != nil {
+			return usageErr("--bugs: %v", strings.TrimPrefix(err.Error(), "cluster: "))
+		}
 	}
-	if servers < 1 {
+	if *servers < 1 {
 		return usageErr("--servers must be at least 1")
+	}
+	line := fmt.Sprintf("cluster raft servers=%d noop=%d probe=%d batch=%d seed=%d", *servers, *noop, *probe, *batch, def.Seed)
+	if *bugs != "" {
+		line += " bugs=" + *bugs
+	}
+	cl, err := sim.ParseRaftCluster(line)
+	if err != nil {
+		return usageErr("%v", strings.TrimPrefix(err.Error(), "cluster: "))
 	}
 	if set["max-term"] && opt.MaxTerm < 1 {
 		return usageErr("--max-term must be at least 1")
