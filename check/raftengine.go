@@ -790,4 +790,3 @@ func (e *raftSearch) report(id uint32) error {
 	e.res.Violation = v
 	return nil
 }
-
