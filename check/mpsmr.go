@@ -770,7 +770,9 @@ type smrSearch struct {
 // group, as TLC computes it: Replicas! · Writes! · Reads! permutations
 // (12 for MultiPaxos_MC.cfg, but 4,320 for 5 replicas, 3 writes and 3
 // reads, where the search manages about a thousand states a second). The
-// budgets are checked every 64 states.
+// budgets are checked every 64 states. Large levels are expanded by one
+// worker per processor, with exactly the sequential search's results
+// (mpsmr_par.go).
 func MultiPaxosSMR(ctx context.Context, opt SMROptions) (*SMRResult, error) {
 	start := time.Now()
 	e, err := newSMRSearch(ctx, opt, start)
