@@ -103,6 +103,7 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
 // final state and marks what changed.
 const player = new Player(diagram, {
   caption: (v, i) => caption(v, i),
+  changed: (v, before, after, names) => markNodes(v, before, after, names),
   finish: (v, prev) => finishDraw(v, prev),
   speed: () => animMillis(),
 });
@@ -128,59 +129,30 @@ function finishDraw(v, prev) {
   $("btn-skip").hidden = true;
 }
 
-// forwardEvents rebuilds, from the event log, the events of a move forward
-// along the same branch (Forward, the timeline, End), so that they play
-// like any other sequence; null when it cannot (another branch, a lesson
-// step, lines not loaded yet, or a jump of more than 30 steps).
-function forwardEvents(v, prev) {
-  if (!prev || v.last.length || v.step <= prev.step || v.step - prev.step > 30) return null;
-  if (v.session !== prev.session || v.branch !== prev.branch || v.end !== prev.end || log.branch !== v.branch) return null;
-  if (v.lesson && (!prev.lesson || prev.lesson.step !== v.lesson.step)) return null;
-  const lines = [];
-  for (let s = prev.step + 1; s <= v.step; s++) {
-    const l = log.lines.get(s);
-    if (!l) return null;
-    lines.push(l);
-  }
-  const known = new Map();
-  for (const m of [...prev.state.inflight, ...v.state.inflight]) known.set(m.id, m);
-  for (const l of lines) if (l.id && l.m && !known.has(l.id)) known.set(l.id, parseMsg(l.id, l.m));
-  const msgOf = (id, from, to) => known.get(id) || { id, from, to, type: "", ballot: "#" + id, text: "" };
-  return lines.map((l) => ({
-    step: l.s, act: l.a, kind: l.k, node: l.n, notes: l.notes || [], removed: [],
-    msg: l.id ? msgOf(l.id, l.f, l.n) : null,
-    sent: (l.sent || []).map(([id, from, to, fate]) => ({ msg: msgOf(id, from, to), fate })),
-  }));
-}
-
-// parseMsg reads a message's printed form ("prepare p1->a1 b=1.1 v=X").
-function parseMsg(id, text) {
-  const [type, pair, ...rest] = text.split(" ");
-  const [from, to] = (pair || "").split("->");
-  const m = { id, type, from, to, text, ballot: "" };
-  for (const f of rest) {
-    if (f.startsWith("b=")) m.ballot = f.slice(2);
-    else if (f.startsWith("v=")) m.value = f.slice(2);
-  }
-  return m;
-}
-
 // markChanges highlights, on each node, the fields whose value differs
 // from the previous state.
 function markChanges(v, prev) {
-  for (const nd of v.state.nodes) {
-    const before = prev.state.nodes.find((n) => n.name === nd.name);
-    if (!before) continue;
-    const was = new Map(nodeFields(before, prev).map((f) => [f.key, f.value]));
+  markNodes(v, prev.state.nodes, v.state.nodes, null, prev);
+}
+
+// markNodes highlights the fields of the cards whose value differs between
+// the node states before and after (only the nodes named in only, when
+// given); pv is the view the before states belong to.
+function markNodes(v, before, after, only, pv) {
+  for (const nd of after) {
+    if (only && !only.includes(nd.name)) continue;
+    const was = before.find((n) => n.name === nd.name);
+    if (!was) continue;
+    const old = new Map(nodeFields(was, pv || v).map((f) => [f.key, f.value]));
     const card = document.querySelector(`.node[data-node="${nd.name}"]`);
     if (!card) continue;
     let any = false;
     for (const f of nodeFields(nd, v)) {
-      if (was.get(f.key) === f.value) continue;
+      if (old.get(f.key) === f.value) continue;
       any = true;
       for (const e of card.querySelectorAll(`[data-field="${f.key}"]`)) e.classList.add("changed");
     }
-    if (before.up !== nd.up) { any = true; card.querySelector(".status")?.classList.add("changed"); }
+    if (was.up !== nd.up) { any = true; card.querySelector(".status")?.classList.add("changed"); }
     if (any) card.classList.add("touched");
   }
 }
@@ -280,8 +252,7 @@ function render(animate) {
   $("cluster-line").replaceChildren(v.state.cluster, v.state.bugs.length ? el("span", { class: "bugs-on" }, " " + t("ui.bugs_on", { bugs: v.state.bugs.join(", ") })) : "");
   document.body.classList.toggle("violated", v.state.violations.length > 0);
   if (selected !== null && !v.state.inflight.some((m) => m.id === selected)) selected = null;
-  const fwd = animate ? forwardEvents(v, prevView) : null;
-  player.show(fwd ? { ...v, last: fwd } : v, prevView, animate);
+  player.show(v, prevView, animate);
   renderChosen(v);
   renderInvariants(v);
   renderInflight(v);

@@ -226,18 +226,18 @@ func (s *Session) reveal() error {
 // runStmts performs a lesson's actions through the history, keeping their
 // events for the animation.
 func (s *Session) runStmts(stmts []sim.Stmt) error {
-	var evs []sim.Event
 	var acts []string
+	from := s.h.Step()
 	for _, a := range lessons.Actions(stmts) {
 		a := a
-		n, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) })
+		n, err := s.h.Do(&a, nil)
 		if err != nil && !errors.Is(err, sim.ErrNothing) {
 			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
 		}
 		s.events += n
 		acts = append(acts, a.Format(s.h.Config()))
 	}
-	s.setLast(evs)
+	s.setLastRange(from, s.h.Step())
 	s.lastAct = strings.Join(acts, "; ")
 	return nil
 }
