@@ -289,6 +289,12 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		l = set.Lesson(chi.URLParam(r, "id"), m.Lang)
 	}
 	if l == nil {
+		id := chi.URLParam(r, "id")
+		if why := s.brokenLesson(id); why != "" {
+			s.lessonLog.unavailable(s.log, id, why)
+			s.lessonUnavailable(w, r, m.Lang, id)
+			return
+		}
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(m.Lang, "err.no_lesson"))
 		return
 	}
@@ -308,12 +314,17 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		status, msg := createError(w, m.Lang, err)
-		if status == http.StatusBadRequest {
-			status, msg = http.StatusInternalServerError, err.Error() // the lesson file, not the learner
+		if status == http.StatusBadRequest || status == http.StatusInternalServerError {
+			// The lesson file, not the learner: the reason is for the
+			// instructor (the log, /instructor), not for every visitor.
+			s.lessonLog.openFailed(s.log, l.ID, err)
+			s.lessonUnavailable(w, r, m.Lang, l.ID)
+			return
 		}
 		s.errorPage(w, r, status, msg)
 		return
 	}
+	s.lessonLog.openFailed(s.log, l.ID, nil)
 	// The lesson's session lives in the URL, like a sandbox's: a reload,
 	// a language switch and the back button keep the step, the learner's
 	// actions, answers and reveals. Without ?step= the page continues
