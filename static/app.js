@@ -103,6 +103,7 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
 // final state and marks what changed.
 const player = new Player(diagram, {
   caption: (v, i) => caption(v, i),
+  announce: (v, i) => announceEvent(v, i),
   changed: (v, before, after, names) => markNodes(v, before, after, names),
   finish: (v, prev) => finishDraw(v, prev),
   speed: () => animMillis(),
@@ -126,6 +127,7 @@ function finishDraw(v, prev) {
     markChanges(v, prev);
   }
   renderLegend(v);
+  announceRest(v);
   $("btn-skip").hidden = true;
 }
 
@@ -262,7 +264,6 @@ function render(animate) {
   renderGallery(v);
   if (v.mp) mpRender(v);
   syncLog(v);
-  announce(v);
 }
 
 function nodeByName(v, name) { return v.state.nodes.find((n) => n.name === name); }
@@ -652,12 +653,31 @@ $("log-list").addEventListener("keydown", (e) => {
 
 // ---- live region -------------------------------------------------------------
 
-function announce(v) {
+// Each event of a frame is announced once: as the sequence shows it, or,
+// without a sequence (reduced motion, Skip), the ones not yet said
+// together; a long action says how many events it had and its last.
+let announced = { seq: -1, upto: -1 };
+function eventSaid(ev) {
+  return `${t("ui.step_n", { n: ev.step })}: ${ev.act}. ${ev.notes.map(noteText).join(". ")}`;
+}
+function announceEvent(v, i) {
+  if (announced.seq === v.seq && announced.upto >= i) return;
+  $("live").textContent = eventSaid(v.last[i]);
+  announced = { seq: v.seq, upto: i };
+}
+function announceRest(v) {
   const live = $("live");
-  if (!v.last.length) { live.textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now }); return; }
-  const ev = v.last[v.last.length - 1];
-  const notes = ev.notes.map(noteText);
-  live.textContent = `${t("ui.step_n", { n: ev.step })}: ${ev.act}. ${notes.join(". ")}`;
+  if (!v.last.length) {
+    if (announced.seq !== v.seq) live.textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now });
+    announced = { seq: v.seq, upto: 0 };
+    return;
+  }
+  const from = announced.seq === v.seq ? announced.upto + 1 : 0;
+  if (from >= v.last.length) return;
+  const evs = v.last.slice(from);
+  live.textContent = evs.length <= 6 ? evs.map(eventSaid).join(" ") :
+    t("ui.live_many", { n: evs.length, from: evs[0].step, to: evs[evs.length - 1].step }) + " " + eventSaid(evs[evs.length - 1]);
+  announced = { seq: v.seq, upto: v.last.length - 1 };
 }
 
 // ---- controls ----------------------------------------------------------------

@@ -36,7 +36,7 @@ export function inflightSets(v) {
 }
 
 export class Player {
-  // hooks: {caption(v, i), changed(v, before, after, names), finish(v, prev), speed() -> ms per event}
+  // hooks: {caption(v, i), announce(v, i), changed(v, before, after, names), finish(v, prev), speed() -> ms per event}
   constructor(diagram, hooks) {
     this.d = diagram;
     this.hooks = hooks;
@@ -102,6 +102,7 @@ export class Player {
       if (run.cancelled) return;
       const ev = evs[i];
       this.hooks.caption(v, i);
+      this.hooks.announce?.(v, i);
       if (ev.node) this.d.pulse(ev.node);
       const after = new Set(sets[i + 1].map((m) => m.id));
       const going = [];
