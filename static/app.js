@@ -717,6 +717,15 @@ $("command-form").addEventListener("submit", (e) => {
   if (line && send(line)) pendingCmd = line;
 });
 
+// scopeNote says what a link or an export keeps: the current branch up to
+// the current step, not the other branches nor the steps after it.
+function scopeNote(v) {
+  const others = Math.max(0, (v.branches_total || 1) - 1);
+  return t("ui.link_scope", { step: v.step }) + (v.step < v.end ? " " + t("ui.link_later", { n: v.end - v.step }) : "") +
+    (others ? " " + t("ui.link_others", { n: others }) : "");
+}
+onEachView((v) => { $("btn-export").title = scopeNote(v); });
+
 $("btn-link").addEventListener("click", async () => {
   const r = await fetch(`/s/${sessionId}/link`);
   const j = await r.json();
@@ -726,6 +735,7 @@ $("btn-link").addEventListener("click", async () => {
   const box = el("div", { class: "link-box", role: "dialog", "aria-label": t("ui.copy_link") },
     el("p", {}, copied ? t("ui.copied") : t("ui.copy_this")),
     el("input", { type: "text", value: url, readonly: true, id: "permalink", size: "60" }),
+    el("p", { class: "hint", id: "link-scope" }, scopeNote(view)),
     el("button", { type: "button", onclick: () => box.remove() }, t("ui.close")));
   document.querySelector(".controls").append(box);
   box.querySelector("input").select();

@@ -202,6 +202,19 @@ func TestBrowserViewArrowsAndSkipLinks(t *testing.T) {
 	if len(strings.Fields(colours)) < 2 {
 		t.Errorf("space-time arrows in %q: want a colour per message type", colours)
 	}
+	// The legend names every message type in flight as the chips do.
+	b.click("#legend summary")
+	if got := b.evalString(`(() => { const legend = [...document.querySelectorAll(".legend .chip.sample")].map(e => e.textContent); return [...new Set([...document.querySelectorAll("#diagram .chip[data-msg]")].map(c => c.textContent.split(" ")[0]))].filter(n => !legend.some(l => l.startsWith(n + " "))).join(","); })()`); got != "" {
+		t.Errorf("message names on chips but not in the legend: %s", got)
+	}
+	// A link says what it keeps: this branch up to this step.
+	b.sendCmd("undo")
+	b.idle()
+	b.click("#btn-link")
+	b.wait("link box", `document.getElementById("link-scope") !== null`)
+	if got := b.evalString(`document.getElementById("link-scope").textContent`); !strings.Contains(got, "up to step") || !strings.Contains(got, "later step") {
+		t.Errorf("the link box says %q; want what the link keeps (this branch up to this step, not the later steps)", got)
+	}
 	for _, p := range []string{"/", "/sandbox?script=" + "cluster%20servers%3D3%0A", "/lessons/02-happy-path?step=1", "/gallery", "/instructor"} {
 		b.nav(p)
 		b.wait("page "+p, `document.readyState === "complete"`)
