@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paxviz/paxviz/engine/sim"
+	"github.com/paxviz/paxviz/lessons"
 )
 
 // replayDeltas applies each event's changed node states to the frame's
@@ -85,4 +86,31 @@ func TestEventNodeStates(t *testing.T) {
 		t.Fatalf("long run: %d events, %d omitted", len(v.Last), v.LastOmitted)
 	}
 	replayDeltas(t, "long run", v, 1)
+}
+
+// TestEnterStepPlays (issue 10): entering a lesson step whose own actions
+// take a few events sends them, with their node states, so the step's
+// setup plays as a sequence.
+func TestEnterStepPlays(t *testing.T) {
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	resp, body := getFollow(t, ts.URL+"/lessons/02-happy-path?step=6")
+	if resp.StatusCode != 200 {
+		t.Fatalf("lesson: %d", resp.StatusCode)
+	}
+	id := regexpFind(body, `"session":"([0-9a-f]+)"`)
+	c, _, err := dialWS(t, ts.URL, id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.next("state")
+	c.send("lesson next")
+	var v View
+	b, _ := json.Marshal(c.next("state"))
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Lesson == nil || v.Lesson.Step != 6 || len(v.Last) < 2 || v.Last[0].Kind != "deliver" || v.LastOmitted != 0 {
+		t.Fatalf("entering step 7: %d events (%+v)", len(v.Last), v.Last)
+	}
+	replayDeltas(t, "step 7's actions", v, 1)
 }

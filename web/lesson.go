@@ -110,9 +110,19 @@ func (s *Session) enterStep(k int) error {
 	for _, a := range l.lesson.EntryActions(k) {
 		items = append(items, replayItem{act: &a})
 	}
+	// The step's own actions come last: their events play as a sequence
+	// when the learner enters the step (a short one: at most
+	// maxMoveEvents, as a move forward).
+	own := min(len(lessons.Actions(l.lesson.Steps[k].Actions)), len(items))
 	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
 	defer cancel()
-	spent, cut, err := replay(ctx, h, items, MaxSessionEvents)
+	spent, cut, err := replay(ctx, h, items[:len(items)-own], MaxSessionEvents)
+	from := h.Step()
+	if err == nil && cut == nil {
+		var more int
+		more, cut, err = replay(ctx, h, items[len(items)-own:], MaxSessionEvents-spent)
+		spent += more
+	}
 	if err == nil && cut != nil {
 		err = fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
 	}
@@ -125,6 +135,9 @@ func (s *Session) enterStep(k int) error {
 	s.playing = false
 	s.setLast(nil)
 	s.lastAct = ""
+	if to := h.Step(); to-from <= maxMoveEvents {
+		s.setLastRange(from, to)
+	}
 	s.afterChange()
 	return nil
 }
