@@ -11,6 +11,7 @@ func init() {
 		"ui.link_scope":          {"It keeps this branch up to step {step}.", "它保存这个分支直到第 {step} 步。"},
 		"ui.link_later":          {"The {n} later steps of this branch are not in it.", "这个分支之后的 {n} 步不在其中。"},
 		"ui.link_others":         {"The other {n} branch(es) are not in it.", "其他 {n} 个分支不在其中。"},
+		"keys.lesson_answer":     {"lesson: go to the question's answers (Tab between them, Enter answers)", "课程：跳到问题的选项（用 Tab 切换，Enter 作答）"},
 		"instr.all":              {"All problems", "全部问题"},
 
 		"cmderr.usage_sel":         {"Say which message: #N (its number), a type (prepare, promise, nack, accept, accepted), FROM->TO, or both, with * for any; then b=BALLOT or v=VALUE if needed. For example: {cmd} prepare p1->*", "请指明是哪条消息：#N（消息编号）、类型（prepare、promise、nack、accept、accepted）、FROM->TO，或两者都写，* 表示任意；需要时再加 b=选票 或 v=值。例如：{cmd} prepare p1->*"},

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/paxviz/paxviz/lessons"
 )
 
@@ -119,6 +121,18 @@ func TestBrowserViewKeys(t *testing.T) {
 	}
 	if len(unlisted) > 0 {
 		t.Errorf("keys the page handles but the help does not list: %s (help lists %s)", strings.Join(unlisted, " "), help)
+	}
+	// Focus is always visible: every Tab stop draws an outline or a ring.
+	b.eval(`document.activeElement && document.activeElement.blur()`)
+	var invisible []string
+	for i := 0; i < 40; i++ {
+		b.key(kb.Tab)
+		if got := b.evalString(`(() => { const e = document.activeElement; if (!e || e === document.body) return ""; const cs = getComputedStyle(e); const ring = (cs.outlineStyle !== "none" && parseFloat(cs.outlineWidth) >= 2) || (cs.boxShadow && cs.boxShadow !== "none"); return ring ? "" : (e.id || e.className || e.tagName); })()`); got != "" {
+			invisible = append(invisible, got)
+		}
+	}
+	if len(invisible) > 0 {
+		t.Errorf("Tab stops with no visible focus: %s", strings.Join(invisible, ", "))
 	}
 	b.key("l")
 	b.wait("other language", `document.documentElement.lang.startsWith("zh") && document.body.dataset.conn === "connected"`)
