@@ -65,7 +65,7 @@ type View struct {
 	Last          []EventView `json:"last"`
 	LastOmitted   int         `json:"last_omitted"`
 	// LastBefore is every node's state before Last[0] (the cards a
-	// sequence starts from); empty when Last is.
+	// sequence starts from); empty unless Last has several events.
 	LastBefore  []sim.NodeState `json:"last_before,omitempty"`
 	State       sim.StateJSON   `json:"state"`
 	Invariants  []InvariantView `json:"invariants"`
@@ -107,14 +107,18 @@ func (s *Session) buildView() View {
 	// them.
 	// (Session.setLast keeps only those.)
 	v.LastOmitted = s.omitted
+	// A sequence of several events carries each one's node changes and
+	// the node states before the first; a single event needs neither (the
+	// previous frame has the state before it, this one the state after).
+	many := len(s.last) > 1
 	for i := range s.last {
 		ev := eventView(st, &s.last[i])
-		if i < len(s.lastNodes) {
+		if many && i < len(s.lastNodes) {
 			ev.Nodes = s.lastNodes[i]
 		}
 		v.Last = append(v.Last, ev)
 	}
-	if len(v.Last) > 0 {
+	if many {
 		v.LastBefore = s.lastBefore
 	}
 	for _, name := range sim.Invariants {
