@@ -621,7 +621,8 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.pausedBug = false
 	from := s.h.Step()
-	n, err := s.h.Do(a, nil)
+	var evs []sim.Event
+	n, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
 	if err != nil {
 		if errors.Is(err, sim.ErrNothing) {
 			return errors.New("nothing to do: no message is in flight and no timer is running")
@@ -630,7 +631,13 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.events += n
 	s.notice = ""
-	s.setLastRange(from, s.h.Step())
+	if len(evs) > 1 {
+		// A sequence: its events again, each with the node states it
+		// changed (a walk from the nearest snapshot).
+		s.setLastRange(from, s.h.Step())
+	} else {
+		s.setLast(evs) // one event: no walk, as cheap as it was
+	}
 	s.lastAct = a.Format(s.h.Config())
 	s.afterChange()
 	s.publish()
