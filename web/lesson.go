@@ -108,7 +108,8 @@ func (s *Session) enterStep(k int) error {
 	if host == nil {
 		return fmt.Errorf("lesson: %s lessons cannot be played in the browser yet", l.lesson.Protocol)
 	}
-	if err := host.enter(s, l.lesson, k); err != nil {
+	from, err := host.enter(s, l.lesson, k)
+	if err != nil {
 		return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
 	}
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
@@ -116,6 +117,9 @@ func (s *Session) enterStep(k int) error {
 	s.playing = false
 	s.setLast(nil)
 	s.lastAct = ""
+	if from >= 0 && s.h.Step()-from <= maxMoveEvents {
+		s.setLastRange(from, s.h.Step())
+	}
 	s.afterChange()
 	return nil
 }
@@ -271,6 +275,12 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 		l = set.Lesson(chi.URLParam(r, "id"), m.Lang)
 	}
 	if l == nil {
+		id := chi.URLParam(r, "id")
+		if why := s.brokenLesson(id); why != "" {
+			s.lessonLog.unavailable(s.log, id, why)
+			s.lessonUnavailable(w, r, m.Lang, id)
+			return
+		}
 		s.errorPage(w, r, http.StatusNotFound, i18n.T(m.Lang, "err.no_lesson"))
 		return
 	}
@@ -290,12 +300,17 @@ func (s *Server) handleLesson(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		status, msg := createError(w, m.Lang, err)
-		if status == http.StatusBadRequest {
-			status, msg = http.StatusInternalServerError, err.Error() // the lesson file, not the learner
+		if status == http.StatusBadRequest || status == http.StatusInternalServerError {
+			// The lesson file, not the learner: the reason is for the
+			// instructor (the log, /instructor), not for every visitor.
+			s.lessonLog.openFailed(s.log, l.ID, err)
+			s.lessonUnavailable(w, r, m.Lang, l.ID)
+			return
 		}
 		s.errorPage(w, r, status, msg)
 		return
 	}
+	s.lessonLog.openFailed(s.log, l.ID, nil)
 	// The lesson's session lives in the URL, like a sandbox's: a reload,
 	// a language switch and the back button keep the step, the learner's
 	// actions, answers and reveals. Without ?step= the page continues

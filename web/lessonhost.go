@@ -17,8 +17,10 @@ import (
 // through it, and check one line of a goal. Hosting another protocol's
 // lessons is one more lessonHost and one more case below.
 type lessonHost interface {
-	// enter replaces the session's history by one at step k's entry.
-	enter(s *Session, l *lessons.Lesson, k int) error
+	// enter replaces the session's history by one at step k's entry and
+	// returns the step where the step's own actions begin (their events
+	// play as a sequence), or -1.
+	enter(s *Session, l *lessons.Lesson, k int) (int, error)
 	// run performs action statements (expect lines are skipped) and
 	// keeps their events for the animation.
 	run(s *Session, stmts []sim.Stmt) error
@@ -41,38 +43,48 @@ func lessonHostFor(l *lessons.Lesson) lessonHost {
 // sdLessonHost plays single-decree lessons on a sim.History.
 type sdLessonHost struct{}
 
-func (sdLessonHost) enter(s *Session, l *lessons.Lesson, k int) error {
+func (sdLessonHost) enter(s *Session, l *lessons.Lesson, k int) (int, error) {
 	h := sim.NewHistory(l.Cluster)
 	var items []replayItem
 	for _, a := range l.EntryActions(k) {
 		items = append(items, replayItem{act: &a})
 	}
+	// The step's own actions come last: their events play as a sequence
+	// when the learner enters the step (a short one: at most
+	// maxMoveEvents, as a move forward).
+	own := min(len(lessons.Actions(l.Steps[k].Actions)), len(items))
 	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
 	defer cancel()
-	spent, cut, err := replay(ctx, h, items, MaxSessionEvents)
+	spent, cut, err := replay(ctx, h, items[:len(items)-own], MaxSessionEvents)
+	from := h.Step()
+	if err == nil && cut == nil {
+		var more int
+		more, cut, err = replay(ctx, h, items[len(items)-own:], MaxSessionEvents-spent)
+		spent += more
+	}
 	if err == nil && cut != nil {
 		err = fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
 	}
 	if err != nil {
-		return err
+		return -1, err
 	}
 	s.h, s.events = h, spent
-	return nil
+	return from, nil
 }
 
 func (sdLessonHost) run(s *Session, stmts []sim.Stmt) error {
-	var evs []sim.Event
 	var acts []string
+	from := s.h.Step()
 	for _, a := range lessons.Actions(stmts) {
 		a := a
-		n, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) })
+		n, err := s.h.Do(&a, nil)
 		if err != nil && !errors.Is(err, sim.ErrNothing) {
 			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
 		}
 		s.events += n
 		acts = append(acts, a.Format(s.h.Config()))
 	}
-	s.setLast(evs)
+	s.setLastRange(from, s.h.Step())
 	s.lastAct = strings.Join(acts, "; ")
 	return nil
 }
@@ -87,27 +99,27 @@ func (sdLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
 // Multi-Paxos view (static/mp.js) beside the lesson.
 type mpLessonHost struct{}
 
-func (mpLessonHost) enter(s *Session, l *lessons.Lesson, k int) error {
+func (mpLessonHost) enter(s *Session, l *lessons.Lesson, k int) (int, error) {
 	h, err := sim.NewMPHistory(l.ClusterLine)
 	if err != nil {
-		return err
+		return -1, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
 	defer cancel()
 	spent := 0
 	for _, st := range l.EntryStmts(k) {
 		if ctx.Err() != nil || mpLineBudget(st.Text, MaxSessionEvents-spent) != nil {
-			return fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
+			return -1, fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
 		}
 		evs, err := h.Do(st.Text)
 		if err != nil && !errors.Is(err, sim.ErrNothing) {
-			return fmt.Errorf("%s: %v", st.Text, err)
+			return -1, fmt.Errorf("%s: %v", st.Text, err)
 		}
 		spent += len(evs)
 	}
 	s.mp, s.events = h, spent
 	s.mpLast = nil
-	return nil
+	return -1, nil
 }
 
 func (mpLessonHost) run(s *Session, stmts []sim.Stmt) error {

@@ -33,6 +33,11 @@ type EventView struct {
 	Notes   []NoteView        `json:"notes"`
 	Sent    []SentView        `json:"sent"`
 	Removed []sim.MessageJSON `json:"removed"`
+	// Nodes are the node states this event changed, as they are after it
+	// (the receiving node's, a crashed node's, every node's group on a
+	// partition): the cards show each event's effect while a sequence
+	// plays.
+	Nodes []sim.NodeState `json:"nodes,omitempty"`
 }
 
 // View is the JSON a session sends to its subscribers for every new state:
@@ -47,24 +52,27 @@ type View struct {
 	Branches []sim.Branch `json:"branches"`
 	// BranchesTotal counts every branch; Branches lists at most
 	// MaxBranchesListed (the current one and the newest).
-	BranchesTotal int             `json:"branches_total"`
-	Playing       bool            `json:"playing"`
-	PlayMillis    int             `json:"play_ms"`
-	Drop          int             `json:"drop_pm"`
-	Dup           int             `json:"dup_pm"`
-	StopChosen    bool            `json:"stop_chosen"`
-	Enabled       bool            `json:"enabled"`
-	Now           int             `json:"now"`
-	LastAct       string          `json:"last_act"`
-	Last          []EventView     `json:"last"`
-	LastOmitted   int             `json:"last_omitted"`
-	State         sim.StateJSON   `json:"state"`
-	Invariants    []InvariantView `json:"invariants"`
-	Subscribers   int             `json:"subscribers"`
-	Lesson        *LessonView     `json:"lesson,omitempty"`
-	Gallery       *GalleryView    `json:"gallery,omitempty"`
-	Replaying     bool            `json:"replaying"`
-	PausedBug     bool            `json:"paused_bug"`
+	BranchesTotal int         `json:"branches_total"`
+	Playing       bool        `json:"playing"`
+	PlayMillis    int         `json:"play_ms"`
+	Drop          int         `json:"drop_pm"`
+	Dup           int         `json:"dup_pm"`
+	StopChosen    bool        `json:"stop_chosen"`
+	Enabled       bool        `json:"enabled"`
+	Now           int         `json:"now"`
+	LastAct       string      `json:"last_act"`
+	Last          []EventView `json:"last"`
+	LastOmitted   int         `json:"last_omitted"`
+	// LastBefore is every node's state before Last[0] (the cards a
+	// sequence starts from); empty unless Last has several events.
+	LastBefore  []sim.NodeState `json:"last_before,omitempty"`
+	State       sim.StateJSON   `json:"state"`
+	Invariants  []InvariantView `json:"invariants"`
+	Subscribers int             `json:"subscribers"`
+	Lesson      *LessonView     `json:"lesson,omitempty"`
+	Gallery     *GalleryView    `json:"gallery,omitempty"`
+	Replaying   bool            `json:"replaying"`
+	PausedBug   bool            `json:"paused_bug"`
 	// Protocol is "multipaxos" for a Multi-Paxos session (mpview.go), whose
 	// panels are in MP; "" for single-decree Paxos.
 	Protocol string       `json:"protocol,omitempty"`
@@ -98,8 +106,19 @@ func (s *Session) buildView() View {
 	// them.
 	// (Session.setLast keeps only those.)
 	v.LastOmitted = s.omitted
+	// A sequence of several events carries each one's node changes and
+	// the node states before the first; a single event needs neither (the
+	// previous frame has the state before it, this one the state after).
+	many := len(s.last) > 1
 	for i := range s.last {
-		v.Last = append(v.Last, eventView(st, &s.last[i]))
+		ev := eventView(st, &s.last[i])
+		if many && i < len(s.lastNodes) {
+			ev.Nodes = s.lastNodes[i]
+		}
+		v.Last = append(v.Last, ev)
+	}
+	if many {
+		v.LastBefore = s.lastBefore
 	}
 	for _, name := range sim.Invariants {
 		iv := InvariantView{Name: name, OK: true}
