@@ -43,6 +43,9 @@ type GalleryCase struct {
 	Sizes Sizes
 	// Bounds are the search's flags of paxviz check engine.
 	Bounds string
+	// Invariant is the invariant the search looks for ("" any: the
+	// counterexample's Violation names the one broken).
+	Invariant string
 
 	run func(ctx context.Context) (*Result, error)
 }
@@ -102,7 +105,7 @@ func GalleryCases(protocol string) []GalleryCase {
 			o.normalize() // the cases are valid; this fills the defaults Bounds prints
 			out = append(out, GalleryCase{Protocol: ProtoPaxos, Bug: c.Bug.String(), Needs: c.Needs,
 				Sizes:  Sizes{Servers: o.Cluster.Acceptors, Ballots: o.Ballots, MaxRound: o.MaxRound, Crashes: o.Crashes, Dups: o.Dups},
-				Bounds: o.Bounds(), run: func(ctx context.Context) (*Result, error) { return Engine(ctx, c.Options) }})
+				Bounds: o.Bounds(), Invariant: o.Invariant, run: func(ctx context.Context) (*Result, error) { return Engine(ctx, c.Options) }})
 		}
 		return out
 	case ProtoMultiPaxos:
@@ -113,7 +116,7 @@ func GalleryCases(protocol string) []GalleryCase {
 			out = append(out, GalleryCase{Protocol: ProtoMultiPaxos, Bug: c.Bug.String(),
 				Sizes: Sizes{Servers: o.Cluster.Servers, Clients: o.Cluster.Clients, Commands: o.Commands, Ballots: o.Ballots,
 					MaxRound: o.MaxRound, Crashes: o.Crashes, Dups: o.Dups, Drops: o.Drops, Retries: o.Retries},
-				Bounds: o.Bounds(), run: func(ctx context.Context) (*Result, error) { return MultiPaxosEngine(ctx, c.Options) }})
+				Bounds: o.Bounds(), Invariant: o.Invariant, run: func(ctx context.Context) (*Result, error) { return MultiPaxosEngine(ctx, c.Options) }})
 		}
 		return out
 	}

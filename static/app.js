@@ -523,9 +523,9 @@ function renderGallery(v) {
   if (!v.gallery) return;
   const g = v.gallery;
   box.className = "gallery-banner" + (v.paused_bug ? " acting" : "");
-  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t("gallery." + g.bug + ".why")));
+  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t(g.why || "gallery." + g.bug + ".why")));
   if (v.paused_bug) {
-    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug."));
+    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug.") || n.key === "note.mp.bug" || n.key.startsWith("note.raft.bug."));
     box.append(el("p", { class: "bug-acts", role: "status" }, t("gallery.bug_acts") + " " + notes.map((n) => t(n.key, n.args)).join(" ")));
   }
   if (v.step < v.end && !v.replaying) {
@@ -554,6 +554,7 @@ $("btn-search").addEventListener("click", async () => {
       out.append(j.truncated ? t("ui.search_partial_words", { states: j.states, secs: j.seconds.toFixed(2) }) : t("ui.search_none_words", { states: j.states, secs: j.seconds.toFixed(2) }));
     }
     if (!j.error && j.said) out.append(el("p", { class: "search-said" }, j.said));
+    if (j.found && j.script) out.append(el("details", { class: "search-script" }, el("summary", {}, t("gallery.script")), el("pre", {}, el("code", {}, j.script))));
   } catch (e) {
     out.replaceChildren(t("ui.search_error", { err: String(e) }));
   } finally {

@@ -72,6 +72,11 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
 	}
+	if o.Setup != nil {
+		if err := o.Setup(s); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -139,7 +144,7 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 		s.publish()
 		return nil
 	case "replay":
-		return errors.New("replay: not available for a Multi-Paxos cluster; use redo")
+		return s.mpSetReplay(words[1:])
 	case "log":
 		return s.mpSendLog(sub, words[1:])
 	case "lesson":
@@ -161,7 +166,7 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 }
 
 func (s *Session) mpApply(line string) error {
-	s.playing, s.replaying = s.playing && !s.replaying, false
+	s.playing, s.replaying, s.pausedBug = s.playing && !s.replaying, false, false
 	evs, err := s.mp.Do(line)
 	if err != nil {
 		if errors.Is(err, sim.ErrNothing) {
@@ -185,7 +190,7 @@ func (s *Session) mpMove(f func() error) error {
 	if err := f(); err != nil {
 		return err
 	}
-	s.mpLast, s.omitted, s.lastAct = nil, 0, ""
+	s.mpLast, s.omitted, s.lastAct, s.pausedBug = nil, 0, "", false
 	s.publish()
 	return nil
 }
@@ -234,7 +239,7 @@ func (s *Session) mpSetPlay(args []string) error {
 		return errors.New("nothing to do: no message is in flight and no timer is running")
 	}
 	s.playMillis, s.dropPM, s.dupPM, s.stopChosen = ms, drop, dup, stop
-	s.playing, s.replaying = true, false
+	s.playing, s.replaying, s.pausedBug = true, false, false
 	s.publish()
 	return nil
 }
@@ -244,6 +249,10 @@ func (s *Session) mpSetPlay(args []string) error {
 // command is committed.
 func (s *Session) mpPlayStep() {
 	if !s.playing {
+		return
+	}
+	if s.replaying {
+		s.mpReplayStep()
 		return
 	}
 	if MaxSessionEvents-s.events <= 0 {
@@ -283,6 +292,10 @@ func (s *Session) mpBuildView() View {
 		Playing: s.playing, PlayMillis: s.playMillis, Drop: s.dropPM, Dup: s.dupPM, StopChosen: s.stopChosen,
 		Enabled: h.Enabled(), Now: h.Now(), LastAct: s.lastAct, State: g, Last: []EventView{},
 		Subscribers: len(s.subs), Protocol: "multipaxos", MP: &mv,
+		Replaying: s.replaying, PausedBug: s.pausedBug,
+	}
+	if s.gallery != nil {
+		v.Gallery = s.galleryView()
 	}
 	v.Branches = h.Branches()
 	v.BranchesTotal = len(v.Branches)
