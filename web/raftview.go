@@ -82,3 +82,52 @@ func (s *Session) raftBuildView(h *sim.RaftHistory) View {
 	}
 	return v
 }
+
+// raftFigure8C is Figure 8 of the Raft paper (raft.md §7 R6, as
+// engine/sim/testdata/raft/r6-figure8.pxs) played to (c): s1 leads term 4
+// and has copied B, of term 2, to s2 and s3 — a majority — yet B is not
+// committed. The home page offers it as an example.
+const raftFigure8C = `cluster raft servers=5 noop=0 seed=6
+timeout s1
+deliver requestvote
+deliver vote
+deliver *
+deliver *
+propose s1 A
+deliver *
+deliver *
+crash s1
+restart s1
+timeout s1
+deliver requestvote t=2
+deliver vote t=2
+deliver *
+deliver *
+propose s1 B
+deliver append s1->s2
+drop *
+crash s1
+timeout s5
+deliver requestvote s5->s3
+deliver requestvote s5->s4
+deliver vote t=3
+drop *
+propose s5 C
+drop *
+crash s5
+restart s1
+timeout s1
+deliver requestvote s1->s3
+deliver vote s3->s1
+drop *
+timeout s1
+deliver requestvote s1->s2
+deliver requestvote s1->s3
+deliver vote t=4
+drop s1->s4
+deliver append s1->s3
+deliver appendreply s3->s1
+deliver append s1->s3
+deliver *
+deliver *
+`
