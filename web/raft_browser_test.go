@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -180,4 +181,94 @@ func TestBrowserRaftFigure8(t *testing.T) {
 	if s := string(body); !strings.Contains(s, "cluster raft servers=5") || !strings.HasSuffix(s, "deliver appendreply s3->s1\n") {
 		t.Fatalf("export: %q", s)
 	}
+}
+
+// raftScreenScript is a three-server Raft cluster mid-election: a
+// candidate, votes and appends in flight, a leader with entries.
+const raftScreenScript = "cluster raft servers=3 seed=1\ntimeout s1\ndeliver requestvote s1->*\ndeliver vote s2->s1\npropose s1 X\ndeliver append s1->s2\n"
+
+// TestBrowserRaftScreens measures the Raft sandbox on every screen: at
+// 1920×1080 in projector mode the smallest text in the cluster is at
+// least 24 px and every card and chip is on the screen; at 390×844 the
+// page does not scroll sideways and touch targets are usable; axe reports
+// no serious or critical violation; the Chinese page says its labels in
+// Chinese.
+func TestBrowserRaftScreens(t *testing.T) {
+	src, err := os.ReadFile("testdata/axe/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ts := newTestServer(t, Options{})
+	t.Run("projector", func(t *testing.T) {
+		b := newBrowser(t, ts.URL, 1920, 1080)
+		b.reducedMotion(true)
+		b.openScript(raftScreenScript, "")
+		b.click("#btn-big")
+		b.wait("projector", `document.body.classList.contains("big")`)
+		b.idle()
+		b.wait("chips", `document.querySelectorAll("#diagram .chip").length > 0`)
+		b.shot("projector")
+		got := b.evalString(minFontJS + `("#diagram")`)
+		t.Logf("smallest text in the Raft cluster, projector 1920x1080: %s px", got)
+		if fontPx(t, got) < 24 {
+			t.Errorf("smallest text in the cluster: %s px, want >= 24", got)
+		}
+		if off := b.evalString(offscreenJS); off != "" {
+			t.Errorf("not on the screen: %s", off)
+		}
+		if ov := b.evalString(overlapJS); ov != "" {
+			t.Errorf("overlap: %s", ov)
+		}
+		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+			t.Errorf("page scrolls sideways by %vpx", ov)
+		}
+	})
+	t.Run("phone", func(t *testing.T) {
+		b := newBrowser(t, ts.URL, 390, 844)
+		b.reducedMotion(true)
+		b.openScript(raftScreenScript, "")
+		b.shot("phone")
+		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+			t.Errorf("the Raft sandbox scrolls sideways by %vpx: %s", ov, b.evalString(wideJS))
+		}
+		if ov := b.evalString(overlapJS); ov != "" {
+			t.Errorf("overlap: %s", ov)
+		}
+		small := b.evalString(`[...document.querySelectorAll("#raft-tools button")].filter(e => e.getBoundingClientRect().height < 44).map(e => e.id).join(" ")`)
+		if small != "" {
+			t.Errorf("touch targets under 44px: %s", small)
+		}
+		b.eval(`document.getElementById("raft-panels").scrollIntoView()`)
+		b.shot("phone-panels")
+		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
+			t.Errorf("the panels scroll sideways by %vpx: %s", ov, b.evalString(wideJS))
+		}
+	})
+	t.Run("axe-zh", func(t *testing.T) {
+		b := newBrowser(t, ts.URL, 1366, 900)
+		b.nav("/?lang=zh")
+		b.wait("home", `document.getElementById("raft-link") !== null`)
+		if got := b.evalString(`document.getElementById("raft-link").textContent`); !strings.Contains(got, "沙盒") {
+			t.Errorf("the home page's Raft link in Chinese: %q", got)
+		}
+		b.click("#raft-link")
+		b.wait("sandbox", `document.body.dataset.conn === "connected" && document.getElementById("raft-log") !== null`)
+		b.idle()
+		b.click(`.node[data-node="s2"] [data-ctl="timeout"]`)
+		b.wait("s2 candidate", `document.querySelector('.node[data-node="s2"]').dataset.role === "candidate"`)
+		b.idle()
+		b.shot("zh")
+		if got := b.evalString(`document.querySelector('.node[data-node="s2"] header .role').textContent`); got != "候选者 · t1" {
+			t.Errorf("s2's role in Chinese: %q", got)
+		}
+		if got := b.evalString(`document.querySelector("#raft-grid h2").textContent`); !strings.Contains(got, "日志") {
+			t.Errorf("grid title in Chinese: %q", got)
+		}
+		if n := b.eval(`document.querySelectorAll("h1").length`).(float64); n != 1 {
+			t.Errorf("%v h1 elements, want 1", n)
+		}
+		for _, v := range b.axeViolations(string(src)) {
+			t.Errorf("raft sandbox: %s", v)
+		}
+	})
 }
