@@ -23,6 +23,7 @@ func init() {
 		"raft.open_blurb": {"Three servers with election timers: time one out, deliver the votes, propose values and watch the commit point move.", "三台带选举计时器的服务器：让一台超时，投递选票，提议值，看提交点如何前移。"},
 		"raft.fig8":       {"Raft: Figure 8 (a committed-looking entry that is not committed)", "Raft：图 8（看似已提交却未提交的条目）"},
 
+		"raft.search_unavailable":  {"Search from here explores single-decree clusters only; this Raft cluster has no search yet.", "“从这里搜索”只支持单值集群；Raft 集群暂不支持搜索。"},
 		"raft.placeholder":         {"propose s1 X", "propose s1 X"},
 		"raft.panels":              {"Raft logs and leaders", "Raft 日志与领导者"},
 		"raft.term":                {"term", "任期"},

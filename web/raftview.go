@@ -51,6 +51,13 @@ func newLogHistory(line string) (logHistory, error) {
 	return h, nil
 }
 
+// isRaft reports whether s runs a Raft cluster (set at creation, never
+// changed: safe to read from any goroutine).
+func (s *Session) isRaft() bool {
+	_, ok := s.mp.(*sim.RaftHistory)
+	return ok
+}
+
 // RaftPanelView is the Raft part of a view.
 type RaftPanelView = sim.RaftView
 

@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/store"
 )
 
@@ -123,5 +126,70 @@ func TestRaftSandboxLinks(t *testing.T) {
 	resp, body = get(t, ts2.URL+"/s/"+id+"/")
 	if resp.StatusCode != 200 || !strings.Contains(body, `"protocol":"raft"`) || !strings.Contains(body, `"step":3`) {
 		t.Fatalf("after restart %s: %d %s", id, resp.StatusCode, body)
+	}
+}
+
+// The home page's Figure 8 example is the golden R6 script up to (c), and
+// the session it opens shows B, of term 2, on a majority and uncommitted.
+func TestRaftFigure8Example(t *testing.T) {
+	src, err := os.ReadFile("../engine/sim/testdata/raft/r6-figure8.pxs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(src), "\n") {
+		l = strings.Join(strings.Fields(sim.StripComment(l)), " ")
+		if l == "" || strings.HasPrefix(l, "expect") {
+			continue
+		}
+		lines = append(lines, l)
+	}
+	want := strings.Split(strings.TrimSpace(raftFigure8C), "\n")
+	if len(want) > len(lines) || !slices.Equal(lines[:len(want)], want) || lines[len(want)] != "propose s1 D" {
+		t.Fatalf("raftFigure8C is not R6 up to (c):\n%s", strings.Join(want, "\n"))
+	}
+	r := NewRegistry(4, time.Minute)
+	defer r.Close()
+	s, err := r.Create(context.Background(), CreateOptions{Src: raftFigure8C})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mpDo(t, s)
+	for _, sv := range v.Raft.Servers[:3] {
+		if len(sv.Log) != 2 || sv.Log[1] != (sim.RaftEntryView{Term: 2, Value: "B"}) || sv.Commit >= 2 {
+			t.Errorf("%s: %+v", sv.Name, sv)
+		}
+	}
+	if len(v.Raft.Committed) != 1 {
+		t.Errorf("committed: %+v", v.Raft.Committed)
+	}
+	_, ts := newTestServer(t, Options{})
+	_, home := get(t, ts.URL+"/")
+	if !strings.Contains(home, `id="raft-link"`) || !strings.Contains(home, url.QueryEscape("cluster raft servers=5 noop=0 seed=6")) {
+		t.Error("the home page offers no Raft sandbox or Figure 8 example")
+	}
+}
+
+// Search from here refuses a Raft session with a reason, and a room
+// refuses a Raft cluster.
+func TestRaftSearchAndRoomRefused(t *testing.T) {
+	srv, ts := newTestServer(t, Options{})
+	sess, err := srv.reg.Create(context.Background(), CreateOptions{Src: "cluster raft servers=3\ntimeout s1\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(ts.URL + "/s/" + sess.ID + "/search")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out SearchResult
+	json.NewDecoder(resp.Body).Decode(&out)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out.Error, "Raft") {
+		t.Fatalf("%d %+v", resp.StatusCode, out)
+	}
+	code, _, body := createRoom(t, ts.URL, `{"script": "cluster raft servers=3\n"}`)
+	if code != http.StatusBadRequest || !strings.Contains(body, "single-decree") {
+		t.Fatalf("room: %d %s", code, body)
 	}
 }

@@ -195,14 +195,13 @@ func (h *RaftHistory) Events(from, to int) ([]MPEvent, error) { return h.h.event
 
 // messageJSON renders a Raft message with the generic fields the diagram
 // draws: Ballot is the term ("t2"), Value what the chip shows of the rest
-// (an append's entries, a reply's verdict).
+// (an append's entries, a reply's verdict; a requestvote's last log entry
+// is in Text only).
 func (s *RaftSim) messageJSON(m *rf.Message) MessageJSON {
 	cfg := s.p.cfg
 	j := MessageJSON{ID: m.ID, Type: m.Type.String(), From: cfg.Name(m.From), To: cfg.Name(m.To), Text: cfg.Describe(m),
 		Ballot: "t" + strconv.Itoa(int(m.Term))}
 	switch m.Type {
-	case rf.MsgRequestVote:
-		j.Value = "last " + strconv.Itoa(int(m.LastTerm)) + "@" + strconv.Itoa(int(m.LastIndex))
 	case rf.MsgVote:
 		j.Value = "✗"
 		if m.Granted {
