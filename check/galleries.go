@@ -180,14 +180,29 @@ func SearchFrom(ctx context.Context, script string, deep bool, maxStates int, ti
 	if hook != nil {
 		return hook(ctx, cluster, prefix, fromHere(deep, maxStates, timeout))
 	}
-	return nil, SearchBounds{}, fmt.Errorf("%w: search from here cannot search a %s cluster", ErrOptions, protoName(proto))
+	return nil, SearchBounds{Protocol: proto}, fmt.Errorf("%w: search from here cannot search a %s cluster", ErrNoSearch, protoName(proto))
 }
+
+// ErrNoSearch is SearchFrom's error for a protocol it cannot search (yet);
+// it wraps ErrOptions.
+var ErrNoSearch = fmt.Errorf("%w: no search", ErrOptions)
 
 func protoName(p string) string {
 	if p == "" {
 		return "single-decree"
 	}
 	return p
+}
+
+// CanSearchFrom reports whether SearchFrom searches protocol's clusters
+// (single-decree: through Engine and ParsePrefix instead).
+func CanSearchFrom(protocol string) bool {
+	if protocol == ProtoMultiPaxos {
+		return true
+	}
+	searchMu.Lock()
+	defer searchMu.Unlock()
+	return searchHooks[protocol] != nil
 }
 
 var (

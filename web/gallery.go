@@ -252,9 +252,30 @@ type GalleryView struct {
 	PauseSteps []int  `json:"pause_steps"`
 }
 
+// setGalleryView fills a Multi-Paxos or Raft view's replay and gallery
+// fields.
+func (s *Session) setGalleryView(v *View) {
+	v.Replaying, v.PausedBug = s.replaying, s.pausedBug
+	if s.gallery != nil {
+		v.Gallery = s.galleryView()
+	}
+}
+
 func (s *Session) galleryView() *GalleryView {
 	g := s.gallery
 	return &GalleryView{Protocol: g.protocol, Bug: g.bug, Why: g.why, Invariant: g.invariant, PauseSteps: g.pause}
+}
+
+// protocol names a session's protocol as check does (set at creation,
+// never changed: safe to read from any goroutine).
+func (s *Session) protocol() string {
+	switch {
+	case s.mp == nil:
+		return check.ProtoPaxos
+	case s.isRaft():
+		return check.ProtoRaft
+	}
+	return check.ProtoMultiPaxos
 }
 
 // searchSlots bounds concurrent "search from here" requests: a search
@@ -331,6 +352,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	// state from the script. (sess.mp is set at creation, never changed:
 	// safe to read here.)
 	generic := sess.mp != nil
+	if proto := sess.protocol(); generic && !check.CanSearchFrom(proto) {
+		w.WriteHeader(http.StatusBadRequest)
+		enc.Encode(SearchResult{Error: i18n.T(langOf(r), proto+".search_unavailable")})
+		return
+	}
 	busy := func(retry time.Duration) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(max(retry, time.Second).Round(time.Second)/time.Second)))
 		w.WriteHeader(http.StatusTooManyRequests)

@@ -22,7 +22,7 @@ import (
 // buildMP replays a Multi-Paxos script into a new session.
 func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, error) {
 	lines := strings.Split(o.Src, "\n")
-	var h *sim.MPHistory
+	var h logHistory
 	rctx, cancel := context.WithTimeout(ctx, ReplayTimeLimit)
 	defer cancel()
 	spent := 0
@@ -34,7 +34,7 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 		}
 		if h == nil {
 			var err error
-			if h, err = sim.NewMPHistory(line); err != nil {
+			if h, err = newLogHistory(line); err != nil {
 				return nil, &sim.Error{File: "script", Line: i + 1, Msg: err.Error()}
 			}
 			continue
@@ -72,6 +72,9 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
 	}
+	// Setup restores a stored session's id and seq (and a browser's
+	// record): without it a restart lost every Multi-Paxos session; a
+	// gallery session rewinds to step 0.
 	if o.Setup != nil {
 		if err := o.Setup(s); err != nil {
 			return nil, err
@@ -285,18 +288,18 @@ type MPPanelView = sim.MPView
 // mpBuildView renders a Multi-Paxos session's view: the generic fields
 // the cluster diagram and the controls read, and the panels in mp.
 func (s *Session) mpBuildView() View {
-	h := s.mp
+	if rh, ok := s.mp.(*sim.RaftHistory); ok {
+		return s.raftBuildView(rh)
+	}
+	h := s.mp.(*sim.MPHistory)
 	g, mv := h.View()
 	v := View{
 		Type: "state", Seq: s.seq, Session: s.ID, Step: h.Step(), End: h.End(), Branch: h.Tip(),
 		Playing: s.playing, PlayMillis: s.playMillis, Drop: s.dropPM, Dup: s.dupPM, StopChosen: s.stopChosen,
 		Enabled: h.Enabled(), Now: h.Now(), LastAct: s.lastAct, State: g, Last: []EventView{},
 		Subscribers: len(s.subs), Protocol: "multipaxos", MP: &mv,
-		Replaying: s.replaying, PausedBug: s.pausedBug,
 	}
-	if s.gallery != nil {
-		v.Gallery = s.galleryView()
-	}
+	s.setGalleryView(&v)
 	v.Branches = h.Branches()
 	v.BranchesTotal = len(v.Branches)
 	if len(v.Branches) > MaxBranchesListed {
