@@ -46,6 +46,10 @@ type GalleryCase struct {
 	// Invariant is the invariant the search looks for ("" any: the
 	// counterexample's Violation names the one broken).
 	Invariant string
+	// Why is the translation key of the text saying why the switch loses
+	// safety, when the protocol's checker names one ("": the gallery's
+	// own, gallery.[PROTOCOL.]BUG.why).
+	Why string
 
 	run func(ctx context.Context) (*Result, error)
 }

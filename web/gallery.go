@@ -67,6 +67,7 @@ type GalleryItem struct {
 	Protocol  string
 	Bug       string
 	Key       string // i18n prefix of its texts: gallery.BUG (single-decree), gallery.PROTOCOL.BUG
+	Why       string // i18n key of its why-text
 	Needs     string
 	Sizes     string // the search's bounds in words
 	Bounds    string
@@ -138,7 +139,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 	for _, proto := range check.GalleryProtocols() {
 		sec := GallerySection{Protocol: proto}
 		for _, c := range check.GalleryCases(proto) {
-			it := GalleryItem{Protocol: proto, Bug: c.Bug, Key: galleryKey(proto, c.Bug), Needs: c.Needs,
+			it := GalleryItem{Protocol: proto, Bug: c.Bug, Key: galleryKey(proto, c.Bug), Why: galleryWhyKey(c), Needs: c.Needs,
 				Sizes: gallerySizes(m, c.Sizes), Invariant: c.Invariant, Bounds: c.Bounds, PlayURL: galleryPlayURL(proto, c.Bug)}
 			res, err := s.gallery.get(c)
 			switch {
@@ -217,7 +218,7 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 	}
 	v := res.Violation
 	sess, err := s.create(r, v.Script, func(sess *Session) error {
-		sess.gallery = &galleryRun{protocol: proto, bug: c.Bug, why: galleryKey(proto, c.Bug) + ".why", invariant: v.Invariant, pause: []int{}}
+		sess.gallery = &galleryRun{protocol: proto, bug: c.Bug, why: galleryWhyKey(c), invariant: v.Invariant, pause: []int{}}
 		for _, i := range v.BugSteps {
 			sess.gallery.pause = append(sess.gallery.pause, i+1) // action i is step i+1: one event each
 		}
@@ -479,7 +480,15 @@ func galleryWhat(m Meta, it GalleryItem) string {
 	return m.T(it.Key + ".what")
 }
 
-func galleryWhy(m Meta, it GalleryItem) string { return m.T(it.Key + ".why") }
+func galleryWhy(m Meta, it GalleryItem) string { return m.T(it.Why) }
+
+// galleryWhyKey is the translation key of a case's why-text.
+func galleryWhyKey(c check.GalleryCase) string {
+	if c.Why != "" {
+		return c.Why
+	}
+	return galleryKey(c.Protocol, c.Bug) + ".why"
+}
 
 func galleryStats(m Meta, it GalleryItem) string {
 	return i18n.Fill(m.T("gallery.steps"), map[string]string{"n": itoa(it.Steps), "states": fmt.Sprint(it.States), "secs": it.Seconds})
