@@ -129,3 +129,29 @@ func TestSpecBugSteps(t *testing.T) {
 		t.Errorf("step 13 %+v", sb.Steps[12])
 	}
 }
+
+// TestGalleryCasesRaft: the Raft section lists RaftBugCases with their
+// why-texts, and a case's search finds its counterexample.
+func TestGalleryCasesRaft(t *testing.T) {
+	if !slicesContains(GalleryProtocols(), ProtoRaft) {
+		t.Fatal("no Raft section")
+	}
+	cases := GalleryCases(ProtoRaft)
+	if len(cases) != len(RaftBugCases()) || len(cases) == 0 {
+		t.Fatalf("%d cases, want %d", len(cases), len(RaftBugCases()))
+	}
+	for i, c := range cases {
+		rc := RaftBugCases()[i]
+		if c.Bug != rc.Bug.String() || c.Why != rc.Note || c.Invariant != rc.Invariant || !strings.Contains(c.Bounds, "--protocol raft") || c.Sizes.Servers < 2 || c.Sizes.Terms < 1 {
+			t.Errorf("case %d: %+v", i, c)
+		}
+	}
+	c, err := FindGalleryCase(ProtoRaft, "no_step_down")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Counterexample(context.Background())
+	if err != nil || res.Violation == nil || res.Violation.Invariant != c.Invariant {
+		t.Fatalf("no_step_down: %v %+v", err, res)
+	}
+}

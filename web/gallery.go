@@ -20,45 +20,126 @@ import (
 )
 
 // gallery caches the checker's shortest counterexample for every bug of
-// every protocol: the searches are deterministic, so each runs once (on
-// first use). Keys are "protocol/bug".
+// every protocol: the searches are deterministic, so each runs once, in
+// the background from its first asking, one search at a time (some Raft
+// cases search for a minute; the page does not wait for them). Keys are
+// "protocol/bug".
 type gallery struct {
 	mu      sync.Mutex
 	results map[string]*galleryEntry
 	spec    galleryEntry // the MultiPaxos-SMR spec's own bug
+	specMu  sync.Once
+	last    chan struct{} // closed when the last turn taken ends: the next waits for it
+	wg      sync.WaitGroup
+	closed  bool
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 type galleryEntry struct {
-	once sync.Once
+	done chan struct{}
 	res  *check.Result
 	spec *check.SpecBug
 	err  error
 }
 
-func (g *gallery) get(c check.GalleryCase) (*check.Result, error) {
+// galleryTimeout bounds one gallery search; a search runs first within
+// galleryQuick, and one that needs longer runs again after the others.
+// galleryPageWait is how long the gallery page waits for the searches it
+// shows before it says that the checker is still searching.
+const (
+	galleryQuick    = 5 * time.Second
+	galleryTimeout  = 60 * time.Second
+	galleryPageWait = 10 * time.Second
+)
+
+// entry returns c's entry, starting its search if nobody has.
+func (g *gallery) entry(c check.GalleryCase) *galleryEntry {
 	key := c.Protocol + "/" + c.Bug
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	if g.results == nil {
 		g.results = map[string]*galleryEntry{}
+		g.ctx, g.cancel = context.WithCancel(context.Background())
 	}
 	e := g.results[key]
-	if e == nil {
-		e = &galleryEntry{}
-		g.results[key] = e
+	if e != nil {
+		return e
+	}
+	e = &galleryEntry{done: make(chan struct{})}
+	g.results[key] = e
+	if g.closed {
+		e.err = ErrShuttingDown
+		close(e.done)
+		return e
+	}
+	wait, release := g.turnLocked()
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		defer close(e.done)
+		res, err := g.search(c, galleryQuick, wait, release)
+		if err == nil && res.Violation == nil && res.Stop == check.StopTimeout {
+			// A long one: again with the full time, after the others.
+			g.mu.Lock()
+			wait, release := g.turnLocked()
+			g.mu.Unlock()
+			res, err = g.search(c, galleryTimeout, wait, release)
+		}
+		e.res, e.err = res, err
+	}()
+	return e
+}
+
+// turnLocked takes the next turn to search (g.mu held): wait is closed
+// when the turn comes, release ends it.
+func (g *gallery) turnLocked() (wait <-chan struct{}, release func()) {
+	prev, ch := g.last, make(chan struct{})
+	g.last = ch
+	return prev, func() { close(ch) }
+}
+
+// search runs c's search in its turn, within d.
+func (g *gallery) search(c check.GalleryCase, d time.Duration, wait <-chan struct{}, release func()) (*check.Result, error) {
+	defer release()
+	if wait != nil {
+		select {
+		case <-wait:
+		case <-g.ctx.Done():
+			return nil, g.ctx.Err()
+		}
+	}
+	// Not a request's context: the result is shared and cached.
+	cctx, cancel := context.WithTimeout(g.ctx, d)
+	defer cancel()
+	return c.Counterexample(cctx)
+}
+
+// get returns c's counterexample, waiting for its search while ctx lasts.
+func (g *gallery) get(ctx context.Context, c check.GalleryCase) (*check.Result, error) {
+	e := g.entry(c)
+	select {
+	case <-e.done:
+		return e.res, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// close stops the searches under way and waits for them.
+func (g *gallery) close() {
+	g.mu.Lock()
+	g.closed = true
+	if g.cancel != nil {
+		g.cancel()
 	}
 	g.mu.Unlock()
-	e.once.Do(func() {
-		// Not the request's context: the result is shared and cached.
-		cctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-		defer cancel()
-		e.res, e.err = c.Counterexample(cctx)
-	})
-	return e.res, e.err
+	g.wg.Wait()
 }
 
 // specBug returns the MultiPaxos-SMR spec's counterexample, step by step.
 func (g *gallery) specBug() (*check.SpecBug, error) {
-	g.spec.once.Do(func() { g.spec.spec, g.spec.err = check.MultiPaxosSMRSpecBugSteps() })
+	g.specMu.Do(func() { g.spec.spec, g.spec.err = check.MultiPaxosSMRSpecBugSteps() })
 	return g.spec.spec, g.spec.err
 }
 
@@ -69,6 +150,7 @@ type GalleryItem struct {
 	Key       string // i18n prefix of its texts: gallery.BUG (single-decree), gallery.PROTOCOL.BUG
 	Why       string // i18n key of its why-text
 	Needs     string
+	NeedsKey  string // i18n key of the label of Needs's notation
 	Sizes     string // the search's bounds in words
 	Bounds    string
 	Invariant string
@@ -77,6 +159,7 @@ type GalleryItem struct {
 	Seconds   string
 	Script    string
 	Found     bool
+	Computing bool // the search is still running
 	Err       string
 	PlayURL   string
 }
@@ -136,13 +219,25 @@ func galleryPlayURL(protocol, bug string) string {
 func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 	m := s.meta(w, r, "gallery", "gallery.title")
 	d := GalleryData{Meta: m}
-	for _, proto := range check.GalleryProtocols() {
+	// Start every search (in page order), then wait for each until the
+	// page's deadline.
+	protos := check.GalleryProtocols()
+	for _, proto := range protos {
+		for _, c := range check.GalleryCases(proto) {
+			s.gallery.entry(c)
+		}
+	}
+	wctx, cancel := context.WithTimeout(r.Context(), galleryPageWait)
+	defer cancel()
+	for _, proto := range protos {
 		sec := GallerySection{Protocol: proto}
 		for _, c := range check.GalleryCases(proto) {
-			it := GalleryItem{Protocol: proto, Bug: c.Bug, Key: galleryKey(proto, c.Bug), Why: galleryWhyKey(c), Needs: c.Needs,
+			it := GalleryItem{Protocol: proto, Bug: c.Bug, Key: galleryKey(proto, c.Bug), Why: galleryWhyKey(c), Needs: c.Needs, NeedsKey: galleryNeedsKey(proto),
 				Sizes: gallerySizes(m, c.Sizes), Invariant: c.Invariant, Bounds: c.Bounds, PlayURL: galleryPlayURL(proto, c.Bug)}
-			res, err := s.gallery.get(c)
+			res, err := s.gallery.get(wctx, c)
 			switch {
+			case err != nil && wctx.Err() != nil && r.Context().Err() == nil:
+				it.Computing = true
 			case err != nil:
 				it.Err = err.Error()
 			case res.Violation != nil:
@@ -211,7 +306,7 @@ func (s *Server) handleGalleryPlay(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusNotFound, err.Error())
 		return
 	}
-	res, err := s.gallery.get(c)
+	res, err := s.gallery.get(r.Context(), c)
 	if err != nil || res.Violation == nil {
 		s.errorPage(w, r, http.StatusServiceUnavailable, i18n.T(lang, "gallery.none"))
 		return
@@ -481,6 +576,14 @@ func galleryWhat(m Meta, it GalleryItem) string {
 }
 
 func galleryWhy(m Meta, it GalleryItem) string { return m.T(it.Why) }
+
+// galleryNeedsKey is the label of a protocol's "needs" notation.
+func galleryNeedsKey(protocol string) string {
+	if protocol == check.ProtoRaft {
+		return "raftcheck.needs"
+	}
+	return "gallery.needs"
+}
 
 // galleryWhyKey is the translation key of a case's why-text.
 func galleryWhyKey(c check.GalleryCase) string {

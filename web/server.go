@@ -233,6 +233,7 @@ func (s *Server) Registry() *Registry { return s.reg }
 func (s *Server) Close() {
 	s.rooms.close()
 	s.reg.Close()
+	s.gallery.close()
 	for deadline := time.Now().Add(closeWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		s.sockets.mu.Lock()
 		n := s.sockets.total
