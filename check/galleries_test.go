@@ -155,3 +155,32 @@ func TestGalleryCasesRaft(t *testing.T) {
 		t.Fatalf("no_step_down: %v %+v", err, res)
 	}
 }
+
+// TestSearchFromRaft: a search from a Raft session's state: s1 leads term
+// 1; one more election (term 2) is enough for no_step_down's two leaders,
+// and the counterexample starts with the session's lines.
+func TestSearchFromRaft(t *testing.T) {
+	ctx := context.Background()
+	const prefix = "\ntimeout s1\ndeliver requestvote s1->s2\ndeliver vote s2->s1\n"
+	res, b, err := SearchFrom(ctx, "cluster raft servers=2 noop=0 bugs=no_step_down"+prefix, false, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := res.Violation
+	if v == nil || v.Invariant != "election-safety" || b.Protocol != ProtoRaft || b.MaxRound != 2 || b.Elections != 1 || b.Retries != 0 {
+		t.Fatalf("no_step_down: %+v %+v", res, b)
+	}
+	if !strings.Contains(v.Script, prefix[1:]) || !strings.Contains(res.Bounds, "--max-term 2") {
+		t.Errorf("the session's lines do not start the script:\n%s", v.Script)
+	}
+	if r := mpReplay(t, v.Script); r.ExitCode() != 0 {
+		t.Errorf("paxviz run exits %d:\n%s", r.ExitCode(), v.Script)
+	}
+	res, _, err = SearchFrom(ctx, "cluster raft servers=2 noop=0"+prefix, false, 0, 0)
+	if err != nil || res.Violation != nil {
+		t.Fatalf("correct engine: %v %+v", err, res)
+	}
+	if !CanSearchFrom(ProtoRaft) || !CanSearchFrom(ProtoMultiPaxos) || CanSearchFrom(ProtoPaxos) {
+		t.Error("CanSearchFrom")
+	}
+}

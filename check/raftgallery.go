@@ -1,6 +1,11 @@
 package check
 
-import "context"
+import (
+	"context"
+	"fmt"
+
+	"github.com/paxviz/paxviz/engine/sim"
+)
 
 // The gallery's Raft section: RaftBugCases as GalleryCases.
 func init() {
@@ -17,4 +22,36 @@ func init() {
 		}
 		return out
 	})
+}
+
+func init() { registerSearch(ProtoRaft, raftSearchFrom) }
+
+// raftSearchFrom searches a Raft state within b: Elections more terms than
+// any server has reached, Commands more proposals, and b's faults (a Raft
+// client does not retry: no retries).
+func raftSearchFrom(ctx context.Context, cluster string, prefix []string, b SearchBounds) (*Result, SearchBounds, error) {
+	cl, err := sim.ParseRaftCluster(cluster)
+	if err != nil {
+		return nil, SearchBounds{}, fmt.Errorf("%w: %v", ErrOptions, err)
+	}
+	start := sim.NewRaft(cl)
+	for i, l := range prefix {
+		if err := start.Do(l); err != nil {
+			return nil, SearchBounds{}, fmt.Errorf("%w: line %d: %v", ErrOptions, i+2, err)
+		}
+	}
+	used := 0
+	for _, sv := range start.State().Servers {
+		used = max(used, int(sv.D.Term))
+	}
+	b.Protocol, b.Retries = ProtoRaft, 0
+	b.MaxRound = min(used+b.Elections, MaxRaftTerm)
+	b.Elections = max(b.MaxRound-used, 0)
+	opt := RaftEngineOptions{Cluster: cl, Prefix: prefix, MaxTerm: max(b.MaxRound, 1), Commands: min(b.Commands, MaxRaftCommands),
+		Crashes: b.Crashes, Dups: b.Dups, Drops: b.Drops, MaxStates: b.MaxStates, Timeout: b.Timeout}
+	res, err := RaftEngine(ctx, opt)
+	if err != nil {
+		return nil, b, err
+	}
+	return res, b, nil
 }

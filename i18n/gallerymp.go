@@ -68,10 +68,12 @@ func init() {
 		"gallery.spec.act.HandleCommitNotice":   {"{r} receives a CommitNotice ({arg}) and marks its slots up to it committed, with whatever command it holds there.", "{r} 收到一个 CommitNotice（{arg}），把直到该槽位的各槽位标记为已提交——不管自己在那里持有的是什么命令。"},
 
 		// Search from here, Multi-Paxos and Raft.
-		"search.said_mp":       {"Searched every order of deliveries, elections and client requests from this state: up to {commands} more client requests and {elections} more election(s), ballot rounds up to {round}.", "搜索了从此状态出发的所有投递、选举与客户端请求的顺序：最多再有 {commands} 个客户端请求、{elections} 次选举，选票轮次最多到 {round}。"},
-		"search.said_mp_quick": {"No server crashes, and no message is duplicated or lost, and no client retries (tick “deeper” for one of each and another election).", "其间没有服务器宕机，没有消息被复制或丢失，客户端也不重试（勾选“更深”可包含各一次，并多一次选举）。"},
-		"search.said_mp_deep":  {"At most one server crashes, one message is duplicated, one is lost, and one client retries.", "其间至多一台服务器宕机、一条消息被复制、一条丢失、一个客户端重试。"},
-		"search.said_raft":     {"Searched every order of deliveries, elections and proposals from this state: up to {commands} more proposals and {elections} more election(s), terms up to {round}.", "搜索了从此状态出发的所有投递、选举与提议的顺序：最多再有 {commands} 个提议、{elections} 次选举，任期最多到 {round}。"},
-		"search.found_words":   {"Shortest counterexample: {steps} more steps, ending with {inv} broken. Open it to play it step by step.", "最短反例：再走 {steps} 步，最后 {inv} 被破坏。打开它可以逐步播放。"},
+		"search.said_mp":         {"Searched every order of deliveries, elections and client requests from this state: up to {commands} more client requests and {elections} more election(s), ballot rounds up to {round}.", "搜索了从此状态出发的所有投递、选举与客户端请求的顺序：最多再有 {commands} 个客户端请求、{elections} 次选举，选票轮次最多到 {round}。"},
+		"search.said_mp_quick":   {"No server crashes, and no message is duplicated or lost, and no client retries (tick “deeper” for one of each and another election).", "其间没有服务器宕机，没有消息被复制或丢失，客户端也不重试（勾选“更深”可包含各一次，并多一次选举）。"},
+		"search.said_mp_deep":    {"At most one server crashes, one message is duplicated, one is lost, and one client retries.", "其间至多一台服务器宕机、一条消息被复制、一条丢失、一个客户端重试。"},
+		"search.said_raft":       {"Searched every order of deliveries, elections and proposals from this state: up to {commands} more proposals and {elections} more election(s), terms up to {round}.", "搜索了从此状态出发的所有投递、选举与提议的顺序：最多再有 {commands} 个提议、{elections} 次选举，任期最多到 {round}。"},
+		"search.said_raft_quick": {"No server crashes, and no message is duplicated or lost (tick “deeper” for one of each and another election).", "其间没有服务器宕机，也没有消息被复制或丢失（勾选“更深”可包含各一次，并多一次选举）。"},
+		"search.said_raft_deep":  {"At most one server crashes, one message is duplicated and one is lost.", "其间至多一台服务器宕机、一条消息被复制、一条丢失。"},
+		"search.found_words":     {"Shortest counterexample: {steps} more steps, ending with {inv} broken. Open it to play it step by step.", "最短反例：再走 {steps} 步，最后 {inv} 被破坏。打开它可以逐步播放。"},
 	})
 }

@@ -610,9 +610,9 @@ func searchWordsFrom(lang i18n.Lang, b check.SearchBounds, stop check.Stop, dept
 	}
 	said := i18n.Format(lang, key, args) + " "
 	if b.Crashes > 0 || b.Dups > 0 || b.Drops > 0 || b.Retries > 0 {
-		said += i18n.T(lang, "search.said_mp_deep")
+		said += i18n.T(lang, key+"_deep")
 	} else {
-		said += i18n.T(lang, "search.said_mp_quick")
+		said += i18n.T(lang, key+"_quick")
 	}
 	switch stop {
 	case check.StopMaxStates, check.StopMaxMemory:

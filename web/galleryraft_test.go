@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -100,6 +102,34 @@ func TestGalleryRaftSection(t *testing.T) {
 				t.Errorf("end: paused %v, violations %v", paused, f.State.Violations)
 			}
 			break
+		}
+	}
+}
+
+// TestRaftSearchFromHere: search from here in a Raft sandbox finds
+// no_step_down's two leaders from a state where s1 leads, with the
+// session's lines first, in words (en and zh).
+func TestRaftSearchFromHere(t *testing.T) {
+	srv, ts := newTestServer(t, Options{SearchGap: -1})
+	const src = "cluster raft servers=2 noop=0 bugs=no_step_down\ntimeout s1\ndeliver requestvote s1->s2\ndeliver vote s2->s1\n"
+	for _, lang := range []string{"en", "zh"} {
+		sess, err := srv.reg.Create(context.Background(), CreateOptions{Src: src})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, body := get(t, ts.URL+"/s/"+sess.ID+"/search?lang="+lang)
+		var r SearchResult
+		if err := json.Unmarshal([]byte(body), &r); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		want := map[string]string{"en": "terms up to 2", "zh": "任期最多到 2"}[lang]
+		if !r.Found || r.Invariant != "election-safety" || !strings.Contains(r.Script, "deliver vote s2->s1\n") || !strings.Contains(r.Said, want) {
+			t.Fatalf("%s: %+v", lang, r)
+		}
+		if u, _ := url.Parse(r.URL); u == nil {
+			t.Fatal(r.URL)
+		} else if resp, _ := get(t, ts.URL+u.RequestURI()); resp.StatusCode != 303 {
+			t.Errorf("opening the counterexample: %d", resp.StatusCode)
 		}
 	}
 }

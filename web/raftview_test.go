@@ -170,8 +170,8 @@ func TestRaftFigure8Example(t *testing.T) {
 	}
 }
 
-// Search from here refuses a Raft session with a reason, and a room
-// refuses a Raft cluster.
+// Search from here searches a Raft session (check.SearchFrom) and says
+// what it searched, and a room refuses a Raft cluster.
 func TestRaftSearchAndRoomRefused(t *testing.T) {
 	srv, ts := newTestServer(t, Options{})
 	sess, err := srv.reg.Create(context.Background(), CreateOptions{Src: "cluster raft servers=3\ntimeout s1\n"})
@@ -185,7 +185,7 @@ func TestRaftSearchAndRoomRefused(t *testing.T) {
 	defer resp.Body.Close()
 	var out SearchResult
 	json.NewDecoder(resp.Body).Decode(&out)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out.Error, "Raft") {
+	if resp.StatusCode != http.StatusOK || out.Found || !strings.Contains(out.Said, "terms up to 2") || !strings.Contains(out.Bounds, "--protocol raft") {
 		t.Fatalf("%d %+v", resp.StatusCode, out)
 	}
 	code, _, body := createRoom(t, ts.URL, `{"script": "cluster raft servers=3\n"}`)
