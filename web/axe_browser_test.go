@@ -39,7 +39,6 @@ func TestBrowserAxe(t *testing.T) {
 		{"lesson", "/lessons/02-happy-path?step=2", `document.body.dataset.conn === "connected"`},
 		{"gallery", "/gallery", `document.readyState === "complete"`},
 		{"gallery-zh", "/gallery?lang=zh", `document.readyState === "complete"`},
-		{"mp-gallery-session", "/gallery/multipaxos/no_adopt", `document.body.dataset.conn === "connected" && window.paxviz.currentView().gallery !== undefined`},
 	} {
 		b.nav(page.path)
 		b.wait(page.name, page.ready)

@@ -37,20 +37,21 @@ type gallery struct {
 }
 
 type galleryEntry struct {
-	done chan struct{}
-	res  *check.Result
-	spec *check.SpecBug
-	err  error
+	quick chan struct{} // closed once the first (quick) pass ended
+	done  chan struct{}
+	res   *check.Result
+	spec  *check.SpecBug
+	err   error
 }
 
 // galleryTimeout bounds one gallery search; a search runs first within
 // galleryQuick, and one that needs longer runs again after the others.
-// galleryPageWait is how long the gallery page waits for the searches it
-// shows before it says that the checker is still searching.
+// The gallery page waits for the quick passes (at most galleryPageWait)
+// and says which searches are still running.
 const (
 	galleryQuick    = 5 * time.Second
 	galleryTimeout  = 60 * time.Second
-	galleryPageWait = 10 * time.Second
+	galleryPageWait = 30 * time.Second
 )
 
 // entry returns c's entry, starting its search if nobody has.
@@ -66,10 +67,11 @@ func (g *gallery) entry(c check.GalleryCase) *galleryEntry {
 	if e != nil {
 		return e
 	}
-	e = &galleryEntry{done: make(chan struct{})}
+	e = &galleryEntry{quick: make(chan struct{}), done: make(chan struct{})}
 	g.results[key] = e
 	if g.closed {
 		e.err = ErrShuttingDown
+		close(e.quick)
 		close(e.done)
 		return e
 	}
@@ -79,14 +81,18 @@ func (g *gallery) entry(c check.GalleryCase) *galleryEntry {
 		defer g.wg.Done()
 		defer close(e.done)
 		res, err := g.search(c, galleryQuick, wait, release)
+		long := err == nil && res.Violation == nil && res.Stop == check.StopTimeout
+		if !long {
+			e.res, e.err = res, err
+		}
+		close(e.quick)
 		if err == nil && res.Violation == nil && res.Stop == check.StopTimeout {
 			// A long one: again with the full time, after the others.
 			g.mu.Lock()
 			wait, release := g.turnLocked()
 			g.mu.Unlock()
-			res, err = g.search(c, galleryTimeout, wait, release)
+			e.res, e.err = g.search(c, galleryTimeout, wait, release)
 		}
-		e.res, e.err = res, err
 	}()
 	return e
 }
@@ -123,6 +129,24 @@ func (g *gallery) get(ctx context.Context, c check.GalleryCase) (*check.Result, 
 		return e.res, e.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// peek returns c's counterexample if its search ended in its quick pass
+// (waiting for that pass while ctx lasts); running is set when the
+// search goes on (a long one) or ctx ended first.
+func (g *gallery) peek(ctx context.Context, c check.GalleryCase) (res *check.Result, running bool, err error) {
+	e := g.entry(c)
+	select {
+	case <-e.quick:
+	case <-e.done:
+	case <-ctx.Done():
+	}
+	select {
+	case <-e.done:
+		return e.res, false, e.err
+	default:
+		return nil, true, nil
 	}
 }
 
@@ -234,9 +258,9 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 		for _, c := range check.GalleryCases(proto) {
 			it := GalleryItem{Protocol: proto, Bug: c.Bug, Key: galleryKey(proto, c.Bug), Why: galleryWhyKey(c), Needs: c.Needs, NeedsKey: galleryNeedsKey(proto),
 				Sizes: gallerySizes(m, c.Sizes), Invariant: c.Invariant, Bounds: c.Bounds, PlayURL: galleryPlayURL(proto, c.Bug)}
-			res, err := s.gallery.get(wctx, c)
+			res, running, err := s.gallery.peek(wctx, c)
 			switch {
-			case err != nil && wctx.Err() != nil && r.Context().Err() == nil:
+			case running:
 				it.Computing = true
 			case err != nil:
 				it.Err = err.Error()
