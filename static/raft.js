@@ -176,6 +176,7 @@ function drawGrid(r) {
     el("span", { class: "cell uncommitted term-0" }, t("raft.legend_uncommitted")),
     el("span", { class: "cell committed applied term-0" }, t("raft.legend_applied")),
     el("span", { class: "cell commit-point term-0" }, t("raft.legend_commit_point")),
+    ...["leader", "candidate", "follower"].map((r) => el("span", { class: "role-swatch raft-" + r }, t("role." + r))),
     el("span", {}, t("raft.legend_terms")),
     el("span", {}, t("raft.legend_noop")));
   box.replaceChildren(el("h2", {}, t("raft.grid")), el("div", { class: "grid-wrap" }, tbl), legend);

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // raftDo performs one script line of a Raft sandbox the way a learner
@@ -199,9 +201,12 @@ func TestBrowserRaftScreens(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, ts := newTestServer(t, Options{})
+	// One browser for every screen (a launch costs seconds): the viewport
+	// is emulated per screen.
+	b := newBrowser(t, ts.URL, 1920, 1080)
+	b.reducedMotion(true)
 	t.Run("projector", func(t *testing.T) {
-		b := newBrowser(t, ts.URL, 1920, 1080)
-		b.reducedMotion(true)
+		b.t = t
 		b.openScript(raftScreenScript, "")
 		b.click("#btn-big")
 		b.wait("projector", `document.body.classList.contains("big")`)
@@ -222,10 +227,12 @@ func TestBrowserRaftScreens(t *testing.T) {
 		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
 			t.Errorf("page scrolls sideways by %vpx", ov)
 		}
+		b.click("#btn-big") // projector mode is remembered: leave it
+		b.wait("projector off", `!document.body.classList.contains("big")`)
 	})
 	t.Run("phone", func(t *testing.T) {
-		b := newBrowser(t, ts.URL, 390, 844)
-		b.reducedMotion(true)
+		b.t = t
+		b.viewport(390, 844)
 		b.openScript(raftScreenScript, "")
 		b.shot("phone")
 		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
@@ -245,7 +252,8 @@ func TestBrowserRaftScreens(t *testing.T) {
 		}
 	})
 	t.Run("axe-zh", func(t *testing.T) {
-		b := newBrowser(t, ts.URL, 1366, 900)
+		b.t = t
+		b.viewport(1366, 900)
 		b.nav("/?lang=zh")
 		b.wait("home", `document.getElementById("raft-link") !== null`)
 		if got := b.evalString(`document.getElementById("raft-link").textContent`); !strings.Contains(got, "沙盒") {
@@ -271,4 +279,10 @@ func TestBrowserRaftScreens(t *testing.T) {
 			t.Errorf("raft sandbox: %s", v)
 		}
 	})
+}
+
+// viewport emulates a screen of w×h CSS pixels.
+func (b *browser) viewport(w, h int) {
+	b.t.Helper()
+	b.do("viewport", chromedp.EmulateViewport(int64(w), int64(h)))
 }
