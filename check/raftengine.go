@@ -50,6 +50,11 @@ type RaftEngineOptions struct {
 	// bug switches. Election, heartbeat and seed only appear in the
 	// counterexample's cluster line.
 	Cluster sim.RaftCluster
+	// Prefix, when set, are script lines applied to the fresh cluster
+	// first: the search starts from the state they reach ("search from
+	// here"), and the counterexample script starts with them (as
+	// MPEngineOptions.Prefix).
+	Prefix []string
 	// MaxTerm bounds elections: a server stands only while its term is
 	// below MaxTerm. Default 1.
 	MaxTerm int
@@ -163,6 +168,9 @@ func (o *RaftEngineOptions) Bounds() string {
 	} else if o.NoSymmetry {
 		sb.WriteString(" --no-symmetry")
 	}
+	if len(o.Prefix) > 0 {
+		fmt.Fprintf(&sb, " (from the state after %d prefix actions)", len(o.Prefix))
+	}
 	return sb.String()
 }
 
@@ -232,6 +240,14 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 	e := &raftSearch{opt: opt, set: newFPSet()}
 	e.start = sim.NewRaft(opt.Cluster)
 	e.cfg = e.start.Config()
+	for i, line := range opt.Prefix {
+		if err := e.start.Do(line); err != nil {
+			return nil, fmt.Errorf("%w: prefix line %d: %v", ErrOptions, i+1, err)
+		}
+	}
+	if p := e.start.PausedNodes(); len(p) > 0 {
+		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
+	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
 	e.budget = budget{ctx: ctx}
 	if opt.Timeout > 0 {
@@ -777,6 +793,12 @@ func (e *raftSearch) report(id uint32) error {
 	fmt.Fprintf(&sb, "# paxviz check engine: a shortest counterexample (%d steps) to %s.\n", len(path), v.Invariant)
 	fmt.Fprintf(&sb, "# Bounds: %s\n", e.opt.Bounds())
 	sb.WriteString(e.opt.Cluster.String() + "\n")
+	for _, l := range e.opt.Prefix {
+		l = strings.TrimSpace(sim.StripComment(l))
+		if l != "" && l != "expect" && !strings.HasPrefix(l, "expect ") {
+			sb.WriteString(l + "\n")
+		}
+	}
 	for _, l := range lines {
 		sb.WriteString(l + "\n")
 	}

@@ -5,6 +5,7 @@ import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
+import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
 import { keepRecord, resume, wasResumed } from "./resume.js";
 
 const $ = (id) => document.getElementById(id);
@@ -263,6 +264,7 @@ function render(animate) {
   renderPartitionBar(v);
   renderGallery(v);
   if (v.mp) mpRender(v);
+  if (v.raft) raftRender(v, send);
   syncLog(v);
 }
 
@@ -289,6 +291,7 @@ function nodeCard(nd, v) {
   card.append(rows);
   const ctls = el("div", { class: "ctls" });
   if (v.mp) mpCtls(ctls, nd, v, send);
+  else if (v.raft) raftCtls(ctls, nd, v, send);
   else if (nd.up) {
     if (nd.proposer) {
       ctls.append(el("button", { type: "button", class: "ctl", "data-ctl": "propose", onclick: () => openPropose(card, nd) }, t("ui.propose")));
@@ -299,6 +302,7 @@ function nodeCard(nd, v) {
     ctls.append(ctlButton("restart", t("ui.restart"), "restart " + nd.name));
   }
   card.append(ctls);
+  if (v.raft) raftCard(card, nd, v);
   return card;
 }
 
@@ -306,6 +310,7 @@ function nodeCard(nd, v) {
 // what changed), label, value and class.
 function nodeFields(nd, v) {
   if (v.mp) return mpFields(nd, v);
+  if (v.raft) return raftFields(nd, v);
   const out = [];
   const row = (key, label, value, cls) => out.push({ key, label, value, cls });
   if (nd.proposer) {
@@ -495,9 +500,9 @@ function renderGallery(v) {
   if (!v.gallery) return;
   const g = v.gallery;
   box.className = "gallery-banner" + (v.paused_bug ? " acting" : "");
-  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t("gallery." + g.bug + ".why")));
+  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t(g.why || "gallery." + g.bug + ".why")));
   if (v.paused_bug) {
-    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug."));
+    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug.") || n.key === "note.mp.bug" || n.key.startsWith("note.raft.bug."));
     box.append(el("p", { class: "bug-acts", role: "status" }, t("gallery.bug_acts") + " " + notes.map((n) => t(n.key, n.args)).join(" ")));
   }
   if (v.step < v.end && !v.replaying) {
@@ -526,6 +531,7 @@ $("btn-search").addEventListener("click", async () => {
       out.append(j.truncated ? t("ui.search_partial_words", { states: j.states, secs: j.seconds.toFixed(2) }) : t("ui.search_none_words", { states: j.states, secs: j.seconds.toFixed(2) }));
     }
     if (!j.error && j.said) out.append(el("p", { class: "search-said" }, j.said));
+    if (j.found && j.script) out.append(el("details", { class: "search-script" }, el("summary", {}, t("gallery.script")), el("pre", {}, el("code", {}, j.script))));
   } catch (e) {
     out.replaceChildren(t("ui.search_error", { err: String(e) }));
   } finally {

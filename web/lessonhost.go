@@ -146,7 +146,11 @@ func (mpLessonHost) run(s *Session, stmts []sim.Stmt) error {
 }
 
 func (mpLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
-	ok, key, args := s.mp.EvalDetail(e)
+	h, isMP := s.mp.(*sim.MPHistory)
+	if !isMP {
+		return LessonCheckView{Text: e.Text}
+	}
+	ok, key, args := h.EvalDetail(e)
 	want, wargs := s.lesson.lesson.AnyCluster.ExpectWords(e)
 	return LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs}
 }
