@@ -160,3 +160,17 @@ func TestCompareBudget(t *testing.T) {
 		t.Fatalf("steps %d %d over the budget", c.MP.Steps, c.Raft.Steps)
 	}
 }
+
+// Every ready example parses, runs without a violation, and commits all
+// its commands on both protocols.
+func TestCompareExamples(t *testing.T) {
+	for _, ex := range CompareExamples {
+		c := runCompare(t, ex.Text, false)
+		for _, s := range []CompareSide{c.MP, c.Raft} {
+			if s.Violations != 0 || s.Metrics.Committed != s.Metrics.Commands || s.Metrics.Won < 1 {
+				t.Errorf("%s/%s: %+v, %d violations", ex.Name, s.Protocol, s.Metrics, s.Violations)
+			}
+		}
+		t.Logf("%s\n%s", ex.Name, FormatCompare(c))
+	}
+}
