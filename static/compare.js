@@ -136,6 +136,7 @@ async function run() {
       return;
     }
     load(j);
+    document.querySelector(".cmp-timeline").scrollIntoView({ block: "start" });
     history.replaceState(null, "", "/compare?script=" + encodeURIComponent(script.value));
   } catch {
     errBox.textContent = t("compare.failed");

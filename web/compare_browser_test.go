@@ -62,6 +62,7 @@ func TestBrowserCompareLeaderCrash(t *testing.T) {
 		t.Fatalf("no leader at tick 79: %s / %s", mp1, raft1)
 	}
 	wonBefore := [2]string{b.cmpCell("elections", "mp"), b.cmpCell("elections", "raft")}
+	b.eval(`window.scrollTo(0, 0)`)
 	b.shot("tick79")
 	mp2, raft2 := b.cmpAt(80)
 	if !strings.Contains(mp2, l1mp+":crashed") || !strings.Contains(raft2, l1raft+":crashed") {
@@ -75,6 +76,7 @@ func TestBrowserCompareLeaderCrash(t *testing.T) {
 	if l2mp == "" || l2raft == "" || l2mp == l1mp || l2raft == l1raft {
 		t.Fatalf("no new leader by tick 139: %s / %s", mp3, raft3)
 	}
+	b.eval(`window.scrollTo(0, 0)`)
 	b.shot("tick139")
 	wonAfter := [2]string{b.cmpCell("elections", "mp"), b.cmpCell("elections", "raft")}
 	for i := range wonAfter {
@@ -111,5 +113,6 @@ func TestBrowserCompareLeaderCrash(t *testing.T) {
 	// On a phone the panes stack.
 	b.viewport(390, 844)
 	b.wait("stacked", `document.getElementById("pane-raft").getBoundingClientRect().top >= document.getElementById("pane-mp").getBoundingClientRect().bottom`)
+	b.eval(`document.getElementById("pane-mp").scrollIntoView()`)
 	b.shot("phone")
 }
