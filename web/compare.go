@@ -99,9 +99,6 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	d.Script = strings.ReplaceAll(d.Script, "\r\n", "\n")
 	var status int
 	d.Initial, d.Error, status = runCompareJSON(m.Lang, d.Script)
-	if status == http.StatusOK {
-		status = http.StatusOK
-	}
 	s.render(w, r, status, ComparePage(d))
 }
 

@@ -458,25 +458,21 @@ func driveCompare(sc *CompareSchedule, p cmpSide, proto, cluster string, frames 
 		if next < len(sc.Items) {
 			stop = min(stop, sc.Items[next].At)
 		}
-		if p.idle() {
-			d := p.deadline()
-			if d < 0 || d > stop {
-				if err := do("tick " + strconv.Itoa(stop-t)); err != nil {
-					return side, err
-				}
-				snapRange(snap, t, p.now())
-				continue
-			}
+		line := "run max=1"
+		if d := p.deadline(); p.idle() && (d < 0 || d > stop) {
+			line = "tick " + strconv.Itoa(stop-t)
 		}
-		before := leaderless(p)
-		if err := do("run max=1"); err != nil {
+		before := p.leader() < 0
+		if err := do(line); err != nil {
 			return side, err
 		}
-		if before && p.now() > t {
-			p.metrics().LeaderlessTicks += p.now() - t
-		}
 		if p.now() > t {
-			snapRange(snap, t, p.now())
+			// Time moved on: tick t is over (its frame is the state
+			// before the move), and it was leaderless or not throughout.
+			if before {
+				p.metrics().LeaderlessTicks += p.now() - t
+			}
+			snap(t)
 		}
 	}
 	snap(p.now())
@@ -485,15 +481,6 @@ func driveCompare(sc *CompareSchedule, p cmpSide, proto, cluster string, frames 
 	side.Violations = p.violations()
 	return side, nil
 }
-
-// snapRange records the frame of tick from (the state before time moved
-// on from it).
-func snapRange(snap func(int), from, to int) {
-	_ = to
-	snap(from)
-}
-
-func leaderless(p cmpSide) bool { return p.leader() < 0 }
 
 func compareNode(name string, p cmpSide) int {
 	if name == "leader" {

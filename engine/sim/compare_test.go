@@ -174,3 +174,14 @@ func TestCompareExamples(t *testing.T) {
 		t.Logf("%s\n%s", ex.Name, FormatCompare(c))
 	}
 }
+
+// Ticks that pass with nothing in flight count as leaderless too (before
+// any election, no server leads; the driver then ticks in one go).
+func TestCompareLeaderlessIdle(t *testing.T) {
+	c := runCompare(t, "compare servers=3\nat 5 crash s1\nrun until=8\n", false)
+	for _, s := range []CompareSide{c.MP, c.Raft} {
+		if s.Metrics.LeaderlessTicks != 8 {
+			t.Errorf("%s: %d leaderless ticks, want 8", s.Protocol, s.Metrics.LeaderlessTicks)
+		}
+	}
+}
