@@ -205,6 +205,7 @@ func TestAssetBudget(t *testing.T) {
 		{"home", []string{"app.css", "boot.js", "home.js"}},
 		{"sandbox", []string{"app.css", "boot.js", "app.js"}},
 		{"room", []string{"app.css", "boot.js", "room.css", "room.js"}},
+		{"compare", []string{"app.css", "boot.js", "raft.css", "compare.css", "compare.js"}},
 	} {
 		seen := map[string]bool{}
 		total := 0

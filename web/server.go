@@ -279,6 +279,7 @@ func (s *Server) routes() http.Handler {
 	s.resumeRoutes(r)
 	r.Get("/instructor", s.handleInstructor)
 	s.galleryRoutes(r)
+	s.compareRoutes(r)
 	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.errorPage(w, req, http.StatusNotFound, i18n.T(langOf(req), "err.not_found"))
