@@ -54,8 +54,15 @@ import (
 type MPEngineOptions struct {
 	// Cluster is the cluster searched: servers, clients, window, the
 	// bootstrapped leader and the bug switches. Timeout, heartbeat and
-	// seed only appear in the counterexample's cluster line.
+	// seed only appear in the counterexample's cluster line (and matter
+	// for a Prefix).
 	Cluster sim.MPCluster
+	// Prefix, when set, are script lines (actions of any kind, run and
+	// tick included) applied to the fresh cluster first: the search starts
+	// from the state they reach ("search from here"), and the
+	// counterexample script starts with them. Commands then bounds the
+	// requests beyond those the prefix made.
+	Prefix []string
 	// Commands bounds the client requests in one schedule (MPWorkload
 	// says which). Default 1.
 	Commands int
@@ -195,6 +202,9 @@ func (o *MPEngineOptions) Bounds() string {
 	if o.NoReduction {
 		sb.WriteString(" --no-reduction")
 	}
+	if len(o.Prefix) > 0 {
+		fmt.Fprintf(&sb, " (from the state after %d prefix actions)", len(o.Prefix))
+	}
 	return sb.String()
 }
 
@@ -273,10 +283,21 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 	e.start = sim.NewMP(opt.Cluster)
 	e.cfg = e.start.Config()
 	e.canon.Time = opt.timed()
+	for i, line := range opt.Prefix {
+		if err := e.start.Do(line); err != nil {
+			return nil, fmt.Errorf("%w: prefix line %d: %v", ErrOptions, i+1, err)
+		}
+	}
+	if p := e.start.PausedNodes(); len(p) > 0 {
+		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
+	}
 	if opt.Cluster.Leader != "" {
 		e.startBallots = 1
 	}
 	e.quota = make([]int, opt.Cluster.Clients)
+	for c := range e.quota {
+		e.quota[c] = int(e.start.State().Client(e.cfg, e.cfg.Client(c+1)).Seq) // the prefix's requests
+	}
 	for i := range opt.Commands {
 		e.quota[i%len(e.quota)]++
 	}
@@ -617,6 +638,12 @@ func (e *mpSearch) report(id uint32) error {
 	fmt.Fprintf(&sb, "# paxviz check engine: a shortest counterexample (%d steps) to %s.\n", len(path), v.Invariant)
 	fmt.Fprintf(&sb, "# Bounds: %s\n", e.opt.Bounds())
 	sb.WriteString(e.opt.Cluster.String() + "\n")
+	for _, l := range e.opt.Prefix {
+		l = strings.TrimSpace(sim.StripComment(l))
+		if l != "" && l != "expect" && !strings.HasPrefix(l, "expect ") {
+			sb.WriteString(l + "\n")
+		}
+	}
 	for _, l := range lines {
 		sb.WriteString(l + "\n")
 	}
@@ -669,9 +696,11 @@ func (e *mpSearch) dead(s *sim.MPSim, h mpHeader, m *mp.Message) bool {
 		if v.Ballot != m.Ballot || v.Role == mp.RoleFollower || m.Ballot.Round > sv.D.MaxRound {
 			return m.Ballot.Round <= sv.D.MaxRound
 		}
-		if m.Slot >= 1 && int(m.Slot) <= len(v.Slots) {
-			sl := &v.Slots[m.Slot-1]
-			return !sl.Decided.IsZero() || sl.Acks&bit != 0
+		if !sv.Decided(m.Slot).IsZero() {
+			return true
+		}
+		if m.Slot >= 1 && int(m.Slot) <= v.Props.Len() {
+			return v.Props.At(int(m.Slot)-1).Acks&bit != 0
 		}
 	case mp.MsgPromise:
 		if m.Ballot.Round > sv.D.MaxRound {

@@ -668,12 +668,11 @@ const (
 
 func smrTag(h uint64) uint32 { return uint32(h>>(64-(32-smrIndexBits))) << smrIndexBits }
 
-func (t *smrTable) insert(s []uint64) (int, bool) {
+func (t *smrTable) insert(s []uint64, h uint64) (int, bool) {
 	if 2*(t.n+1) > len(t.table) {
 		t.grow()
 	}
 	mask := uint64(len(t.table) - 1)
-	h := hashWords(s)
 	tag := smrTag(h)
 	for i := h & mask; ; i = (i + 1) & mask {
 		e := t.table[i]
@@ -752,6 +751,13 @@ type smrSearch struct {
 	// sink, when set, receives each successor instead of the search (to
 	// rebuild a trace).
 	sink func(*smrState, smrAct) bool
+	// blk, when set, makes this a worker of a parallel level
+	// (mpsmr_par.go): each successor is canonicalized and recorded in blk
+	// for the search to take in order.
+	blk *smrBlock
+	// workers and parLevel: levels of at least parLevel states are split
+	// over workers (smrWorkers, smrParallelLevel; tests change them).
+	workers, parLevel int
 }
 
 // MultiPaxosSMR explores every state of the MultiPaxos-SMR spec
@@ -764,7 +770,9 @@ type smrSearch struct {
 // group, as TLC computes it: Replicas! · Writes! · Reads! permutations
 // (12 for MultiPaxos_MC.cfg, but 4,320 for 5 replicas, 3 writes and 3
 // reads, where the search manages about a thousand states a second). The
-// budgets are checked every 64 states.
+// budgets are checked every 64 states. Large levels are expanded by one
+// worker per processor, with exactly the sequential search's results
+// (mpsmr_par.go).
 func MultiPaxosSMR(ctx context.Context, opt SMROptions) (*SMRResult, error) {
 	start := time.Now()
 	e, err := newSMRSearch(ctx, opt, start)
@@ -784,7 +792,7 @@ func newSMRSearch(ctx context.Context, opt SMROptions, start time.Time) (*smrSea
 	if err := opt.normalize(); err != nil {
 		return nil, err
 	}
-	e := &smrSearch{opt: opt, m: newSMRModel(opt)}
+	e := &smrSearch{opt: opt, m: newSMRModel(opt), workers: smrWorkers(), parLevel: smrParallelLevel}
 	e.t.words = e.m.words
 	e.canon = newSMRCanon(e.m)
 	e.res = SMRResult{Result: Result{Search: "spec", Bounds: opt.Bounds()}, Model: "multipaxos-smr"}
@@ -810,7 +818,8 @@ func (e *smrSearch) run() {
 	m := e.m
 	res := &e.res
 	m.initState(&e.cur)
-	e.t.insert(e.canon.canon(&e.cur, -1, smrDeltaAll))
+	key := e.canon.canon(&e.cur, -1, smrDeltaAll)
+	e.t.insert(key, hashWords(key))
 	e.parent = append(e.parent, 0)
 	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
 	if bad, detail := m.check(&e.cur); bad != "" {
@@ -819,6 +828,16 @@ func (e *smrSearch) run() {
 	}
 	levelStart, levelEnd := 0, 1
 	for levelStart < levelEnd {
+		if e.workers > 1 && levelEnd-levelStart >= e.parLevel {
+			if e.level(levelStart, levelEnd, e.workers) {
+				return
+			}
+			levelStart, levelEnd = levelEnd, e.t.n
+			if levelStart < levelEnd {
+				res.Depth++
+			}
+			continue
+		}
 		for i := levelStart; i < levelEnd; i++ {
 			if (i-levelStart)%64 == 0 {
 				if why, stop := e.budget.stop(); stop {
@@ -853,6 +872,9 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 	if e.sink != nil {
 		return e.sink(&e.next, act)
 	}
+	if e.blk != nil {
+		return e.record(changed, act)
+	}
 	e.succs++
 	e.res.Transitions++
 	if e.err != nil {
@@ -875,7 +897,7 @@ func (e *smrSearch) emit(changed int, act smrAct) bool {
 		e.done = true
 		return true
 	}
-	_, isNew := e.t.insert(key)
+	_, isNew := e.t.insert(key, hashWords(key))
 	if !isNew {
 		return false
 	}
@@ -1224,7 +1246,10 @@ func (e *smrSearch) takeNewRequest(st *smrState, r int) bool {
 	// The guard \E s \in Slots: node[r].insts[s].status = "Empty" is a
 	// conjunct of the action: TLC enumerates its witnesses, and each one
 	// yields the same successor again. They count as states generated.
-	if e.sink == nil {
+	switch {
+	case e.blk != nil:
+		e.blk.recs[len(e.blk.recs)-1].extra = int32(empty - 1)
+	case e.sink == nil:
 		e.res.Transitions += int64(empty - 1)
 		e.succs += empty - 1
 	}

@@ -5,6 +5,7 @@ import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
+import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
 import { keepRecord, resume, wasResumed } from "./resume.js";
 
 const $ = (id) => document.getElementById(id);
@@ -103,6 +104,8 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
 // final state and marks what changed.
 const player = new Player(diagram, {
   caption: (v, i) => caption(v, i),
+  announce: (v, i) => announceEvent(v, i),
+  changed: (v, before, after, names) => markNodes(v, before, after, names),
   finish: (v, prev) => finishDraw(v, prev),
   speed: () => animMillis(),
 });
@@ -125,62 +128,34 @@ function finishDraw(v, prev) {
     markChanges(v, prev);
   }
   renderLegend(v);
+  announceRest(v);
   $("btn-skip").hidden = true;
-}
-
-// forwardEvents rebuilds, from the event log, the events of a move forward
-// along the same branch (Forward, the timeline, End), so that they play
-// like any other sequence; null when it cannot (another branch, a lesson
-// step, lines not loaded yet, or a jump of more than 30 steps).
-function forwardEvents(v, prev) {
-  if (!prev || v.last.length || v.step <= prev.step || v.step - prev.step > 30) return null;
-  if (v.session !== prev.session || v.branch !== prev.branch || v.end !== prev.end || log.branch !== v.branch) return null;
-  if (v.lesson && (!prev.lesson || prev.lesson.step !== v.lesson.step)) return null;
-  const lines = [];
-  for (let s = prev.step + 1; s <= v.step; s++) {
-    const l = log.lines.get(s);
-    if (!l) return null;
-    lines.push(l);
-  }
-  const known = new Map();
-  for (const m of [...prev.state.inflight, ...v.state.inflight]) known.set(m.id, m);
-  for (const l of lines) if (l.id && l.m && !known.has(l.id)) known.set(l.id, parseMsg(l.id, l.m));
-  const msgOf = (id, from, to) => known.get(id) || { id, from, to, type: "", ballot: "#" + id, text: "" };
-  return lines.map((l) => ({
-    step: l.s, act: l.a, kind: l.k, node: l.n, notes: l.notes || [], removed: [],
-    msg: l.id ? msgOf(l.id, l.f, l.n) : null,
-    sent: (l.sent || []).map(([id, from, to, fate]) => ({ msg: msgOf(id, from, to), fate })),
-  }));
-}
-
-// parseMsg reads a message's printed form ("prepare p1->a1 b=1.1 v=X").
-function parseMsg(id, text) {
-  const [type, pair, ...rest] = text.split(" ");
-  const [from, to] = (pair || "").split("->");
-  const m = { id, type, from, to, text, ballot: "" };
-  for (const f of rest) {
-    if (f.startsWith("b=")) m.ballot = f.slice(2);
-    else if (f.startsWith("v=")) m.value = f.slice(2);
-  }
-  return m;
 }
 
 // markChanges highlights, on each node, the fields whose value differs
 // from the previous state.
 function markChanges(v, prev) {
-  for (const nd of v.state.nodes) {
-    const before = prev.state.nodes.find((n) => n.name === nd.name);
-    if (!before) continue;
-    const was = new Map(nodeFields(before, prev).map((f) => [f.key, f.value]));
+  markNodes(v, prev.state.nodes, v.state.nodes, null, prev);
+}
+
+// markNodes highlights the fields of the cards whose value differs between
+// the node states before and after (only the nodes named in only, when
+// given); pv is the view the before states belong to.
+function markNodes(v, before, after, only, pv) {
+  for (const nd of after) {
+    if (only && !only.includes(nd.name)) continue;
+    const was = before.find((n) => n.name === nd.name);
+    if (!was) continue;
+    const old = new Map(nodeFields(was, pv || v).map((f) => [f.key, f.value]));
     const card = document.querySelector(`.node[data-node="${nd.name}"]`);
     if (!card) continue;
     let any = false;
     for (const f of nodeFields(nd, v)) {
-      if (was.get(f.key) === f.value) continue;
+      if (old.get(f.key) === f.value) continue;
       any = true;
       for (const e of card.querySelectorAll(`[data-field="${f.key}"]`)) e.classList.add("changed");
     }
-    if (before.up !== nd.up) { any = true; card.querySelector(".status")?.classList.add("changed"); }
+    if (was.up !== nd.up) { any = true; card.querySelector(".status")?.classList.add("changed"); }
     if (any) card.classList.add("touched");
   }
 }
@@ -280,8 +255,7 @@ function render(animate) {
   $("cluster-line").replaceChildren(v.state.cluster, v.state.bugs.length ? el("span", { class: "bugs-on" }, " " + t("ui.bugs_on", { bugs: v.state.bugs.join(", ") })) : "");
   document.body.classList.toggle("violated", v.state.violations.length > 0);
   if (selected !== null && !v.state.inflight.some((m) => m.id === selected)) selected = null;
-  const fwd = animate ? forwardEvents(v, prevView) : null;
-  player.show(fwd ? { ...v, last: fwd } : v, prevView, animate);
+  player.show(v, prevView, animate);
   renderChosen(v);
   renderInvariants(v);
   renderInflight(v);
@@ -290,8 +264,8 @@ function render(animate) {
   renderPartitionBar(v);
   renderGallery(v);
   if (v.mp) mpRender(v);
+  if (v.raft) raftRender(v, send);
   syncLog(v);
-  announce(v);
 }
 
 function nodeByName(v, name) { return v.state.nodes.find((n) => n.name === name); }
@@ -317,6 +291,7 @@ function nodeCard(nd, v) {
   card.append(rows);
   const ctls = el("div", { class: "ctls" });
   if (v.mp) mpCtls(ctls, nd, v, send);
+  else if (v.raft) raftCtls(ctls, nd, v, send);
   else if (nd.up) {
     if (nd.proposer) {
       ctls.append(el("button", { type: "button", class: "ctl", "data-ctl": "propose", onclick: () => openPropose(card, nd) }, t("ui.propose")));
@@ -327,6 +302,7 @@ function nodeCard(nd, v) {
     ctls.append(ctlButton("restart", t("ui.restart"), "restart " + nd.name));
   }
   card.append(ctls);
+  if (v.raft) raftCard(card, nd, v);
   return card;
 }
 
@@ -334,6 +310,7 @@ function nodeCard(nd, v) {
 // what changed), label, value and class.
 function nodeFields(nd, v) {
   if (v.mp) return mpFields(nd, v);
+  if (v.raft) return raftFields(nd, v);
   const out = [];
   const row = (key, label, value, cls) => out.push({ key, label, value, cls });
   if (nd.proposer) {
@@ -523,9 +500,9 @@ function renderGallery(v) {
   if (!v.gallery) return;
   const g = v.gallery;
   box.className = "gallery-banner" + (v.paused_bug ? " acting" : "");
-  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t("gallery." + g.bug + ".why")));
+  box.append(el("strong", {}, t("gallery.banner", { bug: g.bug, inv: g.invariant })), " ", el("span", {}, t(g.why || "gallery." + g.bug + ".why")));
   if (v.paused_bug) {
-    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug."));
+    const notes = v.last.flatMap((ev) => ev.notes).filter((n) => n.key.startsWith("note.bug.") || n.key === "note.mp.bug" || n.key.startsWith("note.raft.bug."));
     box.append(el("p", { class: "bug-acts", role: "status" }, t("gallery.bug_acts") + " " + notes.map((n) => t(n.key, n.args)).join(" ")));
   }
   if (v.step < v.end && !v.replaying) {
@@ -554,6 +531,7 @@ $("btn-search").addEventListener("click", async () => {
       out.append(j.truncated ? t("ui.search_partial_words", { states: j.states, secs: j.seconds.toFixed(2) }) : t("ui.search_none_words", { states: j.states, secs: j.seconds.toFixed(2) }));
     }
     if (!j.error && j.said) out.append(el("p", { class: "search-said" }, j.said));
+    if (j.found && j.script) out.append(el("details", { class: "search-script" }, el("summary", {}, t("gallery.script")), el("pre", {}, el("code", {}, j.script))));
   } catch (e) {
     out.replaceChildren(t("ui.search_error", { err: String(e) }));
   } finally {
@@ -681,12 +659,31 @@ $("log-list").addEventListener("keydown", (e) => {
 
 // ---- live region -------------------------------------------------------------
 
-function announce(v) {
+// Each event of a frame is announced once: as the sequence shows it, or,
+// without a sequence (reduced motion, Skip), the ones not yet said
+// together; a long action says how many events it had and its last.
+let announced = { seq: -1, upto: -1 };
+function eventSaid(ev) {
+  return `${t("ui.step_n", { n: ev.step })}: ${ev.act}. ${ev.notes.map(noteText).join(". ")}`;
+}
+function announceEvent(v, i) {
+  if (announced.seq === v.seq && announced.upto >= i) return;
+  $("live").textContent = eventSaid(v.last[i]);
+  announced = { seq: v.seq, upto: i };
+}
+function announceRest(v) {
   const live = $("live");
-  if (!v.last.length) { live.textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now }); return; }
-  const ev = v.last[v.last.length - 1];
-  const notes = ev.notes.map(noteText);
-  live.textContent = `${t("ui.step_n", { n: ev.step })}: ${ev.act}. ${notes.join(". ")}`;
+  if (!v.last.length) {
+    if (announced.seq !== v.seq) live.textContent = t("ui.step_of", { step: v.step, end: v.end, time: v.now });
+    announced = { seq: v.seq, upto: 0 };
+    return;
+  }
+  const from = announced.seq === v.seq ? announced.upto + 1 : 0;
+  if (from >= v.last.length) return;
+  const evs = v.last.slice(from);
+  live.textContent = evs.length <= 6 ? evs.map(eventSaid).join(" ") :
+    t("ui.live_many", { n: evs.length, from: evs[0].step, to: evs[evs.length - 1].step }) + " " + eventSaid(evs[evs.length - 1]);
+  announced = { seq: v.seq, upto: v.last.length - 1 };
 }
 
 // ---- controls ----------------------------------------------------------------
@@ -726,6 +723,15 @@ $("command-form").addEventListener("submit", (e) => {
   if (line && send(line)) pendingCmd = line;
 });
 
+// scopeNote says what a link or an export keeps: the current branch up to
+// the current step, not the other branches nor the steps after it.
+function scopeNote(v) {
+  const others = Math.max(0, (v.branches_total || 1) - 1);
+  return t("ui.link_scope", { step: v.step }) + (v.step < v.end ? " " + t("ui.link_later", { n: v.end - v.step }) : "") +
+    (others ? " " + t("ui.link_others", { n: others }) : "");
+}
+onEachView((v) => { $("btn-export").title = scopeNote(v); });
+
 $("btn-link").addEventListener("click", async () => {
   const r = await fetch(`/s/${sessionId}/link`);
   const j = await r.json();
@@ -735,6 +741,7 @@ $("btn-link").addEventListener("click", async () => {
   const box = el("div", { class: "link-box", role: "dialog", "aria-label": t("ui.copy_link") },
     el("p", {}, copied ? t("ui.copied") : t("ui.copy_this")),
     el("input", { type: "text", value: url, readonly: true, id: "permalink", size: "60" }),
+    el("p", { class: "hint", id: "link-scope" }, scopeNote(view)),
     el("button", { type: "button", onclick: () => box.remove() }, t("ui.close")));
   document.querySelector(".controls").append(box);
   box.querySelector("input").select();

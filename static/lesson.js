@@ -167,6 +167,13 @@ export function startLesson(content, api) {
         break;
       }
       case "h": document.getElementById("lesson-hint")?.click(); break;
+      case "a": {
+        // The question's choices: focus the chosen one (or the first);
+        // Tab moves between them, Enter answers.
+        const c = document.querySelector('#lesson-question .choice[aria-pressed="true"]') || document.querySelector("#lesson-question .choice");
+        if (c) c.focus(); else handled = false;
+        break;
+      }
       case "m": if (document.getElementById("lesson-solve")) api.send("lesson solve"); else handled = false; break;
       case "R": api.send("lesson reset"); break;
       default: handled = false;

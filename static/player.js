@@ -6,12 +6,14 @@
 // ends the sequence at once; under prefers-reduced-motion (or in a hidden
 // tab) there is no sequence, only the end state.
 //
-// The view carries the final state and the list of events; the in-flight
-// set before each event is rebuilt here from the events (what each event
-// sent and removed), so no protocol state is re-derived. Node cards show
-// the state before the action while it plays and the final state after.
+// The view carries the final state, the list of events and, for each
+// event, the node states it changed (with every node's state before the
+// first): after each event the cards show the state after it, the changed
+// fields highlighted. The in-flight set before each event is rebuilt here
+// from the events (what each event sent and removed), so no protocol state
+// is re-derived.
 
-// inflightBefore returns, for a view v with events v.last, the in-flight
+// inflightSets returns, for a view v with events v.last, the in-flight
 // list before each event and after the last: sets[i] is the list before
 // event i, sets[n] is v.state.inflight.
 export function inflightSets(v) {
@@ -34,7 +36,7 @@ export function inflightSets(v) {
 }
 
 export class Player {
-  // hooks: {caption(v, i), finish(v, prev), speed() -> ms per event}
+  // hooks: {caption(v, i), announce(v, i), changed(v, before, after, names), finish(v, prev), speed() -> ms per event}
   constructor(diagram, hooks) {
     this.d = diagram;
     this.hooks = hooks;
@@ -93,12 +95,14 @@ export class Player {
     const sets = inflightSets(v);
     let ms = this.hooks.speed();
     if (v.playing) ms = Math.max(120, Math.min(ms, v.play_ms * 0.7));
-    this.d.drawCards(run.prev.state.nodes, v);
+    let nodes = v.last_before && v.last_before.length ? v.last_before : run.prev.state.nodes;
+    this.d.drawCards(nodes, v);
     this.d.drawMessages(sets[0], { instant: true });
     for (let i = 0; i < evs.length; i++) {
       if (run.cancelled) return;
       const ev = evs[i];
       this.hooks.caption(v, i);
+      this.hooks.announce?.(v, i);
       if (ev.node) this.d.pulse(ev.node);
       const after = new Set(sets[i + 1].map((m) => m.id));
       const going = [];
@@ -106,6 +110,17 @@ export class Player {
       for (const r of ev.removed || []) going.push(this.d.cut(r, ms, false));
       await Promise.all(going);
       if (run.cancelled) return;
+      if (ev.nodes && ev.nodes.length) {
+        // The receiving node (and any other the event changed) now shows
+        // its state after the event, the changed fields highlighted.
+        const before = nodes;
+        const next = new Map(ev.nodes.map((n) => [n.name, n]));
+        nodes = nodes.map((n) => next.get(n.name) || n);
+        this.d.drawCards(nodes, v);
+        this.d.drawMessages(sets[i].filter((m) => after.has(m.id)), { instant: true });
+        if (ev.node) this.d.pulse(ev.node);
+        this.hooks.changed?.(v, before, nodes, [...next.keys()]);
+      }
       const enter = new Map();
       const lost = [];
       for (const s of ev.sent) {

@@ -38,6 +38,7 @@ func TestBrowserAxe(t *testing.T) {
 		{"sandbox", "/sandbox?script=cluster+proposers%3D2+acceptors%3D3+learners%3D1%0Apropose+p1+X%0A", `document.body.dataset.conn === "connected"`},
 		{"lesson", "/lessons/02-happy-path?step=2", `document.body.dataset.conn === "connected"`},
 		{"gallery", "/gallery", `document.readyState === "complete"`},
+		{"gallery-zh", "/gallery?lang=zh", `document.readyState === "complete"`},
 	} {
 		b.nav(page.path)
 		b.wait(page.name, page.ready)

@@ -140,17 +140,17 @@ func thousands(n int) string {
 func (s *Session) commandBudget(a *sim.Action, lang i18n.Lang) (*sim.Action, error) {
 	remaining := MaxSessionEvents - s.events
 	if remaining <= 0 {
-		return nil, errors.New(i18n.Format(lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
+		return nil, saidError(i18n.Format(lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
 	}
 	bound := eventsBound(s.h.State(), a)
 	if bound > MaxCommandEvents {
-		return nil, errors.New(i18n.Format(lang, "err.command_events", map[string]string{"n": thousands(bound), "max": thousands(MaxCommandEvents)}))
+		return nil, saidError(i18n.Format(lang, "err.command_events", map[string]string{"n": thousands(bound), "max": thousands(MaxCommandEvents)}))
 	}
 	if bound <= remaining {
 		return a, nil
 	}
 	if a.Kind != sim.ActRun {
-		return nil, errors.New(i18n.Format(lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
+		return nil, saidError(i18n.Format(lang, "err.session_budget", map[string]string{"max": thousands(MaxSessionEvents)}))
 	}
 	capped := *a
 	capped.N = remaining

@@ -3,10 +3,8 @@ package web
 import (
 	"errors"
 	"regexp"
-	"strconv"
 	"strings"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 )
@@ -18,6 +16,9 @@ var errPatterns = []struct {
 	re  *regexp.Regexp
 	key string
 }{
+	// Forms whose usage line is itself English prose come first.
+	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: [a-z]+ SEL \(`), "cmderr.usage_sel"},
+	{regexp.MustCompile(`^partition: usage: partition G`), "cmderr.usage_partition"},
 	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: (?P<usage>.+)$`), "cmderr.usage"},
 	{regexp.MustCompile(`^usage: (?P<usage>.+)$`), "cmderr.usage"},
 	{regexp.MustCompile(`unknown node "(?P<node>[^"]*)" \(this cluster has (?P<nodes>[^)]*)\)`), "cmderr.unknown_node"},
@@ -33,12 +34,68 @@ var errPatterns = []struct {
 	{regexp.MustCompile(`^nothing to do`), "cmderr.nothing"},
 	{regexp.MustCompile(`^lesson: this is the last step$`), "cmderr.last_step"},
 	{regexp.MustCompile(`^lesson: this is the first step$`), "cmderr.first_step"},
+	// Session verbs.
+	{regexp.MustCompile(`^goto: "(?P<arg>[^"]*)" is not a step$`), "cmderr.not_step"},
+	{regexp.MustCompile(`^branch: "(?P<arg>[^"]*)" is not a branch id$`), "cmderr.not_branch"},
+	{regexp.MustCompile(`^no branch (?P<n>-?\d+)$`), "cmderr.no_branch"},
+	{regexp.MustCompile(`^(?P<cmd>[a-z]+): "(?P<arg>[^"]*)" is not key=value \((?P<usage>[^)]*)\)$`), "cmderr.not_kv"},
+	{regexp.MustCompile(`^play: ms must be (?P<lo>\d+)\.\.(?P<hi>\d+)$`), "cmderr.play_ms"},
+	{regexp.MustCompile(`^replay: this is the end of the branch`), "cmderr.replay_end"},
+	{regexp.MustCompile(`^[a-z]+: (?P<kv>[a-z]+=\S*): a rate is a number`), "cmderr.rate"},
+	{regexp.MustCompile(`^play: stop must be chosen or never$`), "cmderr.play_stop"},
+	{regexp.MustCompile(`^(?P<cmd>[a-z]+): unknown key "(?P<key>[^"]*)"`), "cmderr.unknown_key"},
+	{regexp.MustCompile(`drop and dup (add up to more than 1|rates must be 0\.\.1)`), "cmderr.rates_sum"},
+	{regexp.MustCompile(`^log: `), "cmderr.log"},
+	{regexp.MustCompile(`^(?P<what>expect|cluster) lines cannot be sent to a live session$`), "cmderr.not_live"},
+	{regexp.MustCompile(`^empty command$`), "cmderr.empty"},
+	{regexp.MustCompile(`^command longer than (?P<n>\d+) bytes$`), "cmderr.too_long"},
+	// Lessons.
+	{regexp.MustCompile(`^lesson: this session is not a lesson$`), "cmderr.not_lesson"},
+	{regexp.MustCompile(`^lesson: no step (?P<step>-?\d+) \(the lesson has steps 1\.\.(?P<n>\d+)\)$`), "cmderr.lesson_no_step"},
+	{regexp.MustCompile(`^lesson goto: "(?P<arg>[^"]*)" is not a step number$`), "cmderr.not_step"},
+	{regexp.MustCompile(`^lesson: this step asks no question$`), "cmderr.no_question"},
+	{regexp.MustCompile(`^lesson answer: choose 1\.\.(?P<n>\d+)$`), "cmderr.choose"},
+	{regexp.MustCompile(`^lesson: there is nothing to reveal in this step$`), "cmderr.nothing_to_reveal"},
+	{regexp.MustCompile(`^lesson: already revealed$`), "cmderr.already_revealed"},
+	{regexp.MustCompile(`^lesson: this step has no goal$`), "cmderr.no_goal"},
+	// The script's words.
+	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) is not (?P<role>a proposer|an acceptor|a learner|a server|a client)$`), "cmderr.not_role"},
+	{regexp.MustCompile(`^[a-z]+: none is not a value`), "cmderr.none_value"},
+	{regexp.MustCompile(`^[a-z]+: bad value "(?P<v>[^"]*)"`), "cmderr.bad_value"},
+	{regexp.MustCompile(`^[a-z]+: nothing may follow a message id (?P<id>#\d+)$`), "cmderr.after_id"},
+	{regexp.MustCompile(`^[a-z]+: FROM->TO needs a node or \* on each side$`), "cmderr.from_to"},
+	{regexp.MustCompile(`^[a-z]+: unexpected "(?P<w>[^"]*)" in selector`), "cmderr.sel_word"},
+	{regexp.MustCompile(`^[a-z]+: bad message id "(?P<id>[^"]*)"`), "cmderr.bad_id"},
+	{regexp.MustCompile(`^tick: ticks must be (a whole number )?1\.\.(?P<max>\d+), not "?(?P<n>[^"]*)"?$`), "cmderr.ticks"},
+	{regexp.MustCompile(`^run: max must be (a whole number )?1\.\.(?P<max>\d+), not "?(?P<n>[^"]*)"?$`), "cmderr.run_max"},
+	{regexp.MustCompile(`^run: until must be chosen or quiet`), "cmderr.until"},
+	{regexp.MustCompile(`^[a-z]+: (?P<k>[a-z]+)= given twice$`), "cmderr.twice"},
+	{regexp.MustCompile(`^partition: (empty group|group \d+ is empty)`), "cmderr.empty_group"},
+	{regexp.MustCompile(`^partition: \* appears in more than one group$`), "cmderr.star_twice"},
+	{regexp.MustCompile(`^partition: (?P<node>\S+) is in more than one group$`), "cmderr.node_twice"},
+	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) has used every ballot round \((?P<n>\d+)\)$`), "cmderr.rounds"},
+	{regexp.MustCompile(`^[a-z]+: the network would hold more than (?P<n>\d+) messages$`), "cmderr.network_full"},
+	{regexp.MustCompile(`^[a-z]+: no such node$`), "cmderr.no_node"},
 }
+
+// roleKeys name a role in the viewer's language (the engine says "a
+// proposer").
+var roleKeys = map[string]string{"a proposer": "role.proposer", "an acceptor": "role.acceptor", "a learner": "role.learner", "a server": "role.server", "a client": "role.client"}
+
+// saidError is an error already worded in the viewer's language (a
+// budget the session ran into): errorText passes it on as it is.
+type saidError string
+
+func (e saidError) Error() string { return string(e) }
 
 // errorText is err said for a viewer in lang: a known error in words of
 // the viewer's language, any other without the engine's internal prefix
 // ("sim: ").
 func errorText(lang i18n.Lang, err error) string {
+	var said saidError
+	if errors.As(err, &said) {
+		return string(said)
+	}
 	msg := err.Error()
 	var ae *sim.ActionError
 	if errors.As(err, &ae) {
@@ -56,57 +113,13 @@ func errorText(lang i18n.Lang, err error) string {
 				args[name] = m[i]
 			}
 		}
+		if k, ok := roleKeys[args["role"]]; ok {
+			args["role"] = i18n.T(lang, k)
+		}
+		if ty, ok := args["types"]; ok {
+			args["types"] = strings.ReplaceAll(ty, ", or ", ", ")
+		}
 		return i18n.Format(lang, p.key, args)
 	}
 	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
-}
-
-// expectWords says what an expect line claims, as a translation key and
-// its arguments (a goal's checklist in words, not in script).
-func expectWords(c *engine.Config, e *sim.Expect) (string, map[string]string) {
-	name := ""
-	if e.Node >= 0 && int(e.Node) < len(c.Nodes) {
-		name = c.Name(e.Node)
-	}
-	a := map[string]string{"node": name, "v": string(e.Value), "b": e.Ballot.String(), "n": strconv.Itoa(e.N), "name": e.Name}
-	switch e.Kind {
-	case sim.ExpChosen:
-		if e.Value == "" {
-			return "want.chosen_none", a
-		}
-		return "want.chosen", a
-	case sim.ExpLearned:
-		if e.Value == "" {
-			return "want.learned_none", a
-		}
-		return "want.learned", a
-	case sim.ExpPromised:
-		if e.Ballot.IsZero() {
-			return "want.promised_none", a
-		}
-		return "want.promised", a
-	case sim.ExpAccepted:
-		if e.Ballot.IsZero() {
-			return "want.accepted_none", a
-		}
-		return "want.accepted", a
-	case sim.ExpInFlight:
-		if e.Sel != nil {
-			a["sel"] = e.Sel.Format(c)
-			return "want.inflight_sel", a
-		}
-		return "want.inflight", a
-	case sim.ExpSafe:
-		return "want.safe", a
-	case sim.ExpViolation:
-		if e.Name == "" {
-			return "want.violation_any", a
-		}
-		return "want.violation", a
-	case sim.ExpPhase:
-		return "want.phase", a
-	case sim.ExpProposed:
-		return "want.proposed", a
-	}
-	return "", nil
 }

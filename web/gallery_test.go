@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paxviz/paxviz/engine"
+	"github.com/paxviz/paxviz/check"
 )
 
 func TestGalleryPage(t *testing.T) {
@@ -16,8 +16,9 @@ func TestGalleryPage(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("gallery: %d", resp.StatusCode)
 	}
-	for _, b := range engine.AllBugs {
-		if !strings.Contains(body, `data-bug="`+b.String()+`"`) || !strings.Contains(body, `href="/gallery/`+b.String()+`"`) {
+	for _, c := range check.BugCases() {
+		b := c.Bug.String()
+		if !strings.Contains(body, `data-bug="`+b+`" data-protocol="paxos"`) || !strings.Contains(body, `href="/gallery/`+b+`"`) {
 			t.Errorf("gallery lacks a playable counterexample for %s", b)
 		}
 	}

@@ -16,13 +16,13 @@ import (
 // A Multi-Paxos session: the same Session, registry, limits and socket,
 // with an sim.MPHistory (Session.mp) in place of the single-decree
 // History. The hooks in session.go, view.go and persist.go send a
-// Multi-Paxos session here; everything else (rooms, lessons, the gallery)
-// stays single-decree.
+// Multi-Paxos session here; lessons play on it through lessonhost.go;
+// rooms and the gallery stay single-decree.
 
 // buildMP replays a Multi-Paxos script into a new session.
 func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, error) {
 	lines := strings.Split(o.Src, "\n")
-	var h *sim.MPHistory
+	var h logHistory
 	rctx, cancel := context.WithTimeout(ctx, ReplayTimeLimit)
 	defer cancel()
 	spent := 0
@@ -34,7 +34,7 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 		}
 		if h == nil {
 			var err error
-			if h, err = sim.NewMPHistory(line); err != nil {
+			if h, err = newLogHistory(line); err != nil {
 				return nil, &sim.Error{File: "script", Line: i + 1, Msg: err.Error()}
 			}
 			continue
@@ -71,6 +71,14 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 	s.lastActive = time.Now()
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
+	}
+	// Setup restores a stored session's id and seq (and a browser's
+	// record): without it a restart lost every Multi-Paxos session; a
+	// gallery session rewinds to step 0.
+	if o.Setup != nil {
+		if err := o.Setup(s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -139,10 +147,13 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 		s.publish()
 		return nil
 	case "replay":
-		return errors.New("replay: not available for a Multi-Paxos cluster; use redo")
+		return s.mpSetReplay(words[1:])
 	case "log":
 		return s.mpSendLog(sub, words[1:])
 	case "lesson":
+		if s.lesson != nil {
+			return s.lessonVerb(words[1:])
+		}
 		return errors.New("lesson: this session plays no lesson")
 	case "cluster":
 		return errors.New("cluster lines cannot be sent to a live session")
@@ -161,7 +172,7 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 }
 
 func (s *Session) mpApply(line string) error {
-	s.playing, s.replaying = s.playing && !s.replaying, false
+	s.playing, s.replaying, s.pausedBug = s.playing && !s.replaying, false, false
 	evs, err := s.mp.Do(line)
 	if err != nil {
 		if errors.Is(err, sim.ErrNothing) {
@@ -177,6 +188,7 @@ func (s *Session) mpApply(line string) error {
 	}
 	s.omitted = len(evs) - len(s.mpLast)
 	s.lastAct = strings.Join(strings.Fields(sim.StripComment(line)), " ")
+	s.afterChange()
 	s.publish()
 	return nil
 }
@@ -185,7 +197,8 @@ func (s *Session) mpMove(f func() error) error {
 	if err := f(); err != nil {
 		return err
 	}
-	s.mpLast, s.omitted, s.lastAct = nil, 0, ""
+	s.mpLast, s.omitted, s.lastAct, s.pausedBug = nil, 0, "", false
+	s.afterChange()
 	s.publish()
 	return nil
 }
@@ -234,7 +247,7 @@ func (s *Session) mpSetPlay(args []string) error {
 		return errors.New("nothing to do: no message is in flight and no timer is running")
 	}
 	s.playMillis, s.dropPM, s.dupPM, s.stopChosen = ms, drop, dup, stop
-	s.playing, s.replaying = true, false
+	s.playing, s.replaying, s.pausedBug = true, false, false
 	s.publish()
 	return nil
 }
@@ -244,6 +257,10 @@ func (s *Session) mpSetPlay(args []string) error {
 // command is committed.
 func (s *Session) mpPlayStep() {
 	if !s.playing {
+		return
+	}
+	if s.replaying {
+		s.mpReplayStep()
 		return
 	}
 	if MaxSessionEvents-s.events <= 0 {
@@ -276,7 +293,10 @@ type MPPanelView = sim.MPView
 // mpBuildView renders a Multi-Paxos session's view: the generic fields
 // the cluster diagram and the controls read, and the panels in mp.
 func (s *Session) mpBuildView() View {
-	h := s.mp
+	if rh, ok := s.mp.(*sim.RaftHistory); ok {
+		return s.raftBuildView(rh)
+	}
+	h := s.mp.(*sim.MPHistory)
 	g, mv := h.View()
 	v := View{
 		Type: "state", Seq: s.seq, Session: s.ID, Step: h.Step(), End: h.End(), Branch: h.Tip(),
@@ -284,6 +304,7 @@ func (s *Session) mpBuildView() View {
 		Enabled: h.Enabled(), Now: h.Now(), LastAct: s.lastAct, State: g, Last: []EventView{},
 		Subscribers: len(s.subs), Protocol: "multipaxos", MP: &mv,
 	}
+	s.setGalleryView(&v)
 	v.Branches = h.Branches()
 	v.BranchesTotal = len(v.Branches)
 	if len(v.Branches) > MaxBranchesListed {
@@ -292,6 +313,9 @@ func (s *Session) mpBuildView() View {
 	v.LastOmitted = s.omitted
 	for i := range s.mpLast {
 		v.Last = append(v.Last, mpEventView(&s.mpLast[i]))
+	}
+	if s.lesson != nil {
+		v.Lesson = s.lessonView()
 	}
 	for _, inv := range mv.Invariants {
 		iv := InvariantView{Name: "mp_" + inv.Name, OK: inv.OK, Step: inv.Step}

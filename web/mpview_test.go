@@ -74,26 +74,6 @@ func TestMPSession(t *testing.T) {
 	}
 }
 
-// Search from here answers a Multi-Paxos session with an error that says
-// why, instead of exploring a single-decree prefix.
-func TestMPSearchRefused(t *testing.T) {
-	srv, ts := newTestServer(t, Options{})
-	sess, err := srv.reg.Create(context.Background(), CreateOptions{Src: "cluster multipaxos servers=3 clients=1 leader=s1\nput c1 x 1\n"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Get(ts.URL + "/s/" + sess.ID + "/search")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out SearchResult
-	json.NewDecoder(resp.Body).Decode(&out)
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(out.Error, "Multi-Paxos") {
-		t.Fatalf("%d %+v", resp.StatusCode, out)
-	}
-}
-
 // A room refuses a Multi-Paxos cluster (its code reads a single-decree
 // history) with an error, and leaves no session behind.
 func TestMPRoomRefused(t *testing.T) {

@@ -25,7 +25,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/static"
@@ -233,6 +232,7 @@ func (s *Server) Registry() *Registry { return s.reg }
 func (s *Server) Close() {
 	s.rooms.close()
 	s.reg.Close()
+	s.gallery.close()
 	for deadline := time.Now().Add(closeWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		s.sockets.mu.Lock()
 		n := s.sockets.total
@@ -279,6 +279,7 @@ func (s *Server) routes() http.Handler {
 	s.resumeRoutes(r)
 	r.Get("/instructor", s.handleInstructor)
 	s.galleryRoutes(r)
+	s.compareRoutes(r)
 	s.roomRoutes(r)
 	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
 		s.errorPage(w, req, http.StatusNotFound, i18n.T(langOf(req), "err.not_found"))
@@ -392,10 +393,11 @@ var examples = []struct{ key, script string }{
 	{"ex.minority", "cluster proposers=1 acceptors=3 learners=1\ncrash a3\npropose p1 X\n"},
 	{"ex.partition", "cluster proposers=2 acceptors=5 learners=1\npartition p1 a1 a2 | *\npropose p1 X\npropose p2 Y\n"},
 	{"ex.bug", "cluster proposers=2 acceptors=4 learners=1 bugs=half_quorum\npropose p1 X\npropose p2 Y\n"},
+	{"raft.fig8", raftFigure8C},
 }
 
 func (s *Server) homeData(m Meta) HomeData {
-	d := HomeData{Meta: m, Bugs: engine.AllBugs,
+	d := HomeData{Meta: m, Bugs: sim.BugNames(sim.ProtoPaxos),
 		Form: SandboxForm{Mode: "roles", Proposers: 2, Acceptors: 3, Learners: 1, Servers: 3, Seed: 1, Timeout: sim.DefaultTimeoutTicks, Bugs: map[string]bool{}}}
 	for _, e := range examples {
 		d.Examples = append(d.Examples, Example{TitleKey: e.key, URL: "/sandbox?script=" + url.QueryEscape(e.script)})

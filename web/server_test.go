@@ -341,6 +341,37 @@ func TestLessonsDirReload(t *testing.T) {
 	if !strings.Contains(logBuf.String(), "91-broken.en.md") {
 		t.Errorf("the server log does not report the broken lesson: %q", logBuf.String())
 	}
+	// The broken lesson's URL: visitors read a plain "unavailable" (no
+	// file, no path, no engine words); the instructor's link and the log
+	// say why.
+	for _, lang := range []string{"en", "zh"} {
+		req, _ := http.NewRequest("GET", ts.URL+"/lessons/91-broken", nil)
+		req.Header.Set("Cookie", "lang="+lang)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page = string(b)
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, i18n.T(i18n.Lang(lang), "err.lesson_unavailable")) ||
+			strings.Contains(page, "91-broken.en.md") || strings.Contains(page, dir) || strings.Contains(page, "deliver accept") {
+			t.Errorf("%s: the broken lesson's URL: %d\n%s", lang, resp.StatusCode, page)
+		}
+		if !strings.Contains(page, `href="/instructor?lesson=91-broken"`) {
+			t.Errorf("%s: the broken lesson's page has no link to the reason for the instructor", lang)
+		}
+	}
+	_, page = get(t, ts.URL+"/instructor?lesson=91-broken")
+	if !strings.Contains(page, "91-broken.en.md:") || strings.Contains(page, "90-mine") || strings.Contains(page, dir) {
+		t.Errorf("/instructor?lesson=91-broken does not say why (only for that lesson, without the server path):\n%s", page)
+	}
+	if l := logBuf.String(); !strings.Contains(l, "lesson unavailable") || !strings.Contains(l, "lesson=91-broken") {
+		t.Errorf("the server log does not say why the lesson's URL is unavailable: %q", l)
+	}
+	if resp, _ := get(t, ts.URL+"/lessons/99-nothing"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown lesson: %d, want 404", resp.StatusCode)
+	}
 }
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test.

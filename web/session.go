@@ -107,14 +107,16 @@ type Session struct {
 
 	// Owned by the session goroutine.
 	h          *sim.History
-	mp         *sim.MPHistory // a Multi-Paxos session (h nil): mpview.go
+	mp         logHistory // a Multi-Paxos or Raft session (h nil): mpview.go, raftview.go
 	mpLast     []sim.MPEvent
 	events     int    // events recorded in h, against MaxSessionEvents (redoing a recorded action counts again: conservative)
 	notice     string // what was cut from the script it was opened from
 	subs       map[*subscriber]struct{}
 	seq        uint64
-	last       []sim.Event // events of the last forward action (its last MaxLastEvents)
-	omitted    int         // earlier events of that action not kept
+	last       []sim.Event       // events of the last forward action (its last MaxLastEvents)
+	omitted    int               // earlier events of that action not kept
+	lastNodes  [][]sim.NodeState // for each of last, the node states it changed (eventstate.go)
+	lastBefore []sim.NodeState   // the node states before last[0]
 	lastAct    string
 	playing    bool
 	playMillis int
@@ -320,7 +322,7 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	if sc.Protocol == "multipaxos" {
+	if sc.Protocol == "multipaxos" || sc.Protocol == "raft" {
 		return r.buildMP(ctx, o)
 	}
 	if sc.Protocol != "" {
@@ -618,6 +620,7 @@ func (s *Session) apply(a *sim.Action) error {
 		s.playing, s.replaying = false, false
 	}
 	s.pausedBug = false
+	from := s.h.Step()
 	var evs []sim.Event
 	n, err := s.h.Do(a, func(ev *sim.Event) { evs = append(evs, *ev) })
 	if err != nil {
@@ -628,7 +631,13 @@ func (s *Session) apply(a *sim.Action) error {
 	}
 	s.events += n
 	s.notice = ""
-	s.setLast(evs)
+	if len(evs) > 1 {
+		// A sequence: its events again, each with the node states it
+		// changed (a walk from the nearest snapshot).
+		s.setLastRange(from, s.h.Step())
+	} else {
+		s.setLast(evs) // one event: no walk, as cheap as it was
+	}
 	s.lastAct = a.Format(s.h.Config())
 	s.afterChange()
 	s.publish()
@@ -639,17 +648,22 @@ func (s *Session) apply(a *sim.Action) error {
 // the rest.
 func (s *Session) setLast(evs []sim.Event) {
 	s.omitted = max(0, len(evs)-MaxLastEvents)
-	s.last = evs
+	s.last, s.lastNodes, s.lastBefore = evs, nil, nil
 	if s.omitted > 0 {
 		s.last = slices.Clone(evs[s.omitted:]) // let the rest go
 	}
 }
 
 func (s *Session) move(f func() error) error {
+	from, tip := s.h.Step(), s.h.Tip()
 	if err := f(); err != nil {
 		return err
 	}
 	s.setLast(nil)
+	if to := s.h.Step(); s.h.Tip() == tip && to > from && to-from <= maxMoveEvents {
+		// Forward along the branch: its events play like an action's.
+		s.setLastRange(from, to)
+	}
 	s.lastAct = ""
 	s.pausedBug = false
 	s.afterChange()
@@ -731,16 +745,15 @@ func (s *Session) setReplay(args []string) error {
 // the animation.
 func (s *Session) replayStep() {
 	from := s.h.Step()
-	evs, err := s.h.Events(from, from+1)
-	if err != nil || s.h.Redo() != nil {
+	if s.h.Redo() != nil {
 		s.playing, s.replaying = false, false
 		s.publish()
 		return
 	}
-	s.setLast(evs)
+	s.setLastRange(from, s.h.Step())
 	s.lastAct = ""
-	if len(evs) == 1 {
-		s.lastAct = evs[0].Act.Format(s.h.Config())
+	if len(s.last) == 1 {
+		s.lastAct = s.last[0].Act.Format(s.h.Config())
 	}
 	s.pausedBug = false
 	if s.gallery != nil && slices.Contains(s.gallery.pause, s.h.Step()) {

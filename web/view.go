@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -34,6 +33,11 @@ type EventView struct {
 	Notes   []NoteView        `json:"notes"`
 	Sent    []SentView        `json:"sent"`
 	Removed []sim.MessageJSON `json:"removed"`
+	// Nodes are the node states this event changed, as they are after it
+	// (the receiving node's, a crashed node's, every node's group on a
+	// partition): the cards show each event's effect while a sequence
+	// plays.
+	Nodes []sim.NodeState `json:"nodes,omitempty"`
 }
 
 // View is the JSON a session sends to its subscribers for every new state:
@@ -48,28 +52,33 @@ type View struct {
 	Branches []sim.Branch `json:"branches"`
 	// BranchesTotal counts every branch; Branches lists at most
 	// MaxBranchesListed (the current one and the newest).
-	BranchesTotal int             `json:"branches_total"`
-	Playing       bool            `json:"playing"`
-	PlayMillis    int             `json:"play_ms"`
-	Drop          int             `json:"drop_pm"`
-	Dup           int             `json:"dup_pm"`
-	StopChosen    bool            `json:"stop_chosen"`
-	Enabled       bool            `json:"enabled"`
-	Now           int             `json:"now"`
-	LastAct       string          `json:"last_act"`
-	Last          []EventView     `json:"last"`
-	LastOmitted   int             `json:"last_omitted"`
-	State         sim.StateJSON   `json:"state"`
-	Invariants    []InvariantView `json:"invariants"`
-	Subscribers   int             `json:"subscribers"`
-	Lesson        *LessonView     `json:"lesson,omitempty"`
-	Gallery       *GalleryView    `json:"gallery,omitempty"`
-	Replaying     bool            `json:"replaying"`
-	PausedBug     bool            `json:"paused_bug"`
+	BranchesTotal int         `json:"branches_total"`
+	Playing       bool        `json:"playing"`
+	PlayMillis    int         `json:"play_ms"`
+	Drop          int         `json:"drop_pm"`
+	Dup           int         `json:"dup_pm"`
+	StopChosen    bool        `json:"stop_chosen"`
+	Enabled       bool        `json:"enabled"`
+	Now           int         `json:"now"`
+	LastAct       string      `json:"last_act"`
+	Last          []EventView `json:"last"`
+	LastOmitted   int         `json:"last_omitted"`
+	// LastBefore is every node's state before Last[0] (the cards a
+	// sequence starts from); empty unless Last has several events.
+	LastBefore  []sim.NodeState `json:"last_before,omitempty"`
+	State       sim.StateJSON   `json:"state"`
+	Invariants  []InvariantView `json:"invariants"`
+	Subscribers int             `json:"subscribers"`
+	Lesson      *LessonView     `json:"lesson,omitempty"`
+	Gallery     *GalleryView    `json:"gallery,omitempty"`
+	Replaying   bool            `json:"replaying"`
+	PausedBug   bool            `json:"paused_bug"`
 	// Protocol is "multipaxos" for a Multi-Paxos session (mpview.go), whose
-	// panels are in MP; "" for single-decree Paxos.
-	Protocol string       `json:"protocol,omitempty"`
-	MP       *MPPanelView `json:"mp,omitempty"`
+	// panels are in MP, "raft" for a Raft one (raftview.go, panels in
+	// Raft); "" for single-decree Paxos.
+	Protocol string         `json:"protocol,omitempty"`
+	MP       *MPPanelView   `json:"mp,omitempty"`
+	Raft     *RaftPanelView `json:"raft,omitempty"`
 }
 
 // InvariantView is one invariant's status.
@@ -99,8 +108,19 @@ func (s *Session) buildView() View {
 	// them.
 	// (Session.setLast keeps only those.)
 	v.LastOmitted = s.omitted
+	// A sequence of several events carries each one's node changes and
+	// the node states before the first; a single event needs neither (the
+	// previous frame has the state before it, this one the state after).
+	many := len(s.last) > 1
 	for i := range s.last {
-		v.Last = append(v.Last, eventView(st, &s.last[i]))
+		ev := eventView(st, &s.last[i])
+		if many && i < len(s.lastNodes) {
+			ev.Nodes = s.lastNodes[i]
+		}
+		v.Last = append(v.Last, ev)
+	}
+	if many {
+		v.LastBefore = s.lastBefore
 	}
 	for _, name := range sim.Invariants {
 		iv := InvariantView{Name: name, OK: true}
@@ -166,7 +186,7 @@ type branchCache struct {
 func eventView(st *sim.Sim, ev *sim.Event) EventView {
 	c := st.Config()
 	e := EventView{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Notes: []NoteView{}, Sent: []SentView{}, Removed: []sim.MessageJSON{}}
-	e.Node = eventNode(c, ev)
+	e.Node = st.EventNode(ev)
 	if ev.Msg.ID > 0 {
 		m := st.MessageState(&ev.Msg)
 		e.Msg = &m
@@ -174,9 +194,9 @@ func eventView(st *sim.Sim, ev *sim.Event) EventView {
 	for i := range ev.Notes {
 		n := &ev.Notes[i]
 		nv := NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)}
-		if n.Kind == engine.NoteViolation {
+		if inv := sim.ViolationNote(n); inv != "" {
 			for j, viol := range st.Violations() {
-				if viol.Invariant == string(n.V) {
+				if viol.Invariant == inv {
 					nv = NoteView{Key: "viol." + viol.Invariant, Args: sim.ViolationArgs(c, &st.Violations()[j])}
 				}
 			}
@@ -190,21 +210,6 @@ func eventView(st *sim.Sim, ev *sim.Event) EventView {
 		e.Removed = append(e.Removed, st.MessageState(&ev.Removed[i]))
 	}
 	return e
-}
-
-// eventNode names the node an event happens at: the node a propose,
-// timeout, crash or restart names, or a delivered message's receiver
-// ("" for the rest).
-func eventNode(c *engine.Config, ev *sim.Event) string {
-	switch ev.Act.Kind {
-	case sim.ActPropose, sim.ActTimeout, sim.ActCrash, sim.ActRestart:
-		return c.Name(ev.Act.Node)
-	case sim.ActDeliver:
-		if ev.Msg.ID > 0 {
-			return c.Name(ev.Msg.To)
-		}
-	}
-	return ""
 }
 
 // LogLine is one event of the event log and the space-time diagram, in
@@ -256,7 +261,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 	f := logFrame{Type: "log", Branch: s.h.Tip(), From: from, Lines: []LogLine{}, Seq: s.seq}
 	for i := range evs {
 		ev := &evs[i]
-		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Node: eventNode(c, ev)}
+		l := LogLine{Step: ev.Step, Act: ev.Act.Format(c), Kind: ev.Act.Kind.String(), Node: st.EventNode(ev)}
 		if ev.Msg.ID > 0 {
 			l.ID, l.From, l.Msg = ev.Msg.ID, c.Name(ev.Msg.From), st.MessageState(&ev.Msg).Text
 			if l.Node == "" {
@@ -268,7 +273,7 @@ func (s *Session) sendLog(sub *subscriber, args []string) error {
 		}
 		for j := range ev.Notes {
 			n := &ev.Notes[j]
-			if n.Kind == engine.NoteViolation {
+			if sim.ViolationNote(n) != "" {
 				continue
 			}
 			l.Notes = append(l.Notes, NoteView{Key: sim.NoteKey(n), Args: sim.NoteArgs(c, n)})

@@ -366,7 +366,12 @@ func TestBrowserViewSequence(t *testing.T) {
 	  const c = document.querySelector("#diagram .chip.travelling");
 	  if (c) { const r = c.getBoundingClientRect(); window.samples.push(Math.round(r.left) + "," + Math.round(r.top)); }
 	  window.captions.add(document.getElementById("caption").textContent);
-	}, 15)`)
+	  if (document.body.dataset.sequence === "playing") {
+	    const promised = [...document.querySelectorAll('#diagram .node dd[data-field="promised"]')].filter(e => e.textContent.trim() === "1.1");
+	    window.promised.add(promised.length);
+	    for (const e of document.querySelectorAll('#diagram .node dd[data-field="promised"].changed')) window.marked.add(e.closest(".node").dataset.node);
+	  }
+	}, 15); window.promised = new Set(); window.marked = new Set()`)
 	b.sendCmd("deliver prepare p1->*")
 	b.wait("playing", `document.body.dataset.sequence === "playing"`)
 	b.wait("second event", `[...window.captions].some(c => c.includes("(event 2 of 3)"))`)
@@ -380,6 +385,15 @@ func TestBrowserViewSequence(t *testing.T) {
 		if b.eval(fmt.Sprintf(`[...window.captions].some(c => c.includes("(event %d of 3)"))`, i)) != true {
 			t.Errorf("event %d of 3 was never captioned", i)
 		}
+	}
+	// Each event shows its node's state after it, while the sequence plays:
+	// the acceptors promise one by one (1, then 2 of them), each one's
+	// changed field highlighted.
+	if got := b.evalString(`[...window.promised].sort().join(",")`); !strings.Contains(got, "1") || !strings.Contains(got, "2") {
+		t.Errorf("while playing, the cards showed %s acceptors promised; want 1 and 2 along the way", got)
+	}
+	if got := b.evalString(`[...window.marked].sort().join(",")`); got != "a1,a2,a3" {
+		t.Errorf("while playing, the promised field was highlighted on %q, want a1,a2,a3", got)
 	}
 	// Skip: the end state at once.
 	b.sendCmd("deliver promise *->p1")

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/paxviz/paxviz/check"
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -33,6 +32,10 @@ const checkUsageText = `usage:
                       [--leader S|none] [--bugs NAME,...] --commands C --max-round R [--ballots B]
                       [--crashes K] [--dups D] [--drops D] [--retries T]
                       [--invariant NAME] [--no-reduction] [--json] [--max-states N] [--max-memory MB] [--timeout DUR]
+  paxviz check engine --protocol raft [--servers N] --max-term T --commands C [--heartbeats H]
+                      [--crashes K] [--dups D] [--drops D] [--noop 0|1] [--probe 0|1] [--batch B]
+                      [--bugs NAME,...] [--invariant NAME] [--no-symmetry] [--no-reduction] [--json]
+                      [--max-states N] [--max-memory MB] [--timeout DUR]
   paxviz check spec --acceptors A --values V --max-ballot B [--quorum Q] [--json]
                       [--max-states N] [--timeout DUR]
   paxviz check spec --model multipaxos-smr --replicas N --writes W --reads R
@@ -85,8 +88,10 @@ func cmdCheckEngine(ctx context.Context, args []string, stdout, stderr io.Writer
 	case "", "paxos":
 	case "multipaxos":
 		return cmdCheckMPEngine(ctx, args, stdout, stderr)
+	case "raft":
+		return cmdCheckRaftEngine(ctx, args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "paxviz check engine: unknown protocol %q (paxos or multipaxos)\n", proto)
+		fmt.Fprintf(stderr, "paxviz check engine: unknown protocol %q (paxos, multipaxos or raft)\n", proto)
 		return checkUsage
 	}
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
@@ -151,11 +156,11 @@ func cmdCheckEngine(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if *bugs != "" {
 		for _, name := range strings.Split(*bugs, ",") {
-			b, err := engine.ParseBug(strings.TrimSpace(name))
-			if err != nil {
-				return usageErr("--bugs: unknown bug %q (known: %s)", name, strings.Join(engine.BugNames(), ", "))
+			cl, ok := opt.Cluster.WithBug(strings.TrimSpace(name))
+			if !ok {
+				return usageErr("--bugs: unknown bug %q (known: %s)", name, strings.Join(sim.BugNames(sim.ProtoPaxos), ", "))
 			}
-			opt.Cluster.Bugs = opt.Cluster.Bugs.With(b)
+			opt.Cluster = cl
 		}
 	}
 	if *maxMB <= 0 || *maxMB > 1<<40 {

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/paxviz/paxviz/check"
-	mp "github.com/paxviz/paxviz/engine/multipaxos"
 	"github.com/paxviz/paxviz/engine/sim"
 )
 
@@ -42,9 +41,10 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs := flag.NewFlagSet("engine", flag.ContinueOnError)
 	fs.String("protocol", "multipaxos", "the protocol: paxos (single decree) or multipaxos")
 	opt := check.MPEngineOptions{}
-	fs.IntVar(&opt.Cluster.Servers, "servers", mp.DefaultServers, "number of servers")
+	def := sim.DefaultMPCluster()
+	fs.IntVar(&opt.Cluster.Servers, "servers", def.Servers, "number of servers")
 	fs.IntVar(&opt.Cluster.Clients, "clients", 0, "number of clients (default: the commands, at most 2)")
-	fs.IntVar(&opt.Cluster.Window, "window", mp.DefaultWindow, "the leader's window of open slots")
+	fs.IntVar(&opt.Cluster.Window, "window", def.Window, "the leader's window of open slots")
 	leader := fs.String("leader", "s1", "the server leading ballot 1.1 at the start, or none")
 	bugs := fs.String("bugs", "", "bug variants to switch on, comma-separated (multipaxos.md §5)")
 	fs.IntVar(&opt.Commands, "commands", 1, "client requests in one schedule: each client's first is put x C, later ones get x")
@@ -55,16 +55,16 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
 	fs.IntVar(&opt.Retries, "retries", 0, "most client retry timeouts (timeout C) in one schedule")
 	app := fs.String("app", "kv", "the application: kv, or lock (the lock service with d1; workload lock)")
-	fs.IntVar(&opt.Cluster.TTL, "ttl", mp.DefaultTTL, "the lock lease in ticks (app=lock)")
+	ttl := fs.Int("ttl", sim.DefaultMPTTL, "the lock lease in ticks (app=lock)")
 	fs.IntVar(&opt.Cluster.Lease, "lease", 0, "the leader lease in ticks (0: none)")
 	fs.IntVar(&opt.Cluster.Drift, "drift", 0, "the clock drift bound in percent")
 	reads := fs.String("reads", "log", "the read path of a get: log, index or lease")
-	fs.IntVar(&opt.Cluster.Heartbeat, "heartbeat", mp.DefaultHeartbeat, "ticks between a leader's heartbeats")
+	fs.IntVar(&opt.Cluster.Heartbeat, "heartbeat", def.Heartbeat, "ticks between a leader's heartbeats")
 	fs.IntVar(&opt.Ticks, "ticks", 0, "most ticks in one schedule (0: time never passes)")
 	fs.IntVar(&opt.Clocks, "clocks", 0, "most clock-rate changes (to 100-drift or 100+drift) in one schedule")
 	fs.IntVar(&opt.Pauses, "pauses", 0, "most client pauses in one schedule")
 	fs.StringVar(&opt.Workload, "workload", "", "the clients' commands: kv (default), stale-read (c1 reads x, the others put), lock (with --app lock)")
-	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(mp.Invariants, ", "))
+	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(sim.InvariantNames(sim.ProtoMultiPaxos), ", "))
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
@@ -86,31 +86,27 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 		opt.Cluster.Leader = *leader
 	}
 	if *bugs != "" {
-		b, err := mp.ParseBugs(*bugs)
+		cl, err := opt.Cluster.WithBugs(*bugs)
 		if err != nil {
 			return usageErr("--bugs: %v", err)
 		}
-		opt.Cluster.Bugs = b
+		opt.Cluster = cl
 	}
-	opt.Cluster.Timeout, opt.Cluster.Seed = mp.DefaultTimeout, sim.DefaultSeed
-	switch *app {
-	case "kv":
-	case "lock":
-		opt.Cluster.Lock = true
-		if opt.Workload == "" {
-			opt.Workload = check.WorkloadLock
-		}
-	default:
-		return usageErr("--app must be kv or lock, not %q", *app)
+	opt.Cluster.Timeout, opt.Cluster.Seed = def.Timeout, def.Seed
+	cl, err := opt.Cluster.WithApp(*app, *ttl)
+	if err != nil {
+		return usageErr("--app: %v", err)
+	}
+	opt.Cluster = cl
+	if cl.Lock && opt.Workload == "" {
+		opt.Workload = check.WorkloadLock
 	}
 	if opt.Workload == "kv" {
 		opt.Workload = check.WorkloadKV
 	}
-	v, err := mp.ParseVia(*reads)
-	if err != nil {
+	if opt.Cluster, err = opt.Cluster.WithReads(*reads); err != nil {
 		return usageErr("--reads: %v", err)
 	}
-	opt.Cluster.Reads = v
 	if *maxMB <= 0 || *maxMB > 1<<40 {
 		return usageErr("--max-memory must be a positive number of megabytes")
 	}

@@ -54,7 +54,7 @@ func TestCheckMPEngineUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"engine", "--protocol", "raft"}, `unknown protocol "raft"`},
+		{[]string{"engine", "--protocol", "zab"}, `unknown protocol "zab"`},
 		{[]string{"engine", "--protocol", "multipaxos", "--proposers", "2"}, "flag provided but not defined: -proposers"},
 		{[]string{"engine", "--protocol", "multipaxos", "--bugs", "nonsense"}, "--bugs"},
 		{[]string{"engine", "--protocol", "multipaxos", "--commands", "99"}, "commands must be"},

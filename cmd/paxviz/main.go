@@ -3,6 +3,7 @@
 //
 //	paxviz [serve] [--addr 127.0.0.1:8080]   serve the web app
 //	paxviz run [--json] FILE|-               run a script, print its trace
+//	paxviz compare [--json] FILE|-           Multi-Paxos and Raft side by side
 //	paxviz check engine|spec [flags]         exhaustive model checking
 //	paxviz lesson check FILE...              validate lesson files
 package main
@@ -22,6 +23,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
   paxviz [serve] [--addr ADDR]        serve the web app (default 127.0.0.1:8080)
   paxviz run [--json] FILE|-          run a script and print its trace
+  paxviz compare [--json] FILE|-      run a schedule on Multi-Paxos and Raft side by side
   paxviz check engine|spec [FLAGS]    model-check the engine or Lamport's Paxos.tla
   paxviz lesson check FILE...         validate lesson files
   paxviz help                         this text
@@ -35,6 +37,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "run":
 		return cmdRun(args[1:], stdin, stdout, stderr)
+	case "compare":
+		return cmdCompare(args[1:], stdin, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "check":

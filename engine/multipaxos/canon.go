@@ -95,6 +95,16 @@ func trimmed[T comparable](xs []T) []T {
 	return xs[:n]
 }
 
+// trimmedLen is the length of p without its trailing zero values.
+func trimmedLen[T comparable](p *Pages[T]) int {
+	var zero T
+	n := p.Len()
+	for n > 0 && *p.At(n - 1) == zero {
+		n--
+	}
+	return n
+}
+
 // AppendCanonical appends the canonical encoding of the servers' and
 // clients' state, durable and volatile.
 func (st *State) AppendCanonical(b []byte) []byte {
@@ -108,9 +118,10 @@ func (st *State) AppendCanonical(b []byte) []byte {
 		b = appendInt(b, int64(s.Incarnation))
 		b = appendBallot(b, s.D.Promised)
 		b = appendInt(b, int64(s.D.MaxRound))
-		votes := trimmed(s.D.Votes)
-		b = appendUvarint(b, uint64(len(votes)))
-		for _, v := range votes {
+		nv := trimmedLen(&s.D.Votes)
+		b = appendUvarint(b, uint64(nv))
+		for i := range nv {
+			v := s.D.Votes.At(i)
 			b = appendBallot(b, v.B)
 			b = AppendCmd(b, v.Cmd)
 		}
@@ -132,17 +143,26 @@ func (st *State) AppendCanonical(b []byte) []byte {
 				b = AppendCmd(b, c)
 			}
 		}
-		slots := trimmed(v.Slots)
-		b = appendUvarint(b, uint64(len(slots)))
-		for _, sl := range slots {
+		// Per slot: decided, executed, the proposal and its acks.
+		ns := max(trimmedLen(&v.Slots), trimmedLen(&v.Props))
+		b = appendUvarint(b, uint64(ns))
+		for i := range ns {
+			var sl SlotState
+			var pr Proposal
+			if i < v.Slots.Len() {
+				sl = *v.Slots.At(i)
+			}
+			if i < v.Props.Len() {
+				pr = *v.Props.At(i)
+			}
 			b = AppendCmd(b, sl.Decided)
 			ex := byte(0)
 			if sl.Executed {
 				ex = 1
 			}
 			b = append(b, ex)
-			b = AppendCmd(b, sl.Prop)
-			b = appendUvarint(b, uint64(sl.Acks))
+			b = AppendCmd(b, pr.Cmd)
+			b = appendUvarint(b, uint64(pr.Acks))
 		}
 		b = appendInt(appendInt(b, int64(v.Upto)), int64(v.SlotOut))
 		b = appendUvarint(b, uint64(len(v.KV.pairs)))
@@ -194,19 +214,21 @@ func (st *State) AppendCanonical(b []byte) []byte {
 // and history since its last quiescent point; and which invariants are
 // already broken.
 func (k *Checker) AppendCanonical(b []byte) []byte {
-	b = appendUvarint(b, uint64(len(k.slots)))
-	for _, s := range k.slots {
-		b = appendUvarint(b, uint64(len(s.tallies)))
-		for _, t := range s.tallies {
+	b = appendUvarint(b, uint64(k.slots.Len()))
+	for i := range k.slots.Len() {
+		s := k.slots.At(i)
+		tallies, chosen := s.allTallies(), s.allChosen()
+		b = appendUvarint(b, uint64(len(tallies)))
+		for _, t := range tallies {
 			b = appendBallot(b, t.B)
 			b = AppendCmd(b, t.Cmd)
 			b = appendUvarint(b, uint64(t.Mask))
 		}
-		b = appendUvarint(b, uint64(len(s.chosen)))
-		for _, c := range s.chosen {
+		b = appendUvarint(b, uint64(len(chosen)))
+		for _, c := range chosen {
 			b = AppendCmd(b, c)
 		}
-		b = AppendCmd(b, s.executed)
+		b = AppendCmd(b, s.executed())
 	}
 	for _, s := range k.servers {
 		b = appendInt(appendInt(b, int64(s.incarnation)), int64(s.next))
@@ -220,10 +242,11 @@ func (k *Checker) AppendCanonical(b []byte) []byte {
 		}
 		b = appendBallot(b, s.promised)
 	}
-	for _, is := range k.issued {
-		b = appendUvarint(b, uint64(len(is)))
-		for _, c := range is {
-			b = AppendCmd(b, c)
+	for i := range k.issued {
+		is := &k.issued[i]
+		b = appendUvarint(b, uint64(is.Len()))
+		for j := range is.Len() {
+			b = AppendCmd(b, *is.At(j))
 		}
 	}
 	b = k.lin.appendCanonical(b)

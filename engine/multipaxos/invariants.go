@@ -154,14 +154,148 @@ type tally struct {
 	Mask uint16
 }
 
-// slotRecord is the checker's knowledge of one slot.
+// slotRecord is the checker's knowledge of one slot, kept small: a slot
+// usually has one tally, and the command first chosen and first executed
+// there are that tally's, so those are held inline and flagged; anything
+// else (ballots that competed for the slot, a broken invariant) goes to
+// x. A long run holds one record per slot, so every byte counts.
 type slotRecord struct {
+	// t0 is the slot's first tally (Mask zero: none yet).
+	t0 tally
+	// c0IsT0: the first command chosen is t0.Cmd; execIsT0: the first
+	// command executed is t0.Cmd.
+	c0IsT0, execIsT0 bool
+	x                *slotMore
+}
+
+// slotMore is the rest of a slot's record.
+type slotMore struct {
+	// tallies are the tallies after t0.
 	tallies []tally
-	// chosen lists the commands chosen in the slot (more than one only
-	// when agreement is broken).
+	// c0 is the first command chosen when it is not t0.Cmd; chosen the
+	// later ones (agreement broken).
+	c0     Cmd
 	chosen []Cmd
-	// executed is the first command any server executed in the slot.
+	// executed is the first command executed when it is not t0.Cmd.
 	executed Cmd
+}
+
+func (s *slotRecord) more() *slotMore {
+	if s.x == nil {
+		s.x = &slotMore{}
+	}
+	return s.x
+}
+
+// tally returns the slot's tally for (b, c), adding an empty one.
+func (s *slotRecord) tally(b Ballot, c Cmd) *tally {
+	if s.t0.Mask == 0 {
+		s.t0 = tally{B: b, Cmd: c}
+		return &s.t0
+	}
+	if s.t0.B == b && s.t0.Cmd == c {
+		return &s.t0
+	}
+	x := s.more()
+	for i := range x.tallies {
+		if x.tallies[i].B == b && x.tallies[i].Cmd == c {
+			return &x.tallies[i]
+		}
+	}
+	x.tallies = append(x.tallies, tally{B: b, Cmd: c})
+	return &x.tallies[len(x.tallies)-1]
+}
+
+// allTallies returns the slot's tallies in the order they were made.
+func (s *slotRecord) allTallies() []tally {
+	if s.t0.Mask == 0 {
+		return nil
+	}
+	ts := []tally{s.t0}
+	if s.x != nil {
+		ts = append(ts, s.x.tallies...)
+	}
+	return ts
+}
+
+// firstChosen returns the first command chosen in the slot (zero: none).
+func (s *slotRecord) firstChosen() Cmd {
+	switch {
+	case s.c0IsT0:
+		return s.t0.Cmd
+	case s.x != nil:
+		return s.x.c0
+	}
+	return Cmd{}
+}
+
+// isChosen reports whether c is chosen in the slot.
+func (s *slotRecord) isChosen(c Cmd) bool {
+	first := s.firstChosen()
+	if first.IsZero() {
+		return false
+	}
+	if first == c {
+		return true
+	}
+	for _, x := range s.x.chosenAfter() {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+func (x *slotMore) chosenAfter() []Cmd {
+	if x == nil {
+		return nil
+	}
+	return x.chosen
+}
+
+// choose records c chosen in the slot; it reports whether another
+// command was chosen before (agreement broken).
+func (s *slotRecord) choose(c Cmd) bool {
+	switch {
+	case !s.firstChosen().IsZero():
+		x := s.more()
+		x.chosen = append(x.chosen, c)
+		return true
+	case c == s.t0.Cmd:
+		s.c0IsT0 = true
+	default:
+		s.more().c0 = c
+	}
+	return false
+}
+
+// allChosen returns the commands chosen in the slot, in order.
+func (s *slotRecord) allChosen() []Cmd {
+	first := s.firstChosen()
+	if first.IsZero() {
+		return nil
+	}
+	return append([]Cmd{first}, s.x.chosenAfter()...)
+}
+
+// executed returns the first command any server executed in the slot
+// (zero: none).
+func (s *slotRecord) executed() Cmd {
+	switch {
+	case s.execIsT0:
+		return s.t0.Cmd
+	case s.x != nil:
+		return s.x.executed
+	}
+	return Cmd{}
+}
+
+func (s *slotRecord) setExecuted(c Cmd) {
+	if s.t0.Mask != 0 && c == s.t0.Cmd {
+		s.execIsT0 = true
+		return
+	}
+	s.more().executed = c
 }
 
 // serverRecord is the checker's knowledge of one server.
@@ -180,10 +314,10 @@ type serverRecord struct {
 // nothing it knows). Observe after every step; Clone for branching.
 type Checker struct {
 	cfg     *Config
-	slots   []slotRecord
+	slots   Pages[slotRecord]
 	servers []serverRecord
-	// issued[i-1][q-1] is client ci's request q.
-	issued [][]Cmd
+	// issued[i-1].At(q-1) is client ci's request q.
+	issued []Pages[Cmd]
 	lin    linChecker
 	// fenced is, per key of d1, the token of the last store applied.
 	fenced []fencedKey
@@ -196,7 +330,7 @@ func NewChecker(cfg *Config) *Checker {
 	return &Checker{
 		cfg:     cfg,
 		servers: make([]serverRecord, cfg.Servers),
-		issued:  make([][]Cmd, cfg.Clients),
+		issued:  make([]Pages[Cmd], cfg.Clients),
 		lin:     newLinChecker(),
 	}
 }
@@ -204,9 +338,14 @@ func NewChecker(cfg *Config) *Checker {
 // Clone returns an independent copy of k.
 func (k *Checker) Clone() *Checker {
 	c := *k
-	c.slots = make([]slotRecord, len(k.slots))
-	for i, s := range k.slots {
-		c.slots[i] = slotRecord{tallies: cloneSlice(s.tallies), chosen: cloneSlice(s.chosen), executed: s.executed}
+	c.slots = k.slots.Clone()
+	for i := range c.slots.Len() {
+		if s := c.slots.At(i); s.x != nil {
+			x := *s.x
+			x.tallies = cloneSlice(x.tallies)
+			x.chosen = cloneSlice(x.chosen)
+			s.x = &x
+		}
 	}
 	c.servers = make([]serverRecord, len(k.servers))
 	for i, s := range k.servers {
@@ -216,9 +355,9 @@ func (k *Checker) Clone() *Checker {
 			c.servers[i].applied[j] = cloneSlice(a)
 		}
 	}
-	c.issued = make([][]Cmd, len(k.issued))
-	for i, is := range k.issued {
-		c.issued[i] = cloneSlice(is)
+	c.issued = make([]Pages[Cmd], len(k.issued))
+	for i := range k.issued {
+		c.issued[i] = k.issued[i].Clone()
 	}
 	c.lin = k.lin.clone()
 	c.fenced = cloneSlice(k.fenced)
@@ -253,8 +392,8 @@ func (k *Checker) report(v Violation) {
 }
 
 func (k *Checker) slot(n int32) *slotRecord {
-	k.slots = grow(k.slots, int(n))
-	return &k.slots[n-1]
+	k.slots.Grow(int(n))
+	return k.slots.At(int(n) - 1)
 }
 
 // ObserveOut judges the records of one step's Out.
@@ -299,10 +438,12 @@ func (k *Checker) Observe(r *StepRecords) int {
 
 func (k *Checker) call(step int, e ClientEvent) {
 	i := int(e.Cmd.ID.Client) - 1
-	if i < 0 || i >= len(k.issued) || int(e.Cmd.ID.Seq) != len(k.issued[i])+1 {
+	if i < 0 || i >= len(k.issued) || int(e.Cmd.ID.Seq) != k.issued[i].Len()+1 {
 		return
 	}
-	k.issued[i] = append(k.issued[i], e.Cmd)
+	is := &k.issued[i]
+	is.Grow(is.Len() + 1)
+	*is.At(is.Len() - 1) = e.Cmd
 	k.lin.call(e)
 }
 
@@ -313,26 +454,13 @@ func (k *Checker) vote(step int, v VoteRec) {
 		return
 	}
 	s := k.slot(v.Slot)
-	i := 0
-	for i < len(s.tallies) && (s.tallies[i].B != v.B || s.tallies[i].Cmd != v.Cmd) {
-		i++
-	}
-	if i == len(s.tallies) {
-		s.tallies = append(s.tallies, tally{B: v.B, Cmd: v.Cmd})
-	}
-	t := &s.tallies[i]
+	t := s.tally(v.B, v.Cmd)
 	t.Mask |= 1 << uint(v.Server)
-	if popcount(t.Mask) < k.cfg.Quorum {
+	if popcount(t.Mask) < k.cfg.Quorum || s.isChosen(v.Cmd) {
 		return
 	}
-	for _, c := range s.chosen {
-		if c == v.Cmd {
-			return
-		}
-	}
-	s.chosen = append(s.chosen, v.Cmd)
-	if len(s.chosen) > 1 {
-		k.report(Violation{Invariant: InvAgreement, Step: step, Server: None, Slot: v.Slot, Cmds: cloneSlice(s.chosen)})
+	if s.choose(v.Cmd) {
+		k.report(Violation{Invariant: InvAgreement, Step: step, Server: None, Slot: v.Slot, Cmds: s.allChosen()})
 	}
 	if !k.valid(v.Cmd) {
 		k.report(Violation{Invariant: InvValidity, Step: step, Server: None, Slot: v.Slot, Cmds: []Cmd{v.Cmd}})
@@ -345,25 +473,25 @@ func (k *Checker) valid(c Cmd) bool {
 		return true
 	}
 	i := int(c.ID.Client) - 1
-	if i < 0 || i >= len(k.issued) || c.ID.Seq < 1 || int(c.ID.Seq) > len(k.issued[i]) {
+	if i < 0 || i >= len(k.issued) || c.ID.Seq < 1 || int(c.ID.Seq) > k.issued[i].Len() {
 		return false
 	}
-	return k.issued[i][c.ID.Seq-1] == c
+	return *k.issued[i].At(int(c.ID.Seq) - 1) == c
 }
 
 // Chosen returns the commands chosen in slot n (more than one only when
 // agreement is broken).
 func (k *Checker) Chosen(n int32) []Cmd {
-	if n < 1 || int(n) > len(k.slots) {
+	if n < 1 || int(n) > k.slots.Len() {
 		return nil
 	}
-	return k.slots[n-1].chosen
+	return k.slots.At(int(n) - 1).allChosen()
 }
 
 // MaxChosen returns the highest slot with a chosen command (0 if none).
 func (k *Checker) MaxChosen() int32 {
-	for i := len(k.slots) - 1; i >= 0; i-- {
-		if len(k.slots[i].chosen) > 0 {
+	for i := k.slots.Len() - 1; i >= 0; i-- {
+		if !k.slots.At(i).firstChosen().IsZero() {
 			return int32(i + 1)
 		}
 	}
@@ -374,10 +502,8 @@ func (k *Checker) decide(step int, d DecideRec) {
 	if !validSlot(d.Slot) {
 		return
 	}
-	for _, c := range k.slot(d.Slot).chosen {
-		if c == d.Cmd {
-			return
-		}
+	if k.slot(d.Slot).isChosen(d.Cmd) {
+		return
 	}
 	k.report(Violation{Invariant: InvLearnedChosen, Step: step, Server: d.Server, Slot: d.Slot, Cmds: []Cmd{d.Cmd}})
 }
@@ -397,11 +523,11 @@ func (k *Checker) exec(step int, e ExecRec) {
 	}
 	sr.next = max(sr.next, e.Slot+1)
 	s := k.slot(e.Slot)
-	switch {
-	case s.executed.IsZero():
-		s.executed = e.Cmd
-	case s.executed != e.Cmd:
-		k.report(Violation{Invariant: InvLogPrefix, Step: step, Server: e.Server, Slot: e.Slot, Cmds: []Cmd{s.executed, e.Cmd}})
+	switch x := s.executed(); {
+	case x.IsZero():
+		s.setExecuted(e.Cmd)
+	case x != e.Cmd:
+		k.report(Violation{Invariant: InvLogPrefix, Step: step, Server: e.Server, Slot: e.Slot, Cmds: []Cmd{x, e.Cmd}})
 	}
 	if !e.Applied || e.Cmd.Op < OpPut {
 		return

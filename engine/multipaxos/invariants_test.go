@@ -150,7 +150,7 @@ func TestFrontierMatchesPorcupine(t *testing.T) {
 					break
 				}
 			}
-			h.configs = h.respond(c, res)
+			h.configs = h.respond(c, res, &linChecker{})
 			h.pending[c] = Cmd{}
 			h.npend--
 			pend[c] = Cmd{}

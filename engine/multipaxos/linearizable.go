@@ -74,6 +74,10 @@ const maxConfirm = 4096
 type linChecker struct {
 	keys   map[string]*keyHistory
 	broken bool
+	// stack and seen are respond's scratch space, spare the configurations
+	// a response replaced (reused for the next one): a response allocates
+	// nothing once they have grown.
+	stack, seen, spare []linConfig
 }
 
 func newLinChecker() linChecker { return linChecker{keys: map[string]*keyHistory{}} }
@@ -170,7 +174,8 @@ func (l *linChecker) ret(e ClientEvent) (bad bool, ops []ReqID) {
 			break
 		}
 	}
-	h.configs = h.respond(p, e.Result)
+	next := h.respond(p, e.Result, l)
+	l.spare, h.configs = h.configs[:0], next
 	h.pending[p] = Cmd{}
 	h.npend--
 	if len(h.configs) == 0 && !l.broken {
@@ -193,10 +198,11 @@ func (l *linChecker) ret(e ClientEvent) (bad bool, ops []ReqID) {
 // result r: those where it had already taken effect with r, and those
 // where it takes effect now, after any sequence of the other outstanding
 // operations.
-func (h *keyHistory) respond(p int, r string) []linConfig {
+func (h *keyHistory) respond(p int, r string, l *linChecker) []linConfig {
 	bit := uint16(1) << uint(p)
 	op := h.pending[p]
-	var next, stack []linConfig
+	next, stack := l.spare[:0], l.stack[:0]
+	defer func() { l.stack = stack[:0] }()
 	for _, c := range h.configs {
 		if c.lin&bit != 0 {
 			if c.outs[p] == r {
@@ -207,7 +213,7 @@ func (h *keyHistory) respond(p int, r string) []linConfig {
 			continue
 		}
 		stack = append(stack[:0], c)
-		seen := []linConfig{c}
+		seen := append(l.seen[:0], c)
 		for len(stack) > 0 {
 			cur := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -230,6 +236,7 @@ func (h *keyHistory) respond(p int, r string) []linConfig {
 				}
 			}
 		}
+		l.seen = seen[:0]
 	}
 	return dedupConfigs(next)
 }

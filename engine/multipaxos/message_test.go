@@ -148,7 +148,7 @@ func TestGarbageMessages(t *testing.T) {
 		_ = cfg.Describe(&m)
 	}
 	for i := range st.Servers {
-		if n := len(st.Servers[i].V.Slots); n > 8 {
+		if n := st.Servers[i].V.Slots.Len(); n > 8 {
 			t.Errorf("s%d grew %d slots from garbage", i+1, n)
 		}
 	}

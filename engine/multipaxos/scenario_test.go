@@ -111,7 +111,7 @@ func TestM2LeaderChange(t *testing.T) {
 	w.expectChosen(2, "c2.1:put:y:2")
 	// Chosen at 1.1 (s1, s2) and again at 2.3 (s2, s3).
 	var ballots []string
-	for _, tl := range w.k.slots[1].tallies {
+	for _, tl := range w.k.slots.At(1).allTallies() {
 		if popcount(tl.Mask) >= w.cfg.Quorum {
 			ballots = append(ballots, tl.B.String())
 		}

@@ -25,8 +25,9 @@ func (r Role) String() string {
 // MaxSlot bounds slot numbers: a message naming a higher slot is ignored
 // and a leader proposes nothing beyond it, so that no input allocates
 // without bound. Logs are never truncated (snapshots are out of scope,
-// multipaxos.md §1.2), so a run's memory grows with its slots: about 200
-// bytes per slot and server.
+// multipaxos.md §1.2), so a run's memory grows with its slots: about 150
+// bytes per slot and server (a vote and a slot state, in Pages), 70 more
+// at the leader, and 160 for the checker's record and the issued command.
 const MaxSlot = 1 << 20
 
 // Vote is an acceptor's vote in one slot (B zero: none).
@@ -44,8 +45,8 @@ type Durable struct {
 	// MaxRound is the highest round used or seen: no ballot is issued
 	// twice.
 	MaxRound int32
-	// Votes[s-1] is the vote in slot s.
-	Votes []Vote
+	// Votes.At(s-1) is the vote in slot s.
+	Votes Pages[Vote]
 }
 
 // SlotState is a server's volatile knowledge of one slot.
@@ -54,9 +55,14 @@ type SlotState struct {
 	Decided Cmd
 	// Executed reports that the state machine has applied the slot.
 	Executed bool
-	// Prop and Acks are the leader's proposal in this slot for its ballot
-	// and the servers (bit per NodeID) that accepted it.
-	Prop Cmd
+}
+
+// Proposal is a leader's proposal in one slot for its ballot (zero Cmd:
+// none) and the servers (bit per NodeID) that accepted it. Only a leader
+// has them, so they are kept apart from SlotState, which every server
+// holds for every slot of a long log.
+type Proposal struct {
+	Cmd  Cmd
 	Acks uint16
 }
 
@@ -86,8 +92,9 @@ type Volatile struct {
 	// leader took and has not executed, in arrival order.
 	Queue []Cmd
 	Taken []Cmd
-	// Slots[s-1] is slot s.
-	Slots []SlotState
+	// Slots.At(s-1) is slot s; Props.At(s-1) the leader's proposal there.
+	Slots Pages[SlotState]
+	Props Pages[Proposal]
 	// Upto is the decided prefix: slots 1..Upto are all decided here.
 	Upto int32
 	// SlotOut is the next slot to execute.
@@ -133,11 +140,12 @@ func newVolatile() Volatile { return Volatile{SlotOut: 1, Backoff: 1} }
 // Clone returns a deep copy of s.
 func (s *Server) Clone() Server {
 	c := *s
-	c.D.Votes = cloneSlice(s.D.Votes)
+	c.D.Votes = s.D.Votes.Clone()
 	c.V.Adopt = cloneSlice(s.V.Adopt)
 	c.V.Queue = cloneSlice(s.V.Queue)
 	c.V.Taken = cloneSlice(s.V.Taken)
-	c.V.Slots = cloneSlice(s.V.Slots)
+	c.V.Slots = s.V.Slots.Clone()
+	c.V.Props = s.V.Props.Clone()
 	c.V.KV = s.V.KV.clone()
 	c.V.Sessions = cloneSlice(s.V.Sessions)
 	c.V.Acked = cloneSlice(s.V.Acked)
@@ -156,29 +164,29 @@ func cloneSlice[T any](s []T) []T {
 
 // Vote returns s's vote in slot n (zero Vote when none).
 func (s *Server) Vote(n int32) Vote {
-	if n < 1 || int(n) > len(s.D.Votes) {
+	if n < 1 || int(n) > s.D.Votes.Len() {
 		return Vote{}
 	}
-	return s.D.Votes[n-1]
+	return *s.D.Votes.At(int(n) - 1)
 }
 
 // Decided returns the command s knows decided in slot n (zero when none).
 func (s *Server) Decided(n int32) Cmd {
-	if n < 1 || int(n) > len(s.V.Slots) {
+	if n < 1 || int(n) > s.V.Slots.Len() {
 		return Cmd{}
 	}
-	return s.V.Slots[n-1].Decided
+	return s.V.Slots.At(int(n) - 1).Decided
 }
 
 // Executed reports whether s has executed slot n.
 func (s *Server) Executed(n int32) bool {
-	return n >= 1 && int(n) <= len(s.V.Slots) && s.V.Slots[n-1].Executed
+	return n >= 1 && int(n) <= s.V.Slots.Len() && s.V.Slots.At(int(n)-1).Executed
 }
 
 // MaxDecided returns the highest slot s knows decided (0 when none).
 func (s *Server) MaxDecided() int32 {
-	for i := len(s.V.Slots) - 1; i >= 0; i-- {
-		if !s.V.Slots[i].Decided.IsZero() {
+	for i := s.V.Slots.Len() - 1; i >= 0; i-- {
+		if !s.V.Slots.At(i).Decided.IsZero() {
 			return int32(i + 1)
 		}
 	}
@@ -188,9 +196,17 @@ func (s *Server) MaxDecided() int32 {
 // IsLeader reports whether s is up and leads.
 func (s *Server) IsLeader() bool { return s.Up && s.V.Role == RoleLeader }
 
+// proposal returns the leader's proposal in slot n (nil: none made).
+func (s *Server) proposal(n int32) *Proposal {
+	if n < 1 || int(n) > s.V.Props.Len() {
+		return nil
+	}
+	return s.V.Props.At(int(n) - 1)
+}
+
 func (s *Server) slot(n int32) *SlotState {
-	s.V.Slots = grow(s.V.Slots, int(n))
-	return &s.V.Slots[n-1]
+	s.V.Slots.Grow(int(n))
+	return s.V.Slots.At(int(n) - 1)
 }
 
 // grow extends xs with zero values to length n, doubling its capacity when
@@ -342,7 +358,7 @@ func (s *Server) stand(c *Config, out *Out) {
 	v.Adopt = v.Adopt[:0]
 	v.From = v.Upto + 1
 	if c.Bugs.Has(BugPrepareFromTop) {
-		top := max(s.MaxDecided(), int32(len(s.D.Votes)))
+		top := max(s.MaxDecided(), int32(s.D.Votes.Len()))
 		for top > 0 && s.Vote(top).B.IsZero() && s.Decided(top).IsZero() {
 			top--
 		}
@@ -400,8 +416,8 @@ func (s *Server) handlePrepare(c *Config, m *Message, out *Out) {
 	}
 	s.promise(m.Ballot, out)
 	var votes []SlotVote
-	for i := int(m.FromSlot) - 1; i < len(s.D.Votes); i++ {
-		if v := s.D.Votes[i]; !v.B.IsZero() {
+	for i := int(m.FromSlot) - 1; i < s.D.Votes.Len(); i++ {
+		if v := s.D.Votes.At(i); !v.B.IsZero() {
 			votes = append(votes, SlotVote{Slot: int32(i + 1), B: v.B, Cmd: v.Cmd})
 		}
 	}
@@ -471,9 +487,9 @@ func (s *Server) phase1Done(c *Config, out *Out) {
 }
 
 func (s *Server) propose(c *Config, n int32, cmd Cmd, out *Out) {
-	st := s.slot(n)
-	st.Prop = cmd
-	st.Acks = 0
+	v := &s.V
+	v.Props.Grow(int(n))
+	*v.Props.At(int(n) - 1) = Proposal{Cmd: cmd}
 	for i := 0; i < c.Servers; i++ {
 		out.send(Message{Type: MsgAccept, From: s.ID, To: NodeID(i), Ballot: s.V.Ballot, Slot: n, Cmd: cmd})
 	}
@@ -534,8 +550,8 @@ func (s *Server) handleAccept(c *Config, m *Message, out *Out) {
 	if s.D.Promised.Less(m.Ballot) {
 		s.promise(m.Ballot, out)
 	}
-	s.D.Votes = grow(s.D.Votes, int(m.Slot))
-	s.D.Votes[m.Slot-1] = Vote{B: m.Ballot, Cmd: m.Cmd}
+	s.D.Votes.Grow(int(m.Slot))
+	*s.D.Votes.At(int(m.Slot) - 1) = Vote{B: m.Ballot, Cmd: m.Cmd}
 	out.Votes = append(out.Votes, VoteRec{Server: s.ID, Slot: m.Slot, B: m.Ballot, Cmd: m.Cmd})
 	out.note(Note{Kind: NoteAccept, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot, Cmd: m.Cmd})
 	out.send(Message{Type: MsgAccepted, From: s.ID, To: m.From, Ballot: m.Ballot, Slot: m.Slot})
@@ -543,13 +559,13 @@ func (s *Server) handleAccept(c *Config, m *Message, out *Out) {
 
 func (s *Server) handleAccepted(c *Config, m *Message, out *Out) {
 	v := &s.V
-	if v.Role != RoleLeader || m.Ballot != v.Ballot || !validSlot(m.Slot) || int(m.Slot) > len(v.Slots) || !c.IsServer(m.From) {
+	if v.Role != RoleLeader || m.Ballot != v.Ballot || !validSlot(m.Slot) || int(m.Slot) > v.Props.Len() || !c.IsServer(m.From) {
 		out.note(Note{Kind: NoteAckIgnored, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot})
 		return
 	}
-	st := &v.Slots[m.Slot-1]
+	st := v.Props.At(int(m.Slot) - 1)
 	bit := uint16(1) << uint(m.From)
-	if st.Prop.IsZero() || !st.Decided.IsZero() || st.Acks&bit != 0 {
+	if st.Cmd.IsZero() || !s.Decided(m.Slot).IsZero() || st.Acks&bit != 0 {
 		out.note(Note{Kind: NoteAckIgnored, Node: s.ID, Peer: m.From, B: m.Ballot, Slot: m.Slot})
 		return
 	}
@@ -562,7 +578,7 @@ func (s *Server) handleAccepted(c *Config, m *Message, out *Out) {
 	if n < c.Quorum {
 		out.note(Note{Kind: NoteBugActs, Bug: BugCommitMinority, Node: s.ID, B: m.Ballot, Slot: m.Slot, N: n})
 	}
-	cmd := st.Prop
+	cmd := st.Cmd
 	for i := 0; i < c.Servers; i++ {
 		if NodeID(i) != s.ID {
 			out.send(Message{Type: MsgCommit, From: s.ID, To: NodeID(i), Slot: m.Slot, Cmd: cmd})
@@ -595,17 +611,17 @@ func (s *Server) decide(c *Config, n int32, cmd Cmd, by NodeID, out *Out) {
 	out.Decisions = append(out.Decisions, DecideRec{Server: s.ID, Slot: n, Cmd: cmd})
 	out.note(Note{Kind: NoteDecide, Node: s.ID, Peer: by, Slot: n, Cmd: cmd})
 	v.Backoff = 1
-	for int(v.Upto) < len(v.Slots) && !v.Slots[v.Upto].Decided.IsZero() {
+	for int(v.Upto) < v.Slots.Len() && !v.Slots.At(int(v.Upto)).Decided.IsZero() {
 		v.Upto++
 	}
-	if v.Role == RoleLeader && !st.Prop.IsZero() && st.Prop != cmd {
-		if st.Prop.Op >= OpPut {
-			out.note(Note{Kind: NoteDisplaced, Node: s.ID, Slot: n, Cmd: st.Prop, Cmd2: cmd})
+	if p := s.proposal(n); v.Role == RoleLeader && p != nil && !p.Cmd.IsZero() && p.Cmd != cmd {
+		if p.Cmd.Op >= OpPut {
+			out.note(Note{Kind: NoteDisplaced, Node: s.ID, Slot: n, Cmd: p.Cmd, Cmd2: cmd})
 			v.Queue = append(v.Queue, Cmd{})
 			copy(v.Queue[1:], v.Queue)
-			v.Queue[0] = st.Prop
+			v.Queue[0] = p.Cmd
 		}
-		st.Prop = Cmd{}
+		p.Cmd = Cmd{}
 	}
 	if c.Bugs.Has(BugExecOutOfOrder) && !st.Executed && n != v.SlotOut {
 		out.note(Note{Kind: NoteBugActs, Bug: BugExecOutOfOrder, Node: s.ID, Slot: n, N: int(v.SlotOut)})
@@ -616,8 +632,8 @@ func (s *Server) decide(c *Config, n int32, cmd Cmd, by NodeID, out *Out) {
 // execute applies decided slots in slot order from slot_out (§1.5).
 func (s *Server) execute(c *Config, out *Out) {
 	v := &s.V
-	for int(v.SlotOut) <= len(v.Slots) && !v.Slots[v.SlotOut-1].Decided.IsZero() {
-		if !v.Slots[v.SlotOut-1].Executed {
+	for int(v.SlotOut) <= v.Slots.Len() && !v.Slots.At(int(v.SlotOut)-1).Decided.IsZero() {
+		if !v.Slots.At(int(v.SlotOut) - 1).Executed {
 			s.apply(c, v.SlotOut, out)
 		}
 		v.SlotOut++
@@ -631,7 +647,7 @@ func (s *Server) execute(c *Config, out *Out) {
 // leader replies to the command's client (§1.5, §1.6, §8 "Who replies").
 func (s *Server) apply(c *Config, n int32, out *Out) {
 	v := &s.V
-	st := &v.Slots[n-1]
+	st := v.Slots.At(int(n) - 1)
 	st.Executed = true
 	cmd := st.Decided
 	rec := ExecRec{Server: s.ID, Incarnation: s.Incarnation, Slot: n, Cmd: cmd, Applied: true}
@@ -710,10 +726,7 @@ func (s *Server) stepDown(c *Config, reason int, out *Out) {
 	v.Lease = 0
 	v.Sent = v.Sent[:0]
 	v.Reads = v.Reads[:0]
-	for i := range v.Slots {
-		v.Slots[i].Prop = Cmd{}
-		v.Slots[i].Acks = 0
-	}
+	v.Props = Pages[Proposal]{}
 	if reason != StepDownTimeout {
 		s.armElection(c, out)
 	}
@@ -784,7 +797,7 @@ func (s *Server) handleHeartbeatOK(c *Config, m *Message, out *Out) {
 	if m.Upto < v.Upto && m.Upto >= 0 {
 		out.note(Note{Kind: NoteCatchUp, Node: s.ID, Peer: m.From, Slot: m.Upto + 1, N: int(v.Upto)})
 		for n := m.Upto + 1; n <= v.Upto; n++ {
-			out.send(Message{Type: MsgCommit, From: s.ID, To: m.From, Slot: n, Cmd: v.Slots[n-1].Decided})
+			out.send(Message{Type: MsgCommit, From: s.ID, To: m.From, Slot: n, Cmd: v.Slots.At(int(n) - 1).Decided})
 		}
 	}
 }

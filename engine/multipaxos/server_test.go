@@ -17,7 +17,7 @@ func TestRestartCatchesUp(t *testing.T) {
 	w.expectLog("s3", "c1.1 c1.2")
 	votes := w.st.Servers[2].D
 	w.crash("s3")
-	if s3 := &w.st.Servers[2]; s3.D.Promised != votes.Promised || len(s3.D.Votes) != 2 || s3.MaxDecided() != 0 || s3.V.KV.Len() != 0 {
+	if s3 := &w.st.Servers[2]; s3.D.Promised != votes.Promised || s3.D.Votes.Len() != 2 || s3.MaxDecided() != 0 || s3.V.KV.Len() != 0 {
 		w.fail("a crash keeps promised and votes and loses the log: %+v", s3)
 	}
 	w.restart("s3")
@@ -233,7 +233,7 @@ func TestLogMatches(t *testing.T) {
 	w.request("get c2 x")
 	w.run(100)
 	s = &w.st.Servers[1]
-	s.V.Slots = append(s.V.Slots, SlotState{}, SlotState{Decided: Noop})
+	appendOf(&s.V.Slots, SlotState{}, SlotState{Decided: Noop})
 	for _, ok := range []string{"c1.1 c2.1 _ noop", "c1.1:put:x:1 c2.1:get:x _ noop"} {
 		if !s.LogMatches(strings.Fields(ok)) {
 			t.Errorf("%q should match %s", ok, w.logOf("s2"))

@@ -30,29 +30,84 @@ func appendEntries(b []byte, es []Entry) []byte {
 // commitIndex, lastApplied, votes; a leader's nextIndex and matchIndex;
 // the vote-message count under count_duplicates). The known leader is left
 // out: it only narrates.
-func (st *State) AppendKey(cfg *Config, b []byte) []byte {
+func (st *State) AppendKey(cfg *Config, b []byte) []byte { return st.AppendKeyPerm(cfg, nil, b) }
+
+// Perm renames servers for symmetry reduction: server i becomes server
+// p[i]. Servers are interchangeable in Raft (no rule depends on an id but
+// to tell servers apart; ids only order sends, which the in-flight
+// multiset forgets), so a state and its renaming behave alike under
+// renamed schedules: an explorer may keep one state per renaming class.
+// A nil Perm is the identity.
+type Perm []NodeID
+
+func (p Perm) of(id NodeID) NodeID {
+	if p == nil || id < 0 || int(id) >= len(p) {
+		return id
+	}
+	return p[id]
+}
+
+// Inverse returns q with q[p[i]] = i (nil for nil).
+func (p Perm) Inverse() Perm {
+	if p == nil {
+		return nil
+	}
+	q := make(Perm, len(p))
+	for i, x := range p {
+		q[x] = NodeID(i)
+	}
+	return q
+}
+
+// old returns the server renamed to new id i, given the inverse q.
+func (q Perm) old(i int) int {
+	if q == nil {
+		return i
+	}
+	return int(q[i])
+}
+
+func (p Perm) bits(x uint16) uint16 {
+	if p == nil {
+		return x
+	}
+	var y uint16
+	for i := range p {
+		if x&(1<<uint(i)) != 0 {
+			y |= 1 << uint(p[i])
+		}
+	}
+	return y
+}
+
+// AppendKeyPerm appends the encoding AppendKey gives of st with its
+// servers renamed by p: AppendKeyPerm(cfg, p, b) of st equals AppendKey of
+// the renamed state.
+func (st *State) AppendKeyPerm(cfg *Config, p Perm, b []byte) []byte {
+	q := p.Inverse()
 	for i := range st.Servers {
-		s := &st.Servers[i]
+		s := &st.Servers[q.old(i)]
 		up := byte(0)
 		if s.Up {
 			up = 1
 		}
 		b = append(b, up, byte(s.V.Role))
 		b = appendInt(b, int64(s.D.Term))
-		b = appendInt(b, int64(s.D.VotedFor))
+		b = appendInt(b, int64(p.of(s.D.VotedFor)))
 		b = appendEntries(b, s.D.Log)
 		b = appendInt(b, int64(s.V.CommitIndex))
 		b = appendInt(b, int64(s.V.LastApplied))
 		if s.V.Role == RoleCandidate {
-			b = appendUvarint(b, uint64(s.V.Votes))
+			b = appendUvarint(b, uint64(p.bits(s.V.Votes)))
 			if cfg.Bugs.Has(BugCountDuplicates) {
 				b = appendInt(b, int64(s.V.VoteMsgs))
 			}
 		}
 		if s.V.Role == RoleLeader {
 			for j := range s.V.NextIndex {
-				b = appendInt(b, int64(s.V.NextIndex[j]))
-				b = appendInt(b, int64(s.V.MatchIndex[j]))
+				o := q.old(j)
+				b = appendInt(b, int64(s.V.NextIndex[o]))
+				b = appendInt(b, int64(s.V.MatchIndex[o]))
 			}
 		}
 	}
@@ -64,17 +119,22 @@ func (st *State) AppendKey(cfg *Config, b []byte) []byte {
 // the leader of each term, each server's latest vote, the committed and
 // applied records, and which invariants are already broken. (Its log
 // mirror, terms and leaders equal the servers' own.)
-func (k *Checker) AppendKey(b []byte) []byte {
+func (k *Checker) AppendKey(b []byte) []byte { return k.AppendKeyPerm(nil, b) }
+
+// AppendKeyPerm is AppendKey with the servers renamed by p.
+func (k *Checker) AppendKeyPerm(p Perm, b []byte) []byte {
+	q := p.Inverse()
 	b = appendUvarint(b, uint64(k.broken))
 	b = appendUvarint(b, uint64(len(k.leaders)))
 	for _, l := range k.leaders {
 		b = appendInt(b, int64(l.Term))
-		b = appendInt(b, int64(l.Server))
+		b = appendInt(b, int64(p.of(l.Server)))
 	}
-	for _, vs := range k.votes {
+	for i := range k.votes {
+		vs := k.votes[q.old(i)]
 		if n := len(vs); n > 0 {
 			b = appendInt(b, int64(vs[n-1].Term))
-			b = appendInt(b, int64(vs[n-1].Server))
+			b = appendInt(b, int64(p.of(vs[n-1].Server)))
 		} else {
 			b = append(b, 0)
 		}
@@ -85,4 +145,36 @@ func (k *Checker) AppendKey(b []byte) []byte {
 		b = appendEntries(b, []Entry{c.Entry})
 	}
 	return appendEntries(b, k.applied)
+}
+
+// AppendMessageKey appends a canonical encoding of m's content with its
+// servers renamed by p: its id is left out, and the fields its type does
+// not use.
+func AppendMessageKey(b []byte, m *Message, p Perm) []byte {
+	b = append(b, byte(m.Type), byte(p.of(m.From)), byte(p.of(m.To)))
+	b = appendInt(b, int64(m.Term))
+	switch m.Type {
+	case MsgRequestVote:
+		b = appendInt(b, int64(m.LastIndex))
+		b = appendInt(b, int64(m.LastTerm))
+	case MsgVote:
+		if m.Granted {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	case MsgAppend:
+		b = appendInt(b, int64(m.PrevIndex))
+		b = appendInt(b, int64(m.PrevTerm))
+		b = appendEntries(b, m.Entries)
+		b = appendInt(b, int64(m.Commit))
+	case MsgAppendReply:
+		if m.Success {
+			b = append(b, 1)
+			b = appendInt(b, int64(m.Match))
+		} else {
+			b = append(b, 0)
+		}
+	}
+	return b
 }

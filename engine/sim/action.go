@@ -52,6 +52,17 @@ type Selector struct {
 	Ballot   engine.Ballot  // zero: any ballot
 	// Value, when set (v=V), matches accept, accepted and decided messages with that value.
 	Value engine.Value
+	// own is another protocol's selector (its type and filters; ID is
+	// this struct's), nil for single-decree Paxos.
+	own selTarget
+}
+
+// target is what the parser fills: own, or sel itself for single-decree.
+func (sel *Selector) target() selTarget {
+	if sel.own != nil {
+		return sel.own
+	}
+	return sel
 }
 
 // Match reports whether m is selected.

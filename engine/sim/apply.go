@@ -30,84 +30,24 @@ func actErr(k Kind, format string, args ...any) error {
 
 // Check reports whether a can be applied to s now, without changing s.
 func (s *Sim) Check(a *Action) error {
-	c := s.cfg
-	nodeOK := func(role engine.Role, what string) error {
-		if int(a.Node) < 0 || int(a.Node) >= len(c.Nodes) {
-			return actErr(a.Kind, "no such node")
-		}
-		if role != 0 && !c.Is(a.Node, role) {
-			return actErr(a.Kind, "%s is not %s", c.Name(a.Node), what)
-		}
-		return nil
+	if a.Kind != ActPropose {
+		return s.checkCommon(a, (*sdProto)(s))
 	}
-	switch a.Kind {
-	case ActPropose:
-		if err := nodeOK(engine.RoleProposer, "a proposer"); err != nil {
-			return err
-		}
-		if !s.node[a.Node].Up {
-			return actErr(a.Kind, "%s is down (restart it first)", c.Name(a.Node))
-		}
-		if !s.node[a.Node].CanStartBallot() {
-			return actErr(a.Kind, "%s has used every ballot round (%d)", c.Name(a.Node), engine.MaxRound)
-		}
-		if !ValidValue(string(a.Value)) {
-			return actErr(a.Kind, "bad value %q", a.Value)
-		}
-	case ActTimeout:
-		if err := nodeOK(engine.RoleProposer, "a proposer"); err != nil {
-			return err
-		}
-		n := &s.node[a.Node]
-		if !n.Up {
-			return actErr(a.Kind, "%s is down", c.Name(a.Node))
-		}
-		if n.P.Own == "" {
-			return actErr(a.Kind, "%s has no value to propose (use propose %s V first)", c.Name(a.Node), c.Name(a.Node))
-		}
-		if !n.CanStartBallot() {
-			return actErr(a.Kind, "%s has used every ballot round (%d)", c.Name(a.Node), engine.MaxRound)
-		}
-	case ActCrash:
-		if err := nodeOK(0, ""); err != nil {
-			return err
-		}
-		if !s.node[a.Node].Up {
-			return actErr(a.Kind, "%s is already down", c.Name(a.Node))
-		}
-	case ActRestart:
-		if err := nodeOK(0, ""); err != nil {
-			return err
-		}
-		if s.node[a.Node].Up {
-			return actErr(a.Kind, "%s is up (crash it first)", c.Name(a.Node))
-		}
-	case ActDeliver, ActDrop, ActDup:
-		n := s.countMatches(&a.Sel)
-		if n == 0 {
-			return actErr(a.Kind, "no in-flight message matches %q", a.Sel.Format(c))
-		}
-		if a.Kind == ActDup && len(s.inflight)+n > MaxInFlight {
-			return actErr(a.Kind, "the network would hold more than %d messages", MaxInFlight)
-		}
-	case ActTick:
-		if a.N < 1 || a.N > MaxTick {
-			return actErr(a.Kind, "ticks must be 1..%d, not %d", MaxTick, a.N)
-		}
-	case ActRun:
-		if a.N < 1 || a.N > MaxRun {
-			return actErr(a.Kind, "max must be 1..%d, not %d", MaxRun, a.N)
-		}
-		if a.DropPerMille < 0 || a.DupPerMille < 0 || a.DropPerMille+a.DupPerMille > 1000 {
-			return actErr(a.Kind, "drop and dup rates must be 0..1 and add up to at most 1")
-		}
-	case ActPartition:
-		if _, err := s.groupsOf(a.Groups); err != nil {
-			return err
-		}
-	case ActHeal:
-	default:
-		return actErr(a.Kind, "unknown action")
+	c := s.cfg
+	if int(a.Node) < 0 || int(a.Node) >= len(c.Nodes) {
+		return actErr(a.Kind, "no such node")
+	}
+	if !c.Is(a.Node, engine.RoleProposer) {
+		return actErr(a.Kind, "%s is not a proposer", c.Name(a.Node))
+	}
+	if !s.node[a.Node].Up {
+		return actErr(a.Kind, "%s is down (restart it first)", c.Name(a.Node))
+	}
+	if !s.node[a.Node].CanStartBallot() {
+		return actErr(a.Kind, "%s has used every ballot round (%d)", c.Name(a.Node), engine.MaxRound)
+	}
+	if !ValidValue(string(a.Value)) {
+		return actErr(a.Kind, "bad value %q", a.Value)
 	}
 	return nil
 }
@@ -125,8 +65,7 @@ func (s *Sim) ApplyN(a *Action, limit int) (int, error) {
 		return 0, nil
 	}
 	start := s.step
-	switch a.Kind {
-	case ActPropose:
+	if a.Kind == ActPropose {
 		s.begin(*a)
 		s.addProposed(a.Value)
 		s.out.Quiet = s.Trace == nil
@@ -134,51 +73,41 @@ func (s *Sim) ApplyN(a *Action, limit int) (int, error) {
 		s.flush(a.Node)
 		s.Drain()
 		s.End()
-	case ActTimeout:
-		_ = s.Fire(int(a.Node), 0)
-	case ActCrash:
-		_ = s.CrashNode(int(a.Node))
-	case ActRestart:
-		_ = s.RestartNode(int(a.Node))
-	case ActTick:
-		s.Tick(a.N)
-	case ActHeal:
-		s.Heal()
-	case ActPartition:
-		g, _ := s.groupsOf(a.Groups)
-		s.Partition(g, *a)
-	case ActDeliver, ActDrop, ActDup:
-		for _, id := range s.matches(&a.Sel) {
-			if limit >= 0 && s.step-start >= limit {
-				break
-			}
-			i := s.indexOf(id)
-			if i < 0 {
-				continue
-			}
-			switch a.Kind {
-			case ActDeliver:
-				s.DeliverAt(i)
-			case ActDrop:
-				s.DropAt(i)
-			case ActDup:
-				s.DupAt(i)
-			}
-		}
-	case ActRun:
-		for n := 0; n < a.N; n++ {
-			if limit >= 0 && s.step-start >= limit {
-				break
-			}
-			if a.Until == UntilChosen && len(s.chosen) > 0 || a.Until == UntilQuiet && len(s.inflight) == 0 {
-				break
-			}
-			if !s.RunOne(a.DropPerMille, a.DupPerMille) {
-				break
-			}
-		}
+	} else if err := s.applyCommon(a, (*sdProto)(s), limit); err != nil {
+		return s.step - start, err
 	}
 	return s.step - start, nil
+}
+
+// The single-decree rules of the common forms (rules).
+
+func (p *sdProto) nameOf(id int) string { return p.cfg.Name(engine.NodeID(id)) }
+
+func (p *sdProto) matches(sel *Selector, m *engine.Message) bool { return sel.Match(m) }
+
+func (p *sdProto) selText(sel *Selector) string { return sel.Format(p.cfg) }
+
+func (p *sdProto) errText(err error) string { return err.Error() }
+
+// timer: only a live proposer with a value and a ballot round left may
+// time out; it has one timer.
+func (p *sdProto) timer(id int) (int, error) {
+	c := p.cfg
+	nid := engine.NodeID(id)
+	if !c.Is(nid, engine.RoleProposer) {
+		return 0, actErr(ActTimeout, "%s is not a proposer", c.Name(nid))
+	}
+	n := &p.node[id]
+	if !n.Up {
+		return 0, actErr(ActTimeout, "%s is down", c.Name(nid))
+	}
+	if n.P.Own == "" {
+		return 0, actErr(ActTimeout, "%s has no value to propose (use propose %s V first)", c.Name(nid), c.Name(nid))
+	}
+	if !n.CanStartBallot() {
+		return 0, actErr(ActTimeout, "%s has used every ballot round (%d)", c.Name(nid), engine.MaxRound)
+	}
+	return 0, nil
 }
 
 // Matches returns the ids of the in-flight messages sel matches, oldest
@@ -193,16 +122,6 @@ func (s *Sim) matches(sel *Selector) []int {
 		}
 	}
 	return ids
-}
-
-func (s *Sim) countMatches(sel *Selector) int {
-	n := 0
-	for i := range s.inflight {
-		if sel.Match(&s.inflight[i]) {
-			n++
-		}
-	}
-	return n
 }
 
 // indexOf finds message id in the in-flight slice (kept in id order).
@@ -325,11 +244,6 @@ func (p *sdProto) WorldNote(k WorldNoteKind, node, peer, n, q int) engine.Note {
 		WNoteDuplicated: engine.NoteDuplicated, WNoteTick: engine.NoteTick, WNoteCrash: engine.NoteCrash,
 		WNoteRestart: engine.NoteRestart, WNotePartition: engine.NotePartition, WNoteHeal: engine.NoteHeal}[k]
 	return engine.Note{Kind: kind, Node: engine.NodeID(node), Peer: engine.NodeID(peer), N: n, Q: q}
-}
-
-// groupsOf turns partition groups into a group number per node.
-func (s *Sim) groupsOf(groups [][]engine.NodeID) ([]int8, error) {
-	return groupsFor(groups, len(s.cfg.Nodes), func(id int) string { return s.cfg.Name(engine.NodeID(id)) })
 }
 
 // groupsFor turns partition groups into a group number per node, for a

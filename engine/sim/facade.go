@@ -108,11 +108,11 @@ func (h *MPHistory) Committed() int { return h.cur.c.Steady.Commands + h.cur.c.C
 
 // Check parses line as a Multi-Paxos action (not an expectation).
 func (h *MPHistory) Check(line string) error {
-	st, err := parseMPCommand(h.cur.s.p.cfg, line)
+	st, err := parseStmt(&mpLang{cfg: h.cur.s.p.cfg}, line)
 	if err != nil {
 		return err
 	}
-	if st.exp != nil {
+	if st.Expect != nil {
 		return errors.New("expect lines cannot be sent to a live session")
 	}
 	return nil
@@ -123,11 +123,11 @@ func (h *MPHistory) Check(line string) error {
 // when line is the next recorded action, moves along it). It returns the
 // events taken.
 func (h *MPHistory) Do(line string) ([]MPEvent, error) {
-	st, err := parseMPCommand(h.cur.s.p.cfg, line)
+	st, err := parseStmt(&mpLang{cfg: h.cur.s.p.cfg}, line)
 	if err != nil {
 		return nil, err
 	}
-	if st.exp != nil {
+	if st.Expect != nil {
 		return nil, errors.New("expect lines cannot be sent to a live session")
 	}
 	if h.pos < len(h.path)-1 && h.nodes[h.path[h.pos+1]].text == st.Text {
@@ -201,7 +201,7 @@ func (h *MPHistory) replay(f *mpFrame, from, to int, evs *[]MPEvent) error {
 	defer func() { f.s.W.Trace = nil }()
 	for k := from; k <= to; k++ {
 		n := &h.nodes[h.path[k]]
-		st, err := parseMPCommand(f.s.p.cfg, n.text)
+		st, err := parseStmt(&mpLang{cfg: f.s.p.cfg}, n.text)
 		if err != nil {
 			return fmt.Errorf("history: replay of %q failed: %v", n.text, err)
 		}

@@ -74,8 +74,7 @@ func (s *MPSim) Step() int { return s.W.step }
 // Request makes client c (its NodeID) invoke op, sent to server to, as
 // one step (a script's `put|get|cas C ... to=S`).
 func (s *MPSim) Request(c mp.NodeID, op mp.Cmd, to mp.NodeID) error {
-	st := mpStmt{Text: "request", op: op, to: to, node: int(c)}
-	return s.apply(&st)
+	return s.request("request", &mpForm{op: op, to: to, node: int(c)})
 }
 
 // DeliverID, DropID and DupID deliver, lose or duplicate in-flight
@@ -89,15 +88,13 @@ func (s *MPSim) DropID(id int) error { return s.onMsg(id, ActDrop) }
 func (s *MPSim) DupID(id int) error { return s.onMsg(id, ActDup) }
 
 func (s *MPSim) onMsg(id int, k Kind) error {
-	st := mpStmt{Text: "message", act: &Action{Kind: k}, sel: mpSel{ID: id, From: -1, To: -1}}
-	return s.apply(&st)
+	return s.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
 }
 
 // Act runs a node action as one step: ActTimeout (election timer of a
 // server, retry timer of a client), ActCrash or ActRestart.
 func (s *MPSim) Act(k Kind, node mp.NodeID) error {
-	st := mpStmt{Text: "node", act: &Action{Kind: k, Node: nodeID(int(node))}}
-	return s.apply(&st)
+	return s.applyAction(&Action{Kind: k, Node: nodeID(int(node))})
 }
 
 // Violated reports whether invariant name (any, when "") is broken.

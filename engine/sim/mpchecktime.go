@@ -13,21 +13,19 @@ import (
 
 // Tick lets one tick pass as one step.
 func (s *MPSim) Tick() error {
-	st := mpStmt{Text: "tick", act: &Action{Kind: ActTick, N: 1}}
+	st := Stmt{Text: "tick", Action: &Action{Kind: ActTick, N: 1, Text: "tick"}}
 	return s.apply(&st)
 }
 
 // Pause pauses node id as one step (a script's `pause N`).
 func (s *MPSim) Pause(id mp.NodeID) error {
-	st := mpStmt{Text: "pause " + s.p.cfg.Name(id), act: &Action{Kind: ActProto, Node: nodeID(int(id))}}
-	return s.apply(&st)
+	return s.timeStep("pause "+s.p.cfg.Name(id), id, 0)
 }
 
 // SetRate sets node id's clock rate as one step (`clock N rate=R`); the
 // rate must be within the cluster's drift.
 func (s *MPSim) SetRate(id mp.NodeID, rate int) error {
-	st := mpStmt{Text: "clock " + s.p.cfg.Name(id) + " rate=" + strconv.Itoa(rate), act: &Action{Kind: ActProto, Node: nodeID(int(id)), N: rate}}
-	return s.apply(&st)
+	return s.timeStep("clock "+s.p.cfg.Name(id)+" rate="+strconv.Itoa(rate), id, rate)
 }
 
 // Paused reports whether node id is in a GC pause.
@@ -61,6 +59,12 @@ func (c *MPCanon) appendTime(dst []byte, s *MPSim) []byte {
 
 // Resume ends node id's pause as one step (a script's `resume N`).
 func (s *MPSim) Resume(id mp.NodeID) error {
-	st := mpStmt{Text: "resume " + s.p.cfg.Name(id), act: &Action{Kind: ActProto, Node: nodeID(int(id))}}
+	return s.timeStep("resume "+s.p.cfg.Name(id), id, 0)
+}
+
+// timeStep performs a time form (text: pause, resume or clock) on node id
+// as the script would.
+func (s *MPSim) timeStep(text string, id mp.NodeID, rate int) error {
+	st := Stmt{Text: text, Action: &Action{Kind: ActProto, Node: nodeID(int(id)), N: rate, Text: text}, own: &mpForm{time: true, node: int(id), to: mp.None}}
 	return s.apply(&st)
 }

@@ -45,45 +45,46 @@ func (c *MPCluster) checkApp(ttlSeen bool) error {
 }
 
 // lockForm parses acquire, renew, release and write.
-func (p *mpParser) lockForm(st mpStmt, words []string) (mpStmt, error) {
+func (p *mpParser) lockForm(st Stmt, f *mpForm, words []string) (Stmt, bool, error) {
 	if !p.cfg.Lock {
-		return st, p.errf("the lock service needs app=lock in the cluster line")
+		return st, true, p.errf("the lock service needs app=lock in the cluster line")
 	}
-	st.lock, st.to = true, mp.None
+	st.Action = &Action{Kind: ActProto}
+	f.lock, f.to = true, mp.None
 	args := words[1:]
 	if words[0] == "write" {
 		if len(args) != 3 {
-			return st, p.errf("usage: write C K V (K names the lock whose token the store carries)")
+			return st, true, p.errf("usage: write C K V (K names the lock whose token the store carries)")
 		}
 		var err error
-		if st.node, err = p.node(args[0], "client"); err != nil {
-			return st, err
+		if f.node, err = p.node(args[0], "client"); err != nil {
+			return st, true, err
 		}
-		if st.op, err = mp.NewOp("put", args[1:]...); err != nil {
-			return st, p.errf("%v", err)
+		if f.op, err = mp.NewOp("put", args[1:]...); err != nil {
+			return st, true, p.errf("%v", err)
 		}
-		return st, nil
+		return st, true, nil
 	}
 	if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "to=") {
 		to, err := p.node(strings.TrimPrefix(args[n-1], "to="), "server")
 		if err != nil {
-			return st, err
+			return st, true, err
 		}
-		st.to = mp.NodeID(to)
+		f.to = mp.NodeID(to)
 		args = args[:n-1]
 	}
 	if len(args) != 2 {
-		return st, p.errf("usage: %s C L [to=S]", words[0])
+		return st, true, p.errf("usage: %s C L [to=S]", words[0])
 	}
 	var err error
-	if st.node, err = p.node(args[0], "client"); err != nil {
-		return st, err
+	if f.node, err = p.node(args[0], "client"); err != nil {
+		return st, true, err
 	}
-	if st.op, err = mp.NewOp("acquire", args[1]); err != nil {
-		return st, p.errf("%v", err)
+	if f.op, err = mp.NewOp("acquire", args[1]); err != nil {
+		return st, true, p.errf("%v", err)
 	}
-	st.op.Op = map[string]mp.Op{"acquire": mp.OpAcquire, "renew": mp.OpRenew, "release": mp.OpRelease}[words[0]]
-	return st, nil
+	f.op.Op = map[string]mp.Op{"acquire": mp.OpAcquire, "renew": mp.OpRenew, "release": mp.OpRelease}[words[0]]
+	return st, true, nil
 }
 
 // expectLock parses `expect lease C L yes|no` and `expect stored K V
@@ -143,26 +144,26 @@ func (s *MPSim) evalLock(e *mpExpect) (bool, string) {
 
 // applyLock performs a lock form as one step; an error leaves the state
 // as it was.
-func (s *MPSim) applyLock(st *mpStmt) error {
+func (s *MPSim) applyLock(text string, f *mpForm) error {
 	w, p := s.W, s.p
-	if w.Paused(st.node) {
-		return fmt.Errorf("%s: %s is paused", st.Text, p.Name(st.node))
+	if w.Paused(f.node) {
+		return fmt.Errorf("%s: %s is paused", text, p.Name(f.node))
 	}
-	w.Begin(Action{Kind: ActProto, Text: st.Text})
+	w.Begin(Action{Kind: ActProto, Text: text})
 	p.begin(w)
-	p.out.Clock = w.Clock(st.node)
+	p.out.Clock = w.Clock(f.node)
 	var err error
-	if st.op.Op == mp.OpPut {
-		err = p.st.Write(p.cfg, mp.NodeID(st.node), st.op.Key, st.op.Val, &p.out)
+	if f.op.Op == mp.OpPut {
+		err = p.st.Write(p.cfg, mp.NodeID(f.node), f.op.Key, f.op.Val, &p.out)
 	} else {
-		err = p.st.LockRequest(p.cfg, mp.NodeID(st.node), st.op.Op, st.op.Key, st.to, &p.out)
+		err = p.st.LockRequest(p.cfg, mp.NodeID(f.node), f.op.Op, f.op.Key, f.to, &p.out)
 	}
 	if err != nil {
 		p.out.Reset()
 		w.Abort()
-		return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "multipaxos: "))
+		return fmt.Errorf("%s: %v", text, strings.TrimPrefix(err.Error(), "multipaxos: "))
 	}
-	p.flush(st.node, w)
+	p.flush(f.node, w)
 	w.Drain()
 	w.End()
 	return nil
@@ -171,15 +172,15 @@ func (s *MPSim) applyLock(st *mpStmt) error {
 // LockRequest makes client c invoke acquire, renew or release of lock as
 // one step (the model checker's form of a script's `acquire C L`).
 func (s *MPSim) LockRequest(c mp.NodeID, op mp.Op, lock string) error {
-	st := mpStmt{Text: op.String() + " " + s.p.cfg.Name(c) + " " + lock, lock: true, node: int(c), to: mp.None, op: mp.Cmd{Op: op, Key: lock}}
-	return s.applyLock(&st)
+	f := mpForm{lock: true, node: int(c), to: mp.None, op: mp.Cmd{Op: op, Key: lock}}
+	return s.applyLock(op.String()+" "+s.p.cfg.Name(c)+" "+lock, &f)
 }
 
 // Write makes client c store val under key at d1 as one step (a script's
 // `write C K V`).
 func (s *MPSim) Write(c mp.NodeID, key, val string) error {
-	st := mpStmt{Text: "write " + s.p.cfg.Name(c) + " " + key + " " + val, lock: true, node: int(c), op: mp.Cmd{Op: mp.OpPut, Key: key, Val: val}}
-	return s.applyLock(&st)
+	f := mpForm{lock: true, node: int(c), op: mp.Cmd{Op: mp.OpPut, Key: key, Val: val}}
+	return s.applyLock("write "+s.p.cfg.Name(c)+" "+key+" "+val, &f)
 }
 
 // lockEndStep judges lease-exclusive for the clients' lock beliefs after
@@ -239,4 +240,33 @@ func (s *MPSim) beliefText(id int) string {
 		}
 	}
 	return txt
+}
+
+// DefaultMPTTL is the lock lease of app=lock without ttl=, in ticks.
+const DefaultMPTTL = mp.DefaultTTL
+
+// WithApp returns c running application app: kv, or lock (the lock
+// service with its data store d1, lock lease ttl ticks).
+func (c MPCluster) WithApp(app string, ttl int) (MPCluster, error) {
+	switch app {
+	case "kv":
+		c.Lock = false
+	case "lock":
+		c.Lock = true
+	default:
+		return c, fmt.Errorf("the applications are kv and lock, not %q", app)
+	}
+	c.TTL = ttl
+	return c, nil
+}
+
+// WithReads returns c whose gets without via= take read path v: log,
+// index or lease.
+func (c MPCluster) WithReads(v string) (MPCluster, error) {
+	r, err := mp.ParseVia(v)
+	if err != nil {
+		return c, err
+	}
+	c.Reads = r
+	return c, nil
 }

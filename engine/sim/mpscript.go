@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // The Multi-Paxos part of the script language (multipaxos.md §2, §8): the
@@ -296,29 +296,68 @@ type mpExpect struct {
 	b     mp.Ballot
 	id    mp.ReqID
 	n     int
-	sel   *mpSel
 }
 
-type mpStmt struct {
-	Line int
-	Text string
-	act  *Action // common forms
-	sel  mpSel   // deliver, drop, dup
-	op   mp.Cmd  // put, get, cas (act nil, exp nil)
-	to   mp.NodeID
-	via  mp.Via
+// mpForm is a Multi-Paxos form's own part (Stmt.own): a client's request
+// (put, get, cas), with lock set a lock service form (acquire, renew,
+// release, write; mplock.go) or, with time set, pause, resume or clock
+// (the node and the rate are in the Action).
+type mpForm struct {
+	op  mp.Cmd
+	to  mp.NodeID
+	via mp.Via
 	// viaSet: via= was written (else a get takes the cluster's reads=).
 	viaSet bool
+	node   int
+	time   bool
 	// lock: a lock service form (acquire, renew, release, write; mplock.go).
 	lock bool
-	node int
-	exp  *mpExpect
 }
 
-// mpScript is a parsed Multi-Paxos script.
-type mpScript struct {
-	cl    MPCluster
-	stmts []mpStmt
+// mpLang is Multi-Paxos's part of the script language: servers and
+// clients, its message types and the filters b=, s=, id=, v=, put, get,
+// cas, acquire, renew, release, write, pause, resume, clock, and the
+// expectations chosen s=, log, value, reply, leader, promised, vote,
+// clock, lease and stored.
+type mpLang struct {
+	cfg *mp.Config
+}
+
+func (l *mpLang) commands() string {
+	return "put, get, cas, acquire, renew, release, write, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, pause, resume, clock, expect"
+}
+
+func (l *mpLang) expectations() string {
+	return "safe|violation|inflight|chosen|log|value|reply|leader|promised|vote|clock|lease|stored"
+}
+
+func (l *mpLang) invariants() []string { return mp.Invariants }
+
+func (l *mpLang) selHelp() (string, string) {
+	return "request, reply, prepare, promise, nack, accept, accepted, commit, heartbeat, heartbeat_ok", "b=, s=, id=, v="
+}
+
+func (l *mpLang) newSel() *Selector {
+	return &Selector{From: Any, To: Any, own: &mpSel{From: -1, To: -1}}
+}
+
+func (l *mpLang) parser(p *cmdParser) *mpParser { return &mpParser{cfg: l.cfg, cmd: p.cmd} }
+
+// node: only servers crash and restart; clients and servers time out.
+func (l *mpLang) node(p *cmdParser, name string, use nodeUse) (int, error) {
+	want := ""
+	if use == useCrash {
+		want = "server"
+	}
+	return l.parser(p).node(name, want)
+}
+
+func (l *mpLang) expect(p *cmdParser, what string, args []string) (*Expect, bool, error) {
+	e, ok, err := l.parser(p).expect(what, args)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return &Expect{Kind: ExpProto, Node: -1, Name: what, own: e}, true, nil
 }
 
 type mpParser struct {
@@ -352,237 +391,146 @@ func (p *mpParser) node(name string, want string) (int, error) {
 	return int(id), nil
 }
 
-// parseMPScript reads a script whose cluster line (at index first of
-// lines) names multipaxos.
-func parseMPScript(file string, lines []string, first int) (*Script, error) {
-	sc := &Script{File: file, ClusterLine: first + 1, Protocol: "multipaxos"}
-	var errs ErrorList
-	fail := func(line int, format string, args ...any) {
-		if len(errs) < maxErrors {
-			errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
-		}
-	}
-	cl, err := ParseMPCluster(lines[first])
-	if err != nil {
-		fail(first+1, "%v", err)
-		return nil, errs
-	}
-	cfg, _ := cl.config()
-	ms := &mpScript{cl: cl}
-	sc.mp = ms
-	for i := first + 1; i < len(lines); i++ {
-		ln := i + 1
-		text := StripComment(strings.TrimSuffix(lines[i], "\r"))
-		if text == "" {
-			continue
-		}
-		if !isPrintable(text) {
-			fail(ln, "line has a control or non-ASCII character outside a comment")
-			continue
-		}
-		st, err := parseMPCommand(cfg, text)
-		if err != nil {
-			fail(ln, "%v", err)
-			continue
-		}
-		st.Line = ln
-		if st.exp != nil && st.exp.what == "violation" {
-			sc.ExpectsViolation = true
-		}
-		ms.stmts = append(ms.stmts, st)
-	}
-	if len(errs) > 0 {
-		return sc, errs
-	}
-	return sc, nil
-}
-
-func parseMPCommand(cfg *mp.Config, text string) (mpStmt, error) {
-	words := strings.Fields(text)
-	st := mpStmt{Text: strings.Join(words, " ")}
-	p := &mpParser{cfg: cfg, cmd: words[0]}
+// form parses the Multi-Paxos forms: put, get, cas, acquire, renew,
+// release, write, pause, resume, clock.
+func (l *mpLang) form(cp *cmdParser, words []string) (Stmt, bool, error) {
+	cfg := l.cfg
+	p := l.parser(cp)
 	args := words[1:]
+	f := &mpForm{to: mp.None}
+	st := Stmt{own: f}
 	var err error
 	switch words[0] {
-	case "expect":
-		st.exp, err = p.expect(args)
-		return st, err
 	case "acquire", "renew", "release", "write":
-		return p.lockForm(st, words)
+		return p.lockForm(st, f, words)
 	case "put", "get", "cas":
-		st.to = mp.None
+		st.Action = &Action{Kind: ActProto}
 		if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "to=") {
 			to, err := p.node(strings.TrimPrefix(args[n-1], "to="), "server")
 			if err != nil {
-				return st, err
+				return st, true, err
 			}
-			st.to = mp.NodeID(to)
+			f.to = mp.NodeID(to)
 			args = args[:n-1]
 		}
 		if n := len(args); n > 0 && strings.HasPrefix(args[n-1], "via=") {
 			if words[0] != "get" {
-				return st, p.errf("via= is for get only")
+				return st, true, p.errf("via= is for get only")
 			}
-			if st.via, err = mp.ParseVia(strings.TrimPrefix(args[n-1], "via=")); err != nil {
-				return st, p.errf("%v", err)
+			if f.via, err = mp.ParseVia(strings.TrimPrefix(args[n-1], "via=")); err != nil {
+				return st, true, p.errf("%v", err)
 			}
-			st.viaSet = true
+			f.viaSet = true
 			args = args[:n-1]
 		}
 		if len(args) < 1 {
-			return st, p.errf("usage: put C K V | get C K | cas C K OLD NEW, each with [to=S]")
+			return st, true, p.errf("usage: put C K V | get C K | cas C K OLD NEW, each with [to=S]")
 		}
-		if st.node, err = p.node(args[0], "client"); err != nil {
-			return st, err
+		if f.node, err = p.node(args[0], "client"); err != nil {
+			return st, true, err
 		}
-		if st.op, err = mp.NewOp(words[0], args[1:]...); err != nil {
-			return st, p.errf("%v", err)
+		if f.op, err = mp.NewOp(words[0], args[1:]...); err != nil {
+			return st, true, p.errf("%v", err)
 		}
-		return st, nil
-	case "deliver", "drop", "dup":
-		st.act = &Action{Kind: map[string]Kind{"deliver": ActDeliver, "drop": ActDrop, "dup": ActDup}[words[0]]}
-		if len(args) == 0 {
-			return st, p.errf("usage: %s SEL (#N, TYPE, TYPE FROM->TO, FROM->TO, with * wildcards, then b=, s=, id=, v=)", p.cmd)
-		}
-		sel, err := p.selector(args)
-		if err != nil {
-			return st, err
-		}
-		st.sel = *sel
-		return st, nil
+		return st, true, nil
 	case "pause", "resume":
+		f.time = true
 		if len(args) != 1 {
-			return st, p.errf("usage: %s NODE", p.cmd)
+			return st, true, p.errf("usage: %s NODE", p.cmd)
 		}
-		if st.node, err = p.node(args[0], ""); err != nil {
-			return st, err
+		if f.node, err = p.node(args[0], ""); err != nil {
+			return st, true, err
 		}
-		st.act = &Action{Kind: ActProto, Node: nodeID(st.node), Text: st.Text}
-		return st, nil
+		st.Action = &Action{Kind: ActProto, Node: nodeID(f.node)}
+		return st, true, nil
 	case "clock":
+		f.time = true
 		if len(args) != 2 || !strings.HasPrefix(args[1], "rate=") {
-			return st, p.errf("usage: clock NODE rate=R (R in percent of true time)")
+			return st, true, p.errf("usage: clock NODE rate=R (R in percent of true time)")
 		}
-		if st.node, err = p.node(args[0], ""); err != nil {
-			return st, err
+		if f.node, err = p.node(args[0], ""); err != nil {
+			return st, true, err
 		}
 		r, err := strconv.Atoi(strings.TrimPrefix(args[1], "rate="))
 		if err != nil || !cfg.RateOK(r) {
-			return st, p.errf("%s: the rate must be a whole number within drift=%d of 100 (%d..%d)", args[1], cfg.Drift, 100-cfg.Drift, 100+cfg.Drift)
+			return st, true, p.errf("%s: the rate must be a whole number within drift=%d of 100 (%d..%d)", args[1], cfg.Drift, 100-cfg.Drift, 100+cfg.Drift)
 		}
-		st.act = &Action{Kind: ActProto, Node: nodeID(st.node), N: r, Text: st.Text}
-		return st, nil
-	case "timeout", "crash", "restart":
-		if len(args) != 1 {
-			return st, p.errf("usage: %s NODE", p.cmd)
-		}
-		want := "server"
-		if words[0] == "timeout" {
-			want = ""
-		}
-		id, err := p.node(args[0], want)
-		if err != nil {
-			return st, err
-		}
-		st.act = &Action{Kind: map[string]Kind{"timeout": ActTimeout, "crash": ActCrash, "restart": ActRestart}[words[0]], Node: nodeID(id)}
-		return st, nil
+		st.Action = &Action{Kind: ActProto, Node: nodeID(f.node), N: r}
+		return st, true, nil
 	}
-	// The remaining common forms: the single-decree parser's, with this
-	// cluster's node names.
-	sp := parser{cmd: words[0], lookup: func(name string) (int, bool) {
-		id, ok := cfg.Lookup(name)
-		return int(id), ok
-	}, names: p.nodeNames()}
-	if words[0] == "partition" {
-		args = strings.Fields(strings.ReplaceAll(strings.Join(args, " "), "|", " | "))
-	}
-	switch words[0] {
-	case "tick", "heal", "partition", "run":
-		st.act, err = sp.action(args)
-		return st, err
-	}
-	return st, fmt.Errorf("unknown command %q (commands: put, get, cas, acquire, renew, release, write, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, pause, resume, clock, expect)", words[0])
+	return Stmt{}, false, nil
 }
 
-func (p *mpParser) selector(args []string) (*mpSel, error) {
-	sel := &mpSel{From: -1, To: -1}
-	if strings.HasPrefix(args[0], "#") {
-		n, err := strconv.Atoi(args[0][1:])
-		if err != nil || n < 1 {
-			return nil, p.errf("bad message id %q", args[0])
-		}
-		if len(args) > 1 {
-			return nil, p.errf("nothing may follow a message id %s", args[0])
-		}
-		sel.ID = n
-		return sel, nil
-	}
-	i := 0
-	if !strings.Contains(args[0], "->") && !strings.Contains(args[0], "=") {
-		if args[0] != "*" {
-			t, ok := mp.ParseMsgType(args[0])
-			if !ok {
-				return nil, p.errf("unknown message type %q (request, reply, prepare, promise, nack, accept, accepted, commit, heartbeat, heartbeat_ok, or *)", args[0])
-			}
-			sel.Type = t
-		}
-		i++
-	}
-	if i < len(args) && strings.Contains(args[i], "->") {
-		from, to, _ := strings.Cut(args[i], "->")
-		for _, e := range []struct {
-			s   string
-			dst *int
-		}{{from, &sel.From}, {to, &sel.To}} {
-			if e.s == "*" {
-				continue
-			}
-			if e.s == "" {
-				return nil, p.errf("FROM->TO needs a node or * on each side")
-			}
-			id, err := p.node(e.s, "")
-			if err != nil {
-				return nil, err
-			}
-			*e.dst = id
-		}
-		i++
-	}
-	for ; i < len(args); i++ {
-		k, v, ok := strings.Cut(args[i], "=")
-		var err error
-		switch {
-		case ok && k == "b":
-			if sel.B, err = mp.ParseBallot(v); err != nil || sel.B.IsZero() {
-				return nil, p.errf("bad ballot %q: write R.I (round.server, e.g. 2.3)", v)
-			}
-		case ok && k == "s":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > mp.MaxSlot {
-				return nil, p.errf("bad slot %q", v)
-			}
-			sel.Slot = int32(n)
-		case ok && k == "id":
-			if sel.Req, err = mp.ParseReqID(v); err != nil {
-				return nil, p.errf("bad request id %q (write c1.2)", v)
-			}
-		case ok && k == "v":
-			sel.V = v
-		default:
-			return nil, p.errf("unexpected %q in selector (#N, TYPE, TYPE FROM->TO, FROM->TO, then b=, s=, id=, v=)", args[i])
-		}
-	}
-	return sel, nil
+// The Multi-Paxos selector's part: its message types and filters.
+
+func (sel *mpSel) setType(word string) bool {
+	t, ok := mp.ParseMsgType(word)
+	sel.Type = t
+	return ok
 }
 
-func (p *mpParser) expect(args []string) (*mpExpect, error) {
-	usage := "usage: expect safe|violation|inflight|chosen|log|value|reply|leader|promised|vote|clock|lease|stored ..."
-	if len(args) == 0 {
-		return nil, p.errf("%s", usage)
+func (sel *mpSel) setEnds(from, to int) { sel.From, sel.To = from, to }
+
+func (sel *mpSel) filter(p *cmdParser, k, v string) (bool, error) {
+	var err error
+	switch k {
+	case "b":
+		if sel.B, err = mp.ParseBallot(v); err != nil || sel.B.IsZero() {
+			return true, p.errf("bad ballot %q: write R.I (round.server, e.g. 2.3)", v)
+		}
+	case "s":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > mp.MaxSlot {
+			return true, p.errf("bad slot %q", v)
+		}
+		sel.Slot = int32(n)
+	case "id":
+		if sel.Req, err = mp.ParseReqID(v); err != nil {
+			return true, p.errf("bad request id %q (write c1.2)", v)
+		}
+	case "v":
+		sel.V = v
+	default:
+		return false, nil
 	}
-	e := &mpExpect{what: args[0], node: -1}
-	args = args[1:]
-	p.cmd = "expect " + e.what
+	return true, nil
+}
+
+// format renders sel in script syntax (for an error message).
+func (sel *mpSel) format(name func(int) string) string {
+	var parts []string
+	if sel.Type != mp.MsgNone {
+		parts = append(parts, sel.Type.String())
+	} else if sel.From < 0 && sel.To < 0 {
+		parts = append(parts, "*")
+	}
+	end := func(id int) string {
+		if id < 0 {
+			return "*"
+		}
+		return name(id)
+	}
+	if sel.From >= 0 || sel.To >= 0 {
+		parts = append(parts, end(sel.From)+"->"+end(sel.To))
+	}
+	if !sel.B.IsZero() {
+		parts = append(parts, "b="+sel.B.String())
+	}
+	if sel.Slot != 0 {
+		parts = append(parts, "s="+strconv.Itoa(int(sel.Slot)))
+	}
+	if !sel.Req.IsZero() {
+		parts = append(parts, "id="+sel.Req.String())
+	}
+	if sel.V != "" {
+		parts = append(parts, "v="+sel.V)
+	}
+	return strings.Join(parts, " ")
+}
+
+// expect parses the Multi-Paxos expectations (ok false: what is not one).
+func (p *mpParser) expect(what string, args []string) (*mpExpect, bool, error) {
+	e := &mpExpect{what: what, node: -1}
 	nargs := func(lo, hi int, u string) error {
 		if len(args) < lo || len(args) > hi {
 			return p.errf("usage: %s", u)
@@ -593,122 +541,101 @@ func (p *mpParser) expect(args []string) (*mpExpect, error) {
 	switch e.what {
 	case "clock", "lease":
 		if e.what == "lease" && len(args) == 3 {
-			return p.expectLock(e, args)
+			e, err := p.expectLock(e, args)
+			return e, true, err
 		}
-		return p.expectTime(e, args)
+		e, err := p.expectTime(e, args)
+		return e, true, err
 	case "stored":
-		return p.expectLock(e, args)
-	case "safe":
-		return e, nargs(0, 0, "expect safe")
-	case "violation":
-		if err := nargs(0, 1, "expect violation [NAME]"); err != nil {
-			return nil, err
-		}
-		if len(args) == 1 {
-			if !slices.Contains(mp.Invariants, args[0]) {
-				return nil, p.errf("unknown invariant %q (known: %s)", args[0], strings.Join(mp.Invariants, ", "))
-			}
-			e.words = args
-		}
-	case "inflight":
-		if len(args) == 0 {
-			return nil, p.errf("usage: expect inflight N [SEL]")
-		}
-		if e.n, err = strconv.Atoi(args[0]); err != nil || e.n < 0 {
-			return nil, p.errf("%q is not a count", args[0])
-		}
-		if len(args) > 1 {
-			if e.sel, err = p.selector(args[1:]); err != nil {
-				return nil, err
-			}
-		}
+		e, err := p.expectLock(e, args)
+		return e, true, err
 	case "chosen":
 		if err := nargs(2, 2, "expect chosen s=N CMD|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		v, ok := strings.CutPrefix(args[0], "s=")
 		n, err := strconv.Atoi(v)
 		if !ok || err != nil || n < 1 || n > mp.MaxSlot {
-			return nil, p.errf("usage: expect chosen s=N CMD|none")
+			return nil, true, p.errf("usage: expect chosen s=N CMD|none")
 		}
 		e.slot, e.words = int32(n), args[1:]
 	case "log":
 		if len(args) < 2 {
-			return nil, p.errf("usage: expect log S W...|none")
+			return nil, true, p.errf("usage: expect log S W...|none")
 		}
 		if e.node, err = p.node(args[0], "server"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		e.words = args[1:]
 	case "value":
 		if err := nargs(3, 3, "expect value S K V"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.node, err = p.node(args[0], "server"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		e.words = args[1:]
 	case "reply":
 		if len(args) == 3 && strings.HasPrefix(args[2], "id=") {
 			if e.id, err = mp.ParseReqID(strings.TrimPrefix(args[2], "id=")); err != nil {
-				return nil, p.errf("bad request id %q", args[2])
+				return nil, true, p.errf("bad request id %q", args[2])
 			}
 			args = args[:2]
 		}
 		if err := nargs(2, 2, "expect reply C R|none [id=ID]"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.node, err = p.node(args[0], "client"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		e.words = args[1:]
 	case "leader":
 		if err := nargs(1, 1, "expect leader S|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if args[0] != "none" {
 			if e.node, err = p.node(args[0], "server"); err != nil {
-				return nil, err
+				return nil, true, err
 			}
 		}
 	case "promised":
 		if err := nargs(2, 2, "expect promised S BALLOT|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.node, err = p.node(args[0], "server"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.b, err = mp.ParseBallot(args[1]); err != nil {
-			return nil, p.errf("bad ballot %q", args[1])
+			return nil, true, p.errf("bad ballot %q", args[1])
 		}
 	case "vote":
 		u := "expect vote S s=N BALLOT CMD|none"
 		if len(args) != 3 && len(args) != 4 {
-			return nil, p.errf("usage: %s", u)
+			return nil, true, p.errf("usage: %s", u)
 		}
 		if e.node, err = p.node(args[0], "server"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		v, ok := strings.CutPrefix(args[1], "s=")
 		n, err := strconv.Atoi(v)
 		if !ok || err != nil || n < 1 || n > mp.MaxSlot {
-			return nil, p.errf("usage: %s", u)
+			return nil, true, p.errf("usage: %s", u)
 		}
 		e.slot = int32(n)
 		if len(args) == 3 {
 			if args[2] != "none" {
-				return nil, p.errf("usage: %s", u)
+				return nil, true, p.errf("usage: %s", u)
 			}
 			break
 		}
 		if e.b, err = mp.ParseBallot(args[2]); err != nil {
-			return nil, p.errf("bad ballot %q", args[2])
+			return nil, true, p.errf("bad ballot %q", args[2])
 		}
 		e.words = args[3:]
 	default:
-		return nil, p.errf("%s", usage)
+		return nil, false, nil
 	}
-	return e, nil
+	return e, true, nil
 }
 
 // logWords prints server id's decided slots 1..max as `expect log` reads
@@ -728,19 +655,26 @@ func (s *MPSim) logWords(id int) []string {
 }
 
 // eval reports whether e holds; when not, what the state is instead.
-func (s *MPSim) eval(e *mpExpect) (bool, string) {
+func (s *MPSim) eval(e *Expect) (bool, string) {
+	if ok, key, args := s.W.evalCommon(e, s, s.broken()); key != "" {
+		return ok, i18n.Format(i18n.EN, key, args)
+	}
+	return s.evalOwn(e.own.(*mpExpect))
+}
+
+// broken lists the invariants broken so far.
+func (s *MPSim) broken() []string {
+	var names []string
+	for _, v := range s.p.k.Violations() {
+		names = append(names, v.Invariant)
+	}
+	return names
+}
+
+// evalOwn judges a Multi-Paxos expectation.
+func (s *MPSim) evalOwn(e *mpExpect) (bool, string) {
 	p := s.p
 	cfg := p.cfg
-	violated := func() string {
-		var names []string
-		for _, v := range p.k.Violations() {
-			names = append(names, v.Invariant)
-		}
-		if len(names) == 0 {
-			return "no invariant is broken"
-		}
-		return "broken: " + strings.Join(names, ", ")
-	}
 	switch e.what {
 	case "clock", "lease":
 		if e.what == "lease" && len(e.words) == 2 {
@@ -749,28 +683,6 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 		return s.evalTime(e)
 	case "stored":
 		return s.evalLock(e)
-	case "safe":
-		return len(p.k.Violations()) == 0, violated()
-	case "violation":
-		name := ""
-		if len(e.words) > 0 {
-			name = e.words[0]
-		}
-		if name == "" {
-			return len(p.k.Violations()) > 0, violated()
-		}
-		return p.k.Broken(name), violated()
-	case "inflight":
-		n := len(s.W.inflight)
-		if e.sel != nil {
-			n = 0
-			for i := range s.W.inflight {
-				if e.sel.match(&s.W.inflight[i]) {
-					n++
-				}
-			}
-		}
-		return n == e.N(), strconv.Itoa(n) + " in flight"
 	case "chosen":
 		cs := p.k.Chosen(e.slot)
 		var got []string
@@ -839,101 +751,92 @@ func (s *MPSim) eval(e *mpExpect) (bool, string) {
 	return false, "unknown expectation"
 }
 
-// N returns the count of an `expect inflight`.
-func (e *mpExpect) N() int { return e.n }
-
-// apply performs one action statement; an error leaves the state as it
+// apply performs one statement's action; an error leaves the state as it
 // was.
-func (s *MPSim) apply(st *mpStmt) error {
-	w := s.W
-	p := s.p
-	if st.lock {
-		return s.applyLock(st)
+func (s *MPSim) apply(st *Stmt) error {
+	if st.Action.Kind != ActProto {
+		return s.applyAction(st.Action)
 	}
-	if st.act == nil {
-		if w.Paused(st.node) {
-			return fmt.Errorf("%s: %s is paused", st.Text, p.Name(st.node))
-		}
-		w.Begin(Action{Kind: ActProto, Text: st.Text})
-		via := st.via
-		if !st.viaSet {
-			via = s.cl.Reads
-		}
-		if err := p.requestVia(st.node, st.op, st.to, via, w); err != nil {
-			w.Abort()
-			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "multipaxos: "))
-		}
-		w.Drain()
-		w.End()
-		return nil
+	f := st.own.(*mpForm)
+	if f.time {
+		return s.applyTime(st.Action)
 	}
-	a := st.act
-	name := p.Name(int(a.Node))
-	switch a.Kind {
-	case ActProto:
-		return s.applyTime(st)
-	case ActDeliver, ActDrop, ActDup:
-		var ids []int
-		waiting := 0
-		for i := range w.inflight {
-			if st.sel.match(&w.inflight[i]) {
-				if a.Kind == ActDeliver && !w.Deliverable(i) {
-					waiting++
-					continue
-				}
-				ids = append(ids, w.inflight[i].ID)
-			}
-		}
-		if len(ids) == 0 && waiting > 0 {
-			return fmt.Errorf("%s: the matching message(s) wait for a paused node", st.Text)
-		}
-		if len(ids) == 0 {
-			return fmt.Errorf("%s: no in-flight message matches", st.Text)
-		}
-		return w.actOnMessages(a.Kind, ids)
-	case ActTimeout:
-		id := int(a.Node)
-		kind := int(mp.TimerElection)
-		if p.cfg.IsClient(mp.NodeID(id)) {
-			kind = int(mp.TimerRetry)
-		}
-		if !p.Up(id) {
-			return fmt.Errorf("timeout: %s is down", name)
-		}
-		if w.Paused(id) {
-			return fmt.Errorf("timeout: %s is paused", name)
-		}
-		if err := w.Fire(id, kind); err != nil {
-			return fmt.Errorf("timeout: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
-		}
-	case ActCrash:
-		w.Unpause(int(a.Node)) // a crash ends a pause (a paused node is up, so the crash succeeds)
-		if err := w.CrashNode(int(a.Node)); err != nil {
-			return fmt.Errorf("crash: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
-		}
-	case ActRestart:
-		if err := w.RestartNode(int(a.Node)); err != nil {
-			return fmt.Errorf("restart: %s: %v", name, strings.TrimPrefix(err.Error(), "multipaxos: "))
-		}
-	default:
-		_, err := w.applyNetworkForm(a, p.Nodes(), p.Name)
+	if f.lock {
+		return s.applyLock(st.Text, f)
+	}
+	return s.request(st.Text, f)
+}
+
+// applyAction performs a common action (the world's interpreter, with
+// Multi-Paxos's rules).
+func (s *MPSim) applyAction(a *Action) error {
+	if err := s.W.checkCommon(a, s); err != nil {
 		return err
 	}
+	return s.W.applyCommon(a, s, -1)
+}
+
+// request performs put, get or cas (written text) as one step.
+func (s *MPSim) request(text string, f *mpForm) error {
+	w, p := s.W, s.p
+	if w.Paused(f.node) {
+		return fmt.Errorf("%s: %s is paused", text, p.Name(f.node))
+	}
+	w.Begin(Action{Kind: ActProto, Text: text})
+	via := f.via
+	if !f.viaSet {
+		via = s.cl.Reads
+	}
+	if err := p.requestVia(f.node, f.op, f.to, via, w); err != nil {
+		w.Abort()
+		return fmt.Errorf("%s: %v", text, strings.TrimPrefix(err.Error(), "multipaxos: "))
+	}
+	w.Drain()
+	w.End()
 	return nil
 }
 
-// mpRun runs a Multi-Paxos script.
-type mpRun struct {
-	s  *MPSim
-	sc *mpScript
+// The Multi-Paxos rules of the common forms (rules).
+
+func (s *MPSim) nameOf(id int) string { return s.p.Name(id) }
+
+func (s *MPSim) matches(sel *Selector, m *mp.Message) bool {
+	if o, ok := sel.own.(*mpSel); ok {
+		return o.match(m)
+	}
+	return sel.From == Any && sel.To == Any // an empty selector: every message
 }
 
-func (r *mpRun) count() int                { return len(r.sc.stmts) }
-func (r *mpRun) line(i int) (int, string)  { return r.sc.stmts[i].Line, r.sc.stmts[i].Text }
-func (r *mpRun) isExpect(i int) bool       { return r.sc.stmts[i].exp != nil }
-func (r *mpRun) eval(i int) (bool, string) { return r.s.eval(r.sc.stmts[i].exp) }
-func (r *mpRun) apply(i int) error         { return r.s.apply(&r.sc.stmts[i]) }
-func (r *mpRun) summary() string           { return r.s.Summary() }
+func (s *MPSim) selText(sel *Selector) string {
+	if o, ok := sel.own.(*mpSel); ok {
+		return o.format(s.p.Name)
+	}
+	return "*"
+}
+
+func (s *MPSim) errText(err error) string { return strings.TrimPrefix(err.Error(), "multipaxos: ") }
+
+// timer: a live, running node times out; a server's election timer, a
+// client's retry timer.
+func (s *MPSim) timer(id int) (int, error) {
+	if !s.p.Up(id) {
+		return 0, actErr(ActTimeout, "%s is down", s.p.Name(id))
+	}
+	if s.W.Paused(id) {
+		return 0, actErr(ActTimeout, "%s is paused", s.p.Name(id))
+	}
+	if s.p.cfg.IsClient(mp.NodeID(id)) {
+		return int(mp.TimerRetry), nil
+	}
+	return int(mp.TimerElection), nil
+}
+
+// mpRun runs a Multi-Paxos script.
+type mpRun struct{ s *MPSim }
+
+func (r *mpRun) eval(e *Expect) (bool, string) { return r.s.eval(e) }
+func (r *mpRun) apply(st *Stmt) error          { return r.s.apply(st) }
+func (r *mpRun) summary() string               { return r.s.Summary() }
 
 func (r *mpRun) broken() []brokenInv {
 	var out []brokenInv

@@ -13,13 +13,13 @@ import (
 
 // applyTime performs pause, resume or clock; an error leaves the state as
 // it was.
-func (s *MPSim) applyTime(st *mpStmt) error {
+func (s *MPSim) applyTime(act *Action) error {
 	w, p := s.W, s.p
-	a := *st.act
+	a := *act
 	id := int(a.Node)
 	name := p.Name(id)
 	switch {
-	case strings.HasPrefix(st.Text, "pause "):
+	case strings.HasPrefix(a.Text, "pause "):
 		switch {
 		case !p.Up(id):
 			return fmt.Errorf("pause: %s is down", name)
@@ -27,7 +27,7 @@ func (s *MPSim) applyTime(st *mpStmt) error {
 			return fmt.Errorf("pause: %s is already paused", name)
 		}
 		w.Pause(id, a)
-	case strings.HasPrefix(st.Text, "resume "):
+	case strings.HasPrefix(a.Text, "resume "):
 		if !w.Paused(id) {
 			return fmt.Errorf("resume: %s is not paused", name)
 		}

@@ -159,7 +159,7 @@ func leaseWalk(t *testing.T, seed uint64, bugs string, n int) (*MPSim, int) {
 	s := NewMP(cl)
 	r := rand.New(rand.NewPCG(seed, 12))
 	for range n {
-		st, err := parseMPCommand(s.p.cfg, words[r.IntN(len(words))])
+		st, err := parseStmt(&mpLang{cfg: s.p.cfg}, words[r.IntN(len(words))])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -284,7 +284,7 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 	slots := k.MaxChosen()
 	for i := range st.Servers {
 		sv := &st.Servers[i]
-		slots = max(slots, sv.MaxDecided(), int32(len(sv.D.Votes)))
+		slots = max(slots, sv.MaxDecided(), int32(sv.D.Votes.Len()))
 	}
 	slots = min(slots, mpMaxSlotsShown)
 	v.Slots = int(slots)

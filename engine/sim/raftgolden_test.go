@@ -155,26 +155,27 @@ func randomRaftStep(s *RaftSim, r *rand.Rand, vals *int) {
 	n := s.p.cfg.Servers
 	w := s.W
 	node := r.IntN(n)
-	var st raftStmt
+	var a *Action
+	msg := func(k Kind) *Action {
+		return &Action{Kind: k, Sel: Selector{ID: w.inflight[r.IntN(len(w.inflight))].ID, From: Any, To: Any}}
+	}
 	switch k := r.IntN(100); {
 	case k < 45 && len(w.inflight) > 0:
-		st.act = &Action{Kind: ActDeliver}
-		st.sel = raftSel{ID: w.inflight[r.IntN(len(w.inflight))].ID}
+		a = msg(ActDeliver)
 	case k < 50 && len(w.inflight) > 0:
-		st.act = &Action{Kind: ActDrop}
-		st.sel = raftSel{ID: w.inflight[r.IntN(len(w.inflight))].ID}
+		a = msg(ActDrop)
 	case k < 54 && len(w.inflight) > 0:
-		st.act = &Action{Kind: ActDup}
-		st.sel = raftSel{ID: w.inflight[r.IntN(len(w.inflight))].ID}
+		a = msg(ActDup)
 	case k < 62:
-		st.act = &Action{Kind: ActTimeout, Node: nodeID(node)}
+		a = &Action{Kind: ActTimeout, Node: nodeID(node)}
 	case k < 72:
 		*vals++
-		st.node, st.value = node, fmt.Sprintf("v%d", *vals)
+		_ = s.propose("random", node, fmt.Sprintf("v%d", *vals))
+		return
 	case k < 76:
-		st.act = &Action{Kind: ActCrash, Node: nodeID(node)}
+		a = &Action{Kind: ActCrash, Node: nodeID(node)}
 	case k < 82:
-		st.act = &Action{Kind: ActRestart, Node: nodeID(node)}
+		a = &Action{Kind: ActRestart, Node: nodeID(node)}
 	case k < 85:
 		g := make([]int8, n)
 		for i := range g {
@@ -186,10 +187,9 @@ func randomRaftStep(s *RaftSim, r *rand.Rand, vals *int) {
 		w.Heal()
 		return
 	default:
-		st.act = &Action{Kind: ActTick, N: 1 + r.IntN(8)}
+		a = &Action{Kind: ActTick, N: 1 + r.IntN(8)}
 	}
-	st.Text = "random"
-	_ = s.apply(&st)
+	_ = s.applyAction(a)
 }
 
 // TestRaftRandomWalks: seeded random scripts with faults never panic and

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	rf "github.com/paxviz/paxviz/engine/raft"
+	"github.com/paxviz/paxviz/i18n"
 )
 
 // The Raft part of the script language (raft.md §2, §9): the cluster line,
@@ -138,23 +139,70 @@ type raftExpect struct {
 	term int32 // expect leader ... t=T (0: any)
 	role rf.Role
 	word string
-	sel  *raftSel
 }
 
-type raftStmt struct {
-	Line  int
-	Text  string
-	act   *Action // common forms
-	sel   raftSel // deliver, drop, dup
-	node  int     // propose
-	value string  // propose
-	exp   *raftExpect
+// raftPropose is Raft's propose S V (Stmt.own).
+type raftPropose struct {
+	node  int
+	value string
 }
 
-// raftScript is a parsed Raft script.
-type raftScript struct {
-	cl    RaftCluster
-	stmts []raftStmt
+// raftLang is Raft's part of the script language: servers, its message
+// types and the filter t=TERM, propose, and the expectations role, term,
+// leader, log, commit, applied and committed.
+type raftLang struct {
+	cfg *rf.Config
+}
+
+func (l *raftLang) commands() string {
+	return "propose, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect"
+}
+
+func (l *raftLang) expectations() string {
+	return "safe|violation|inflight|role|term|leader|log|commit|applied|committed"
+}
+
+func (l *raftLang) invariants() []string { return rf.Invariants }
+
+func (l *raftLang) selHelp() (string, string) {
+	return "requestvote, vote, append, appendreply", "t=TERM"
+}
+
+func (l *raftLang) newSel() *Selector {
+	return &Selector{From: Any, To: Any, own: &raftSel{From: -1, To: -1}}
+}
+
+func (l *raftLang) parser(p *cmdParser) *raftParser { return &raftParser{cfg: l.cfg, cmd: p.cmd} }
+
+func (l *raftLang) node(p *cmdParser, name string, _ nodeUse) (int, error) {
+	return l.parser(p).node(name)
+}
+
+func (l *raftLang) form(cp *cmdParser, words []string) (Stmt, bool, error) {
+	if words[0] != "propose" {
+		return Stmt{}, false, nil
+	}
+	p := l.parser(cp)
+	args := words[1:]
+	if len(args) != 2 {
+		return Stmt{}, true, p.errf("usage: propose S V")
+	}
+	node, err := p.node(args[0])
+	if err != nil {
+		return Stmt{}, true, err
+	}
+	if err := rf.CheckValue(args[1]); err != nil {
+		return Stmt{}, true, p.errf("%s: %s", args[1], strings.TrimPrefix(err.Error(), "raft: "))
+	}
+	return Stmt{Action: &Action{Kind: ActProto}, own: &raftPropose{node: node, value: args[1]}}, true, nil
+}
+
+func (l *raftLang) expect(p *cmdParser, what string, args []string) (*Expect, bool, error) {
+	e, ok, err := l.parser(p).expect(what, args)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return &Expect{Kind: ExpProto, Node: -1, Name: what, own: e}, true, nil
 }
 
 type raftParser struct {
@@ -174,166 +222,49 @@ func (p *raftParser) node(name string) (int, error) {
 	return int(id), nil
 }
 
-// parseRaftScript reads a script whose cluster line (at index first of
-// lines) names raft.
-func parseRaftScript(file string, lines []string, first int) (*Script, error) {
-	sc := &Script{File: file, ClusterLine: first + 1, Protocol: "raft"}
-	var errs ErrorList
-	fail := func(line int, format string, args ...any) {
-		if len(errs) < maxErrors {
-			errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
-		}
-	}
-	cl, err := ParseRaftCluster(lines[first])
-	if err != nil {
-		fail(first+1, "%v", err)
-		return nil, errs
-	}
-	cfg, _ := rf.NewConfig(cl.Opts)
-	rs := &raftScript{cl: cl}
-	sc.raft = rs
-	for i := first + 1; i < len(lines); i++ {
-		ln := i + 1
-		text := StripComment(strings.TrimSuffix(lines[i], "\r"))
-		if text == "" {
-			continue
-		}
-		if !isPrintable(text) {
-			fail(ln, "line has a control or non-ASCII character outside a comment")
-			continue
-		}
-		st, err := parseRaftCommand(cfg, text)
-		if err != nil {
-			fail(ln, "%v", err)
-			continue
-		}
-		st.Line = ln
-		if st.exp != nil && st.exp.what == "violation" {
-			sc.ExpectsViolation = true
-		}
-		rs.stmts = append(rs.stmts, st)
-	}
-	if len(errs) > 0 {
-		return sc, errs
-	}
-	return sc, nil
+// The Raft selector's part: its message types and the filter t=.
+
+func (sel *raftSel) setType(word string) bool {
+	t, ok := rf.ParseMsgType(word)
+	sel.Type = t
+	return ok
 }
 
-func parseRaftCommand(cfg *rf.Config, text string) (raftStmt, error) {
-	words := strings.Fields(text)
-	st := raftStmt{Text: strings.Join(words, " ")}
-	p := &raftParser{cfg: cfg, cmd: words[0]}
-	args := words[1:]
-	var err error
-	switch words[0] {
-	case "expect":
-		st.exp, err = p.expect(args)
-		return st, err
-	case "propose":
-		if len(args) != 2 {
-			return st, p.errf("usage: propose S V")
-		}
-		if st.node, err = p.node(args[0]); err != nil {
-			return st, err
-		}
-		if err := rf.CheckValue(args[1]); err != nil {
-			return st, p.errf("%s: %s", args[1], strings.TrimPrefix(err.Error(), "raft: "))
-		}
-		st.value = args[1]
-		return st, nil
-	case "deliver", "drop", "dup":
-		st.act = &Action{Kind: map[string]Kind{"deliver": ActDeliver, "drop": ActDrop, "dup": ActDup}[words[0]]}
-		if len(args) == 0 {
-			return st, p.errf("usage: %s SEL (#N, TYPE, TYPE FROM->TO, FROM->TO, with * wildcards, then t=TERM)", p.cmd)
-		}
-		sel, err := p.selector(args)
-		if err != nil {
-			return st, err
-		}
-		st.sel = *sel
-		return st, nil
-	case "timeout", "crash", "restart":
-		if len(args) != 1 {
-			return st, p.errf("usage: %s S", p.cmd)
-		}
-		id, err := p.node(args[0])
-		if err != nil {
-			return st, err
-		}
-		st.act = &Action{Kind: map[string]Kind{"timeout": ActTimeout, "crash": ActCrash, "restart": ActRestart}[words[0]], Node: nodeID(id)}
-		return st, nil
+func (sel *raftSel) setEnds(from, to int) { sel.From, sel.To = from, to }
+
+func (sel *raftSel) filter(p *cmdParser, k, v string) (bool, error) {
+	if k != "t" {
+		return false, nil
 	}
-	sp := parser{cmd: words[0], lookup: func(name string) (int, bool) {
-		id, ok := cfg.Lookup(name)
-		return int(id), ok
-	}, names: fmt.Sprintf("s1..s%d", cfg.Servers)}
-	if words[0] == "partition" {
-		args = strings.Fields(strings.ReplaceAll(strings.Join(args, " "), "|", " | "))
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > rf.MaxTerm || sel.Term != 0 {
+		return true, p.errf("bad term %q (t=TERM, once, TERM >= 1)", "t="+v)
 	}
-	switch words[0] {
-	case "tick", "heal", "partition", "run":
-		st.act, err = sp.action(args)
-		return st, err
-	}
-	return st, fmt.Errorf("unknown command %q (commands: propose, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect)", words[0])
+	sel.Term = int32(n)
+	return true, nil
 }
 
-func (p *raftParser) selector(args []string) (*raftSel, error) {
-	sel := &raftSel{From: -1, To: -1}
-	if strings.HasPrefix(args[0], "#") {
-		n, err := strconv.Atoi(args[0][1:])
-		if err != nil || n < 1 {
-			return nil, p.errf("bad message id %q", args[0])
-		}
-		if len(args) > 1 {
-			return nil, p.errf("nothing may follow a message id %s", args[0])
-		}
-		sel.ID = n
-		return sel, nil
+// format renders sel in script syntax (for an error message).
+func (sel *raftSel) format(name func(int) string) string {
+	var parts []string
+	if sel.Type != rf.MsgNone {
+		parts = append(parts, sel.Type.String())
+	} else if sel.From < 0 && sel.To < 0 {
+		parts = append(parts, "*")
 	}
-	i := 0
-	if !strings.Contains(args[0], "->") && !strings.Contains(args[0], "=") {
-		if args[0] != "*" {
-			t, ok := rf.ParseMsgType(args[0])
-			if !ok {
-				return nil, p.errf("unknown message type %q (requestvote, vote, append, appendreply, or *)", args[0])
-			}
-			sel.Type = t
+	end := func(id int) string {
+		if id < 0 {
+			return "*"
 		}
-		i++
+		return name(id)
 	}
-	if i < len(args) && strings.Contains(args[i], "->") {
-		from, to, _ := strings.Cut(args[i], "->")
-		for _, e := range []struct {
-			s   string
-			dst *int
-		}{{from, &sel.From}, {to, &sel.To}} {
-			if e.s == "*" {
-				continue
-			}
-			if e.s == "" {
-				return nil, p.errf("FROM->TO needs a server or * on each side")
-			}
-			id, err := p.node(e.s)
-			if err != nil {
-				return nil, err
-			}
-			*e.dst = id
-		}
-		i++
+	if sel.From >= 0 || sel.To >= 0 {
+		parts = append(parts, end(sel.From)+"->"+end(sel.To))
 	}
-	for ; i < len(args); i++ {
-		k, v, ok := strings.Cut(args[i], "=")
-		if !ok || k != "t" {
-			return nil, p.errf("unexpected %q in selector (#N, TYPE, TYPE FROM->TO, FROM->TO, then t=TERM)", args[i])
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > rf.MaxTerm || sel.Term != 0 {
-			return nil, p.errf("bad term %q (t=TERM, once, TERM >= 1)", args[i])
-		}
-		sel.Term = int32(n)
+	if sel.Term != 0 {
+		parts = append(parts, "t="+strconv.Itoa(int(sel.Term)))
 	}
-	return sel, nil
+	return strings.Join(parts, " ")
 }
 
 func (p *raftParser) count(s string) (int, error) {
@@ -344,14 +275,9 @@ func (p *raftParser) count(s string) (int, error) {
 	return n, nil
 }
 
-func (p *raftParser) expect(args []string) (*raftExpect, error) {
-	usage := "usage: expect safe|violation|inflight|role|term|leader|log|commit|applied|committed ..."
-	if len(args) == 0 {
-		return nil, p.errf("%s", usage)
-	}
-	e := &raftExpect{what: args[0], node: -1}
-	args = args[1:]
-	p.cmd = "expect " + e.what
+// expect parses the Raft expectations (ok false: what is not one).
+func (p *raftParser) expect(what string, args []string) (*raftExpect, bool, error) {
+	e := &raftExpect{what: what, node: -1}
 	nargs := func(lo, hi int, u string) error {
 		if len(args) < lo || len(args) > hi {
 			return p.errf("usage: %s", u)
@@ -360,107 +286,85 @@ func (p *raftParser) expect(args []string) (*raftExpect, error) {
 	}
 	var err error
 	switch e.what {
-	case "safe":
-		return e, nargs(0, 0, "expect safe")
-	case "violation":
-		if err := nargs(0, 1, "expect violation [NAME]"); err != nil {
-			return nil, err
-		}
-		if len(args) == 1 {
-			if !slices.Contains(rf.Invariants, args[0]) {
-				return nil, p.errf("unknown invariant %q (known: %s)", args[0], strings.Join(rf.Invariants, ", "))
-			}
-			e.word = args[0]
-		}
-	case "inflight":
-		if len(args) == 0 {
-			return nil, p.errf("usage: expect inflight N [SEL]")
-		}
-		if e.n, err = p.count(args[0]); err != nil {
-			return nil, err
-		}
-		if len(args) > 1 {
-			if e.sel, err = p.selector(args[1:]); err != nil {
-				return nil, err
-			}
-		}
 	case "role":
 		if err := nargs(2, 2, "expect role S follower|candidate|leader"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.node, err = p.node(args[0]); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		var ok bool
 		if e.role, ok = rf.ParseRole(args[1]); !ok {
-			return nil, p.errf("unknown role %q (follower, candidate, leader)", args[1])
+			return nil, true, p.errf("unknown role %q (follower, candidate, leader)", args[1])
 		}
 	case "term", "commit", "applied":
 		if err := nargs(2, 2, "expect "+e.what+" S N"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.node, err = p.node(args[0]); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.n, err = p.count(args[1]); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 	case "leader":
 		if err := nargs(1, 2, "expect leader S|none [t=T]"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if args[0] != "none" {
 			if e.node, err = p.node(args[0]); err != nil {
-				return nil, err
+				return nil, true, err
 			}
 		}
 		if len(args) == 2 {
 			v, ok := strings.CutPrefix(args[1], "t=")
 			n, err := strconv.Atoi(v)
 			if !ok || err != nil || n < 0 || n > rf.MaxTerm {
-				return nil, p.errf("usage: expect leader S|none [t=T]")
+				return nil, true, p.errf("usage: expect leader S|none [t=T]")
 			}
 			e.term = int32(n)
 		}
 	case "log":
 		if len(args) < 2 {
-			return nil, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
+			return nil, true, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
 		}
 		if e.node, err = p.node(args[0]); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		e.word = strings.Join(args[1:], " ")
 		if !strings.HasPrefix(e.word, "[") || !strings.HasSuffix(e.word, "]") {
-			return nil, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
+			return nil, true, p.errf("usage: expect log S [T:V ...] ([] for the empty log)")
 		}
 	case "committed":
 		if err := nargs(2, 2, "expect committed I V|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if e.n, err = p.count(args[0]); err != nil || e.n < 1 {
-			return nil, p.errf("usage: expect committed I V|none (I >= 1)")
+			return nil, true, p.errf("usage: expect committed I V|none (I >= 1)")
 		}
 		e.word = args[1]
 	default:
-		return nil, p.errf("%s", usage)
+		return nil, false, nil
 	}
-	return e, nil
+	return e, true, nil
 }
 
 // eval reports whether e holds; when not, what the state is instead.
-func (s *RaftSim) eval(e *raftExpect) (bool, string) {
+func (s *RaftSim) eval(e *Expect) (bool, string) {
+	var broken []string
+	for _, v := range s.p.k.Violations() {
+		broken = append(broken, v.Invariant)
+	}
+	if ok, key, args := s.W.evalCommon(e, s, broken); key != "" {
+		return ok, i18n.Format(i18n.EN, key, args)
+	}
+	return s.evalOwn(e.own.(*raftExpect))
+}
+
+// evalOwn judges a Raft expectation.
+func (s *RaftSim) evalOwn(e *raftExpect) (bool, string) {
 	p := s.p
 	cfg := p.cfg
-	violated := func() string {
-		var names []string
-		for _, v := range p.k.Violations() {
-			names = append(names, v.Invariant)
-		}
-		if len(names) == 0 {
-			return "no invariant is broken"
-		}
-		return "broken: " + strings.Join(names, ", ")
-	}
 	var sv *rf.Server
 	name := ""
 	if e.node >= 0 {
@@ -468,24 +372,6 @@ func (s *RaftSim) eval(e *raftExpect) (bool, string) {
 		name = cfg.Name(rf.NodeID(e.node))
 	}
 	switch e.what {
-	case "safe":
-		return len(p.k.Violations()) == 0, violated()
-	case "violation":
-		if e.word == "" {
-			return len(p.k.Violations()) > 0, violated()
-		}
-		return p.k.Broken(e.word), violated()
-	case "inflight":
-		n := len(s.W.inflight)
-		if e.sel != nil {
-			n = 0
-			for i := range s.W.inflight {
-				if e.sel.match(&s.W.inflight[i]) {
-					n++
-				}
-			}
-		}
-		return n == e.n, strconv.Itoa(n) + " in flight"
 	case "role":
 		return sv.V.Role == e.role, name + " is a " + sv.V.Role.String()
 	case "term":
@@ -525,70 +411,72 @@ func (s *RaftSim) eval(e *raftExpect) (bool, string) {
 	return false, "unknown expectation"
 }
 
-// apply performs one action statement; an error leaves the state as it
+// apply performs one statement's action; an error leaves the state as it
 // was.
-func (s *RaftSim) apply(st *raftStmt) error {
-	w := s.W
-	p := s.p
-	if st.act == nil {
-		w.Begin(Action{Kind: ActProto, Text: st.Text})
-		if err := p.propose(st.node, st.value, w); err != nil {
-			w.Abort()
-			return fmt.Errorf("%s: %v", st.Text, strings.TrimPrefix(err.Error(), "raft: "))
-		}
-		w.Drain()
-		w.End()
-		return nil
+func (s *RaftSim) apply(st *Stmt) error {
+	if st.Action.Kind != ActProto {
+		return s.applyAction(st.Action)
 	}
-	a := st.act
-	name := p.Name(int(a.Node))
-	switch a.Kind {
-	case ActDeliver, ActDrop, ActDup:
-		var ids []int
-		for i := range w.inflight {
-			if st.sel.match(&w.inflight[i]) {
-				ids = append(ids, w.inflight[i].ID)
-			}
-		}
-		if len(ids) == 0 {
-			return fmt.Errorf("%s: no in-flight message matches", st.Text)
-		}
-		return w.actOnMessages(a.Kind, ids)
-	case ActTimeout:
-		id := int(a.Node)
-		if !p.Up(id) {
-			return fmt.Errorf("timeout: %s is crashed", name)
-		}
-		if err := w.Fire(id, int(rf.TimerElection)); err != nil {
-			return fmt.Errorf("timeout: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
-		}
-	case ActCrash:
-		if err := w.CrashNode(int(a.Node)); err != nil {
-			return fmt.Errorf("crash: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
-		}
-	case ActRestart:
-		if err := w.RestartNode(int(a.Node)); err != nil {
-			return fmt.Errorf("restart: %s: %v", name, strings.TrimPrefix(err.Error(), "raft: "))
-		}
-	default:
-		_, err := w.applyNetworkForm(a, p.Nodes(), p.Name)
+	f := st.own.(*raftPropose)
+	return s.propose(st.Text, f.node, f.value)
+}
+
+// applyAction performs a common action (the world's interpreter, with
+// Raft's rules).
+func (s *RaftSim) applyAction(a *Action) error {
+	if err := s.W.checkCommon(a, s); err != nil {
 		return err
 	}
+	return s.W.applyCommon(a, s, -1)
+}
+
+// propose performs propose S V (written text) as one step.
+func (s *RaftSim) propose(text string, node int, value string) error {
+	w := s.W
+	w.Begin(Action{Kind: ActProto, Text: text})
+	if err := s.p.propose(node, value, w); err != nil {
+		w.Abort()
+		return fmt.Errorf("%s: %v", text, strings.TrimPrefix(err.Error(), "raft: "))
+	}
+	w.Drain()
+	w.End()
 	return nil
 }
 
-// raftRun runs a Raft script.
-type raftRun struct {
-	s  *RaftSim
-	sc *raftScript
+// The Raft rules of the common forms (rules).
+
+func (s *RaftSim) nameOf(id int) string { return s.p.Name(id) }
+
+func (s *RaftSim) matches(sel *Selector, m *rf.Message) bool {
+	if o, ok := sel.own.(*raftSel); ok {
+		return o.match(m)
+	}
+	return sel.From == Any && sel.To == Any
 }
 
-func (r *raftRun) count() int                { return len(r.sc.stmts) }
-func (r *raftRun) line(i int) (int, string)  { return r.sc.stmts[i].Line, r.sc.stmts[i].Text }
-func (r *raftRun) isExpect(i int) bool       { return r.sc.stmts[i].exp != nil }
-func (r *raftRun) eval(i int) (bool, string) { return r.s.eval(r.sc.stmts[i].exp) }
-func (r *raftRun) apply(i int) error         { return r.s.apply(&r.sc.stmts[i]) }
-func (r *raftRun) summary() string           { return r.s.Summary() }
+func (s *RaftSim) selText(sel *Selector) string {
+	if o, ok := sel.own.(*raftSel); ok {
+		return o.format(s.p.Name)
+	}
+	return "*"
+}
+
+func (s *RaftSim) errText(err error) string { return strings.TrimPrefix(err.Error(), "raft: ") }
+
+// timer: a live server's election timer.
+func (s *RaftSim) timer(id int) (int, error) {
+	if !s.p.Up(id) {
+		return 0, actErr(ActTimeout, "%s is crashed", s.p.Name(id))
+	}
+	return int(rf.TimerElection), nil
+}
+
+// raftRun runs a Raft script.
+type raftRun struct{ s *RaftSim }
+
+func (r *raftRun) eval(e *Expect) (bool, string) { return r.s.eval(e) }
+func (r *raftRun) apply(st *Stmt) error          { return r.s.apply(st) }
+func (r *raftRun) summary() string               { return r.s.Summary() }
 
 func (r *raftRun) broken() []brokenInv {
 	var out []brokenInv

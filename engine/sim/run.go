@@ -48,21 +48,21 @@ func Exec(sc *Script, w io.Writer) *Result {
 	}
 	var run scriptRun
 	if sc.raft != nil {
-		s := NewRaft(sc.raft.cl)
+		s := NewRaft(*sc.raft)
 		r.Raft = s
 		if w != nil {
 			s.W.Trace = s.traceEvent(w)
 		}
-		run = &raftRun{s: s, sc: sc.raft}
-		pf("%d: %s\n", sc.ClusterLine, sc.raft.cl)
+		run = &raftRun{s: s}
+		pf("%d: %s\n", sc.ClusterLine, *sc.raft)
 	} else if sc.mp != nil {
-		s := NewMP(sc.mp.cl)
+		s := NewMP(*sc.mp)
 		r.MP = s
 		if w != nil {
 			s.W.Trace = s.traceEvent(w)
 		}
-		run = &mpRun{s: s, sc: sc.mp}
-		pf("%d: %s\n", sc.ClusterLine, sc.mp.cl)
+		run = &mpRun{s: s}
+		pf("%d: %s\n", sc.ClusterLine, *sc.mp)
 	} else {
 		s := New(sc.Cluster)
 		r.Sim = s
@@ -70,15 +70,16 @@ func Exec(sc *Script, w io.Writer) *Result {
 			tw := &traceWriter{w: w, s: s, lang: i18n.EN}
 			s.Trace = tw.event
 		}
-		run = &sdRun{s: s, sc: sc}
+		run = &sdRun{s: s}
 		pf("%d: %s\n", sc.ClusterLine, sc.Cluster)
 	}
 	reported := 0
-	for i := range run.count() {
-		line, text := run.line(i)
+	for i := range sc.Stmts {
+		st := &sc.Stmts[i]
+		line, text := st.Line, st.Text
 		pf("%d: %s\n", line, text)
-		if run.isExpect(i) {
-			ok, got := run.eval(i)
+		if st.Expect != nil {
+			ok, got := run.eval(st.Expect)
 			if ok {
 				pf("    ok\n")
 			} else {
@@ -87,7 +88,7 @@ func Exec(sc *Script, w io.Writer) *Result {
 			}
 			continue
 		}
-		if err := run.apply(i); err != nil {
+		if err := run.apply(st); err != nil {
 			r.Err = &Error{File: sc.File, Line: line, Msg: err.Error()}
 			pf("    ERROR: %v\n", err)
 			return r
@@ -107,13 +108,12 @@ func Exec(sc *Script, w io.Writer) *Result {
 	return r
 }
 
-// scriptRun is one protocol's part of running a script.
+// scriptRun is one protocol's part of running a script: its statements
+// come from the one parser and its common actions go through the one
+// interpreter (World.applyCommon).
 type scriptRun interface {
-	count() int
-	line(i int) (int, string)
-	isExpect(i int) bool
-	eval(i int) (bool, string)
-	apply(i int) error
+	eval(e *Expect) (bool, string)
+	apply(st *Stmt) error
 	// broken lists the invariants broken so far, in order.
 	broken() []brokenInv
 	summary() string
@@ -126,18 +126,12 @@ type brokenInv struct {
 }
 
 // sdRun runs a single-decree script.
-type sdRun struct {
-	s  *Sim
-	sc *Script
-}
+type sdRun struct{ s *Sim }
 
-func (r *sdRun) count() int                { return len(r.sc.Stmts) }
-func (r *sdRun) line(i int) (int, string)  { return r.sc.Stmts[i].Line, r.sc.Stmts[i].Text }
-func (r *sdRun) isExpect(i int) bool       { return r.sc.Stmts[i].Expect != nil }
-func (r *sdRun) eval(i int) (bool, string) { return r.s.Eval(r.sc.Stmts[i].Expect) }
-func (r *sdRun) summary() string           { return r.s.Summary() }
-func (r *sdRun) apply(i int) error {
-	_, err := r.s.Apply(r.sc.Stmts[i].Action)
+func (r *sdRun) eval(e *Expect) (bool, string) { return r.s.Eval(e) }
+func (r *sdRun) summary() string               { return r.s.Summary() }
+func (r *sdRun) apply(st *Stmt) error {
+	_, err := r.s.Apply(st.Action)
 	return err
 }
 

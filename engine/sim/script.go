@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/paxviz/paxviz/engine"
+	rf "github.com/paxviz/paxviz/engine/raft"
 	"github.com/paxviz/paxviz/i18n"
 )
 
@@ -59,9 +60,11 @@ const (
 	ExpViolation
 	ExpPhase
 	ExpProposed
+	// ExpProto is another protocol's own expectation (Name is its word).
+	ExpProto
 )
 
-var expectNames = [...]string{"none", "chosen", "learned", "promised", "accepted", "inflight", "safe", "violation", "phase", "proposed"}
+var expectNames = [...]string{"none", "chosen", "learned", "promised", "accepted", "inflight", "safe", "violation", "phase", "proposed", "proto"}
 
 // Expect is one `expect` line: a claim about the current state.
 type Expect struct {
@@ -72,6 +75,8 @@ type Expect struct {
 	N      int
 	Sel    *Selector
 	Name   string // violation: invariant name ("" any); phase: phase name
+	// own is another protocol's own expectation (ExpProto).
+	own any
 }
 
 // Stmt is one command of a script: an action or an expectation.
@@ -80,6 +85,9 @@ type Stmt struct {
 	Text   string // the command as written, comment and spaces trimmed
 	Action *Action
 	Expect *Expect
+	// own is another protocol's part of its own form (Action.Kind
+	// ActProto): what the form asks, parsed.
+	own any
 }
 
 // Script is a parsed script.
@@ -94,11 +102,13 @@ type Script struct {
 	// Protocol is the protocol the cluster line names ("" for
 	// single-decree Paxos, "multipaxos", "raft").
 	Protocol string
-	mp       *mpScript
-	raft     *raftScript
+	mp       *MPCluster
+	raft     *RaftCluster
 }
 
-// Parse reads a script. File names errors; it may be "".
+// Parse reads a script. File names errors; it may be "". Every protocol's
+// script goes through the one parser (lang.go): the cluster line names the
+// protocol, whose lang supplies what the common forms do not.
 func Parse(file string, src string) (*Script, error) {
 	sc := &Script{File: file}
 	var errs ErrorList
@@ -107,17 +117,8 @@ func Parse(file string, src string) (*Script, error) {
 			errs = append(errs, &Error{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 		}
 	}
-	var cfg *engine.Config
 	lines := strings.Split(src, "\n")
 	for i, raw := range lines {
-		if text := StripComment(strings.TrimSuffix(raw, "\r")); text != "" {
-			if w := strings.Fields(text); cfg == nil && len(w) > 1 && w[0] == "cluster" && w[1] == "multipaxos" && isPrintable(text) {
-				return parseMPScript(file, lines, i)
-			}
-			if w := strings.Fields(text); cfg == nil && len(w) > 1 && w[0] == "cluster" && w[1] == "raft" && isPrintable(text) {
-				return parseRaftScript(file, lines, i)
-			}
-		}
 		ln := i + 1
 		text := StripComment(strings.TrimSuffix(raw, "\r"))
 		if text == "" {
@@ -127,39 +128,57 @@ func Parse(file string, src string) (*Script, error) {
 			fail(ln, "line has a control or non-ASCII character outside a comment")
 			continue
 		}
-		words := strings.Fields(text)
-		if cfg == nil {
-			if words[0] != "cluster" {
-				fail(ln, "the first command must be the cluster line (cluster proposers=N acceptors=N ...), not %q", words[0])
-				return nil, errs
-			}
-			cl, err := ParseCluster(text)
-			if err != nil {
-				fail(ln, "%v", err)
-				return nil, errs
-			}
-			sc.Cluster, sc.ClusterLine = cl, ln
-			cfg = cl.EngineConfig()
-			continue
+		if words := strings.Fields(text); words[0] != "cluster" {
+			fail(ln, "the first command must be the cluster line (cluster proposers=N acceptors=N ...), not %q", words[0])
+			return nil, errs
 		}
-		st, err := ParseCommand(cfg, text)
+		l, err := sc.declare(text)
 		if err != nil {
 			fail(ln, "%v", err)
-			continue
+			return nil, errs
 		}
-		st.Line = ln
-		if st.Expect != nil && st.Expect.Kind == ExpViolation {
-			sc.ExpectsViolation = true
-		}
-		sc.Stmts = append(sc.Stmts, st)
+		sc.ClusterLine = ln
+		return parseLines(sc, lines, i, l, errs)
 	}
-	if cfg == nil && len(errs) == 0 {
+	if len(errs) == 0 {
 		fail(max(len(lines), 1), "no cluster line: a script starts with cluster proposers=N acceptors=N (or cluster servers=N)")
 	}
-	if len(errs) > 0 {
-		return sc, errs
+	return sc, errs
+}
+
+// declare reads the cluster line through the protocol registry: a line
+// naming multipaxos or raft is that protocol's, any other single-decree
+// Paxos. It returns the protocol's part of the language.
+func (sc *Script) declare(line string) (lang, error) {
+	words := strings.Fields(line)
+	proto := ""
+	if len(words) > 1 && !strings.Contains(words[1], "=") {
+		proto = words[1]
 	}
-	return sc, nil
+	switch proto {
+	case ProtoMultiPaxos:
+		cl, err := ParseMPCluster(line)
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := cl.config()
+		sc.Protocol, sc.mp = proto, &cl
+		return &mpLang{cfg: cfg}, nil
+	case ProtoRaft:
+		cl, err := ParseRaftCluster(line)
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := rf.NewConfig(cl.Opts)
+		sc.Protocol, sc.raft = proto, &cl
+		return &raftLang{cfg: cfg}, nil
+	}
+	cl, err := ParseCluster(line)
+	if err != nil {
+		return nil, err
+	}
+	sc.Cluster = cl
+	return &sdLang{cfg: cl.EngineConfig()}, nil
 }
 
 // StripComment removes a `#` comment (a `#` that does not start a #N
@@ -288,61 +307,47 @@ func ParseCluster(line string) (Cluster, error) {
 }
 
 // ParseCommand reads one action or expectation (not the cluster line) for
-// a cluster of shape cfg.
+// a single-decree cluster of shape cfg.
 func ParseCommand(cfg *engine.Config, line string) (Stmt, error) {
-	text := StripComment(line)
-	words := strings.Fields(text)
-	if len(words) == 0 {
-		return Stmt{}, errors.New("empty command")
-	}
-	st := Stmt{Text: strings.Join(words, " ")}
-	p := parser{cfg: cfg, cmd: words[0]}
-	args := words[1:]
-	if words[0] == "expect" {
-		e, err := p.expect(args)
-		if err != nil {
-			return Stmt{}, err
-		}
-		st.Expect = e
-		return st, nil
-	}
-	if words[0] == "partition" {
-		// | may touch names: "p1 a1|a2".
-		args = strings.Fields(strings.ReplaceAll(strings.Join(args, " "), "|", " | "))
-	}
-	a, err := p.action(args)
-	if err != nil {
-		return Stmt{}, err
-	}
-	st.Action = a
-	return st, nil
+	return parseStmt(&sdLang{cfg: cfg}, line)
 }
 
-type parser struct {
+// sdLang is single-decree Paxos's part of the script language: proposers,
+// acceptors, learners (or servers), its message types and filters b= and
+// v=, propose, and the expectations chosen, learned, promised, accepted,
+// phase and proposed.
+type sdLang struct {
 	cfg *engine.Config
-	cmd string
-	// lookup and names, when cfg is nil, resolve node names for another
-	// protocol's cluster (the common forms tick, heal, partition, run).
-	lookup func(string) (int, bool)
-	names  string
 }
 
-func (p *parser) errf(format string, args ...any) error {
-	return fmt.Errorf(p.cmd+": "+format, args...)
+func (l *sdLang) commands() string {
+	return "propose, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect"
 }
 
-func (p *parser) nodes() string {
+func (l *sdLang) expectations() string {
+	return "chosen|learned|promised|accepted|inflight|safe|violation|phase|proposed"
+}
+
+func (l *sdLang) invariants() []string { return Invariants }
+
+func (l *sdLang) selHelp() (string, string) {
+	return "prepare, promise, nack, accept, accepted", "b=BALLOT or v=VALUE"
+}
+
+func (l *sdLang) newSel() *Selector { return &Selector{From: Any, To: Any} }
+
+func (l *sdLang) nodes() string {
 	var parts []string
 	kinds := []struct {
 		prefix string
 		n      int
-	}{{"p", len(p.cfg.Proposers)}, {"a", len(p.cfg.Acceptors)}, {"l", len(p.cfg.Learners)}}
-	if p.cfg.Servers {
+	}{{"p", len(l.cfg.Proposers)}, {"a", len(l.cfg.Acceptors)}, {"l", len(l.cfg.Learners)}}
+	if l.cfg.Servers {
 		kinds = kinds[:0]
 		kinds = append(kinds, struct {
 			prefix string
 			n      int
-		}{"s", len(p.cfg.Nodes)})
+		}{"s", len(l.cfg.Nodes)})
 	}
 	for _, k := range kinds {
 		switch k.n {
@@ -356,32 +361,28 @@ func (p *parser) nodes() string {
 	return strings.Join(parts, ", ")
 }
 
-func (p *parser) node(name string, role engine.Role, what string) (engine.NodeID, error) {
-	if p.cfg == nil {
-		id, ok := p.lookup(name)
-		if !ok {
-			return 0, p.errf("unknown node %q (this cluster has %s)", name, p.names)
-		}
-		return engine.NodeID(id), nil
+func (l *sdLang) node(p *cmdParser, name string, use nodeUse) (int, error) {
+	if use == useTimeout {
+		id, err := l.role(p, name, engine.RoleProposer, "a proposer")
+		return int(id), err
 	}
-	id, ok := p.cfg.Lookup(name)
+	id, err := l.role(p, name, 0, "")
+	return int(id), err
+}
+
+// role resolves name, which must have role (0: any), described by what.
+func (l *sdLang) role(p *cmdParser, name string, role engine.Role, what string) (engine.NodeID, error) {
+	id, ok := l.cfg.Lookup(name)
 	if !ok {
-		return 0, p.errf("unknown node %q (this cluster has %s)", name, p.nodes())
+		return 0, p.errf("unknown node %q (this cluster has %s)", name, l.nodes())
 	}
-	if role != 0 && !p.cfg.Is(id, role) {
+	if role != 0 && !l.cfg.Is(id, role) {
 		return 0, p.errf("%s is not %s", name, what)
 	}
 	return id, nil
 }
 
-func (p *parser) nargs(args []string, lo, hi int, usage string) error {
-	if len(args) < lo || len(args) > hi {
-		return p.errf("usage: %s", usage)
-	}
-	return nil
-}
-
-func (p *parser) value(s string) (engine.Value, error) {
+func sdValue(p *cmdParser, s string) (engine.Value, error) {
 	if !ValidValue(s) {
 		if s == "none" {
 			return "", p.errf("none is not a value (it means no value)")
@@ -391,7 +392,7 @@ func (p *parser) value(s string) (engine.Value, error) {
 	return engine.Value(s), nil
 }
 
-func (p *parser) ballot(s string) (engine.Ballot, error) {
+func sdBallot(p *cmdParser, s string) (engine.Ballot, error) {
 	b, err := engine.ParseBallot(s)
 	if err != nil {
 		return b, p.errf("bad ballot %q: write R.I (round.proposer, e.g. 1.2), or a plain round R with ballot_reuse", s)
@@ -399,127 +400,46 @@ func (p *parser) ballot(s string) (engine.Ballot, error) {
 	return b, nil
 }
 
-func (p *parser) action(args []string) (*Action, error) {
-	a := &Action{}
-	var err error
-	switch p.cmd {
-	case "propose":
-		if err := p.nargs(args, 2, 2, "propose P V"); err != nil {
-			return nil, err
-		}
-		a.Kind = ActPropose
-		if a.Node, err = p.node(args[0], engine.RoleProposer, "a proposer"); err != nil {
-			return nil, err
-		}
-		if a.Value, err = p.value(args[1]); err != nil {
-			return nil, err
-		}
-	case "deliver", "drop", "dup":
-		a.Kind = map[string]Kind{"deliver": ActDeliver, "drop": ActDrop, "dup": ActDup}[p.cmd]
-		if len(args) == 0 {
-			return nil, p.errf("usage: %s SEL (#N, TYPE, TYPE FROM->TO, FROM->TO, with * wildcards and optional b=BALLOT)", p.cmd)
-		}
-		sel, err := p.selector(args)
-		if err != nil {
-			return nil, err
-		}
-		a.Sel = *sel
-	case "timeout", "crash", "restart":
-		if err := p.nargs(args, 1, 1, p.cmd+" NODE"); err != nil {
-			return nil, err
-		}
-		switch p.cmd {
-		case "timeout":
-			a.Kind = ActTimeout
-			a.Node, err = p.node(args[0], engine.RoleProposer, "a proposer")
-		case "crash":
-			a.Kind = ActCrash
-			a.Node, err = p.node(args[0], 0, "")
-		case "restart":
-			a.Kind = ActRestart
-			a.Node, err = p.node(args[0], 0, "")
-		}
-		if err != nil {
-			return nil, err
-		}
-	case "tick":
-		if err := p.nargs(args, 0, 1, "tick [N]"); err != nil {
-			return nil, err
-		}
-		a.Kind, a.N = ActTick, 1
-		if len(args) == 1 {
-			n, err := strconv.Atoi(args[0])
-			if err != nil || n < 1 || n > MaxTick {
-				return nil, p.errf("ticks must be a whole number 1..%d, not %q", MaxTick, args[0])
-			}
-			a.N = n
-		}
-	case "heal":
-		if err := p.nargs(args, 0, 0, "heal"); err != nil {
-			return nil, err
-		}
-		a.Kind = ActHeal
-	case "partition":
-		a.Kind = ActPartition
-		if a.Groups, err = p.groups(args); err != nil {
-			return nil, err
-		}
-	case "run":
-		a.Kind, a.N = ActRun, DefaultRunMax
-		if err := p.run(a, args); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("unknown command %q (commands: propose, deliver, drop, dup, timeout, tick, crash, restart, partition, heal, run, expect)", p.cmd)
+func (l *sdLang) form(p *cmdParser, words []string) (Stmt, bool, error) {
+	if words[0] != "propose" {
+		return Stmt{}, false, nil
 	}
-	return a, nil
+	args := words[1:]
+	if err := p.nargs(args, 2, 2, "propose P V"); err != nil {
+		return Stmt{}, true, err
+	}
+	a := &Action{Kind: ActPropose}
+	var err error
+	if a.Node, err = l.role(p, args[0], engine.RoleProposer, "a proposer"); err != nil {
+		return Stmt{}, true, err
+	}
+	if a.Value, err = sdValue(p, args[1]); err != nil {
+		return Stmt{}, true, err
+	}
+	return Stmt{Action: a}, true, nil
 }
 
-func (p *parser) run(a *Action, args []string) error {
-	seen := map[string]bool{}
-	for _, w := range args {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok {
-			return p.errf("%q is not key=value (run [max=N] [until=chosen|quiet] [drop=P] [dup=P])", w)
-		}
-		if seen[k] {
-			return p.errf("%s= given twice", k)
-		}
-		seen[k] = true
-		switch k {
-		case "max":
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 1 || n > MaxRun {
-				return p.errf("max must be a whole number 1..%d, not %q", MaxRun, v)
-			}
-			a.N = n
-		case "until":
-			switch v {
-			case "chosen":
-				a.Until = UntilChosen
-			case "quiet":
-				a.Until = UntilQuiet
-			default:
-				return p.errf("until must be chosen or quiet, not %q", v)
-			}
-		case "drop", "dup":
-			pm, err := parseRate(v)
-			if err != nil {
-				return p.errf("%s=%s: %v", k, v, err)
-			}
-			if k == "drop" {
-				a.DropPerMille = pm
-			} else {
-				a.DupPerMille = pm
-			}
-		default:
-			return p.errf("unknown key %q (run [max=N] [until=chosen|quiet] [drop=P] [dup=P])", k)
-		}
+// The single-decree selector's part: its message types and filters.
+
+func (sel *Selector) setType(word string) bool {
+	t, ok := engine.ParseMsgType(word)
+	sel.Type = t
+	return ok
+}
+
+func (sel *Selector) setEnds(from, to int) { sel.From, sel.To = nodeID(from), nodeID(to) }
+
+func (sel *Selector) filter(p *cmdParser, k, v string) (bool, error) {
+	var err error
+	switch k {
+	case "b":
+		sel.Ballot, err = sdBallot(p, v)
+	case "v":
+		sel.Value, err = sdValue(p, v)
+	default:
+		return false, nil
 	}
-	if a.DropPerMille+a.DupPerMille > 1000 {
-		return p.errf("drop and dup add up to more than 1")
-	}
-	return nil
+	return true, err
 }
 
 // parseRate reads a probability written 0.05, .05, 1, 0 or 5% into
@@ -571,248 +491,99 @@ func parseDecimal(s string, places int) (int, error) {
 	return n, nil
 }
 
-func (p *parser) groups(args []string) ([][]engine.NodeID, error) {
-	if len(args) == 0 {
-		return nil, p.errf("usage: partition G | G ... (e.g. partition p1 a1 | *)")
-	}
-	var groups [][]engine.NodeID
-	cur := []engine.NodeID{}
-	seen := map[string]bool{}
-	for _, w := range append(args, "|") {
-		if w == "|" {
-			if len(cur) == 0 {
-				return nil, p.errf("empty group (two | in a row, or | at an end)")
-			}
-			groups = append(groups, cur)
-			cur = []engine.NodeID{}
-			continue
-		}
-		for _, name := range strings.Split(w, ",") {
-			if name == "" {
-				continue
-			}
-			if seen[name] {
-				if name == "*" {
-					return nil, p.errf("* appears in more than one group")
-				}
-				return nil, p.errf("%s is in more than one group", name)
-			}
-			seen[name] = true
-			if name == "*" {
-				cur = append(cur, Any)
-				continue
-			}
-			id, err := p.node(name, 0, "")
-			if err != nil {
-				return nil, err
-			}
-			cur = append(cur, id)
-		}
-	}
-	return groups, nil
-}
-
-// selector parses SEL: #N | TYPE [FROM->TO] | FROM->TO, then b=, v=.
-func (p *parser) selector(args []string) (*Selector, error) {
-	sel := &Selector{From: Any, To: Any}
-	i := 0
-	if strings.HasPrefix(args[0], "#") {
-		n, err := strconv.Atoi(args[0][1:])
-		if err != nil || n < 1 {
-			return nil, p.errf("bad message id %q", args[0])
-		}
-		if len(args) > 1 {
-			return nil, p.errf("nothing may follow a message id %s", args[0])
-		}
-		sel.ID = n
-		return sel, nil
-	}
-	if !strings.Contains(args[0], "->") && !strings.Contains(args[0], "=") {
-		if args[0] != "*" {
-			t, ok := engine.ParseMsgType(args[0])
-			if !ok {
-				return nil, p.errf("unknown message type %q (prepare, promise, nack, accept, accepted, or *)", args[0])
-			}
-			sel.Type = t
-		}
-		i++
-	}
-	if i < len(args) && strings.Contains(args[i], "->") {
-		from, to, _ := strings.Cut(args[i], "->")
-		var err error
-		if sel.From, err = p.endpoint(from); err != nil {
-			return nil, err
-		}
-		if sel.To, err = p.endpoint(to); err != nil {
-			return nil, err
-		}
-		i++
-	}
-	for ; i < len(args); i++ {
-		k, v, ok := strings.Cut(args[i], "=")
-		switch {
-		case ok && k == "b":
-			b, err := p.ballot(v)
-			if err != nil {
-				return nil, err
-			}
-			sel.Ballot = b
-		case ok && k == "v":
-			val, err := p.value(v)
-			if err != nil {
-				return nil, err
-			}
-			sel.Value = val
-		default:
-			return nil, p.errf("unexpected %q in selector (#N, TYPE, TYPE FROM->TO, FROM->TO, then b=BALLOT or v=VALUE)", args[i])
-		}
-	}
-	return sel, nil
-}
-
-func (p *parser) endpoint(s string) (engine.NodeID, error) {
-	if s == "*" {
-		return Any, nil
-	}
-	if s == "" {
-		return 0, p.errf("FROM->TO needs a node or * on each side")
-	}
-	return p.node(s, 0, "")
-}
-
-func (p *parser) expect(args []string) (*Expect, error) {
-	if len(args) == 0 {
-		return nil, p.errf("usage: expect chosen|learned|promised|accepted|inflight|safe|violation|phase|proposed ...")
-	}
+func (l *sdLang) expect(p *cmdParser, what string, args []string) (*Expect, bool, error) {
 	e := &Expect{Node: -1}
-	what, args := args[0], args[1:]
-	p.cmd = "expect " + what
 	var err error
 	switch what {
 	case "chosen":
 		e.Kind = ExpChosen
 		if err := p.nargs(args, 1, 1, "expect chosen V|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
 		if args[0] != "none" {
-			if e.Value, err = p.value(args[0]); err != nil {
-				return nil, err
+			if e.Value, err = sdValue(p, args[0]); err != nil {
+				return nil, true, err
 			}
 		}
 	case "learned":
 		e.Kind = ExpLearned
 		if err := p.nargs(args, 2, 2, "expect learned L V|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		if e.Node, err = p.node(args[0], engine.RoleLearner, "a learner or server"); err != nil {
-			return nil, err
+		if e.Node, err = l.role(p, args[0], engine.RoleLearner, "a learner or server"); err != nil {
+			return nil, true, err
 		}
 		if args[1] != "none" {
-			if e.Value, err = p.value(args[1]); err != nil {
-				return nil, err
+			if e.Value, err = sdValue(p, args[1]); err != nil {
+				return nil, true, err
 			}
 		}
 	case "promised":
 		e.Kind = ExpPromised
 		if err := p.nargs(args, 2, 2, "expect promised A BALLOT|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		if e.Node, err = p.node(args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
-			return nil, err
+		if e.Node, err = l.role(p, args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
+			return nil, true, err
 		}
 		if args[1] != "none" {
-			if e.Ballot, err = p.ballot(args[1]); err != nil {
-				return nil, err
+			if e.Ballot, err = sdBallot(p, args[1]); err != nil {
+				return nil, true, err
 			}
 		}
 	case "accepted":
 		e.Kind = ExpAccepted
 		if len(args) == 2 && args[1] == "none" {
-			if e.Node, err = p.node(args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
-				return nil, err
+			if e.Node, err = l.role(p, args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
+				return nil, true, err
 			}
 			break
 		}
 		if err := p.nargs(args, 3, 3, "expect accepted A BALLOT V | expect accepted A none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		if e.Node, err = p.node(args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
-			return nil, err
+		if e.Node, err = l.role(p, args[0], engine.RoleAcceptor, "an acceptor or server"); err != nil {
+			return nil, true, err
 		}
-		if e.Ballot, err = p.ballot(args[1]); err != nil {
-			return nil, err
+		if e.Ballot, err = sdBallot(p, args[1]); err != nil {
+			return nil, true, err
 		}
-		if e.Value, err = p.value(args[2]); err != nil {
-			return nil, err
-		}
-	case "inflight":
-		e.Kind = ExpInFlight
-		if len(args) == 0 {
-			return nil, p.errf("usage: expect inflight N [SEL]")
-		}
-		n, err := strconv.Atoi(args[0])
-		if err != nil || n < 0 {
-			return nil, p.errf("%q is not a count", args[0])
-		}
-		e.N = n
-		if len(args) > 1 {
-			if e.Sel, err = p.selector(args[1:]); err != nil {
-				return nil, err
-			}
-		}
-	case "safe":
-		e.Kind = ExpSafe
-		if err := p.nargs(args, 0, 0, "expect safe"); err != nil {
-			return nil, err
-		}
-	case "violation":
-		e.Kind = ExpViolation
-		if err := p.nargs(args, 0, 1, "expect violation [NAME]"); err != nil {
-			return nil, err
-		}
-		if len(args) == 1 {
-			known := false
-			for _, n := range Invariants {
-				known = known || n == args[0]
-			}
-			if !known {
-				return nil, p.errf("unknown invariant %q (known: %s)", args[0], strings.Join(Invariants, ", "))
-			}
-			e.Name = args[0]
+		if e.Value, err = sdValue(p, args[2]); err != nil {
+			return nil, true, err
 		}
 	case "proposed":
 		e.Kind = ExpProposed
 		if err := p.nargs(args, 2, 2, "expect proposed P V|none"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		if e.Node, err = p.node(args[0], engine.RoleProposer, "a proposer"); err != nil {
-			return nil, err
+		if e.Node, err = l.role(p, args[0], engine.RoleProposer, "a proposer"); err != nil {
+			return nil, true, err
 		}
 		if args[1] != "none" {
-			if e.Value, err = p.value(args[1]); err != nil {
-				return nil, err
+			if e.Value, err = sdValue(p, args[1]); err != nil {
+				return nil, true, err
 			}
 		}
 	case "phase":
 		e.Kind = ExpPhase
 		if err := p.nargs(args, 2, 2, "expect phase P idle|preparing|accepting|backoff|done"); err != nil {
-			return nil, err
+			return nil, true, err
 		}
-		if e.Node, err = p.node(args[0], engine.RoleProposer, "a proposer"); err != nil {
-			return nil, err
+		if e.Node, err = l.role(p, args[0], engine.RoleProposer, "a proposer"); err != nil {
+			return nil, true, err
 		}
 		ok := false
 		for ph := engine.PhaseIdle; ph <= engine.PhaseDone; ph++ {
 			ok = ok || ph.String() == args[1]
 		}
 		if !ok {
-			return nil, p.errf("unknown phase %q (idle, preparing, accepting, backoff, done)", args[1])
+			return nil, true, p.errf("unknown phase %q (idle, preparing, accepting, backoff, done)", args[1])
 		}
 		e.Name = args[1]
 	default:
-		return nil, p.errf("unknown expectation (chosen, learned, promised, accepted, inflight, safe, violation, phase, proposed)")
+		return nil, false, nil
 	}
-	return e, nil
+	return e, true, nil
 }
 
 // Format renders e in script syntax.
@@ -872,15 +643,13 @@ func (s *Sim) EvalDetail(e *Expect) (ok bool, key string, args map[string]string
 		}
 		return string(v)
 	}
-	violated := func() string {
-		var names []string
+	switch e.Kind {
+	case ExpInFlight, ExpSafe, ExpViolation:
+		var broken []string
 		for _, v := range s.violations {
-			names = append(names, v.Invariant)
+			broken = append(broken, v.Invariant)
 		}
-		if len(names) == 0 {
-			return "none"
-		}
-		return strings.Join(names, ", ")
+		return s.evalCommon(e, (*sdProto)(s), broken)
 	}
 	name := ""
 	if e.Node >= 0 && int(e.Node) < len(s.cfg.Nodes) {
@@ -914,16 +683,6 @@ func (s *Sim) EvalDetail(e *Expect) (ok bool, key string, args map[string]string
 			return ok, "got.accepted_none", map[string]string{"node": name}
 		}
 		return ok, "got.accepted", map[string]string{"node": name, "b": a.VoteBallot.String(), "v": string(a.VoteValue)}
-	case ExpInFlight:
-		n := len(s.inflight)
-		if e.Sel != nil {
-			n = s.countMatches(e.Sel)
-		}
-		return n == e.N, "got.inflight", map[string]string{"n": strconv.Itoa(n)}
-	case ExpSafe:
-		return len(s.violations) == 0, "got.violated", map[string]string{"v": violated()}
-	case ExpViolation:
-		return s.Violated(e.Name), "got.violated", map[string]string{"v": violated()}
 	case ExpPhase:
 		ph := s.node[e.Node].P.Phase.String()
 		return ph == e.Name, "got.phase", map[string]string{"node": name, "phase": ph}

@@ -28,14 +28,19 @@
 //     exactly-once, linearizable, promise-monotonic), judged after every
 //     handler.
 //
-// The script language has one parser for the common forms (deliver, drop,
-// dup, timeout, crash, restart, partition, heal, tick, run, expect
-// safe|violation|inflight) which become the one Action type and run on
-// the one World; a protocol adds its forms (propose, expect chosen/learned
-// for single-decree; put/get/cas, expect chosen s=/log/value/reply/leader/
-// promised/vote for Multi-Paxos) and its selector filters. Only this
-// package's registry files (sim.go and friends for engine, mpproto.go and
-// mpscript.go for multipaxos) import a protocol package.
+// The script language has one parser (lang.go) and one interpreter
+// (wscript.go) for the common forms (deliver, drop, dup with their
+// selectors, timeout, crash, restart, partition, heal, tick, run, expect
+// safe|violation|inflight): they become the one Stmt with the one Action
+// or Expect and run on the one World. A protocol registers only what
+// differs: its lang (node names, message types and selector filters,
+// invariant names, its own forms: propose and expect chosen/learned/... for
+// single-decree; put/get/cas/pause/resume/clock and expect chosen s=/log/
+// value/reply/leader/promised/vote/clock/lease for Multi-Paxos; propose and
+// expect role/term/leader/log/commit/applied/committed for Raft) and its
+// rules (how a selector matches its messages, which timer `timeout` fires).
+// Only this package's registry files (script.go's declare, names.go and
+// each protocol's files) and check/ import a protocol package.
 //
 // A simulation is a pure function of its cluster line and its list of
 // actions: the same script always gives the same states and the same trace.

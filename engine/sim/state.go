@@ -147,50 +147,56 @@ func (s *Sim) State() StateJSON {
 		st.ViolationDetail = append(st.ViolationDetail, ViolationJSON{Invariant: v.Invariant, Step: v.Step, Args: ViolationArgs(c, v), Text: ViolationText("en", c, v)})
 	}
 	for i := range s.node {
-		n := &s.node[i]
-		info := c.Nodes[i]
-		ns := NodeState{Name: info.Name, Role: info.Roles.String(), Up: n.Up, Group: int(s.group[i]), Timer: s.timers[i]}
-		if info.Roles.Has(engine.RoleProposer) {
-			p := &n.P
-			ps := &ProposerState{Phase: p.Phase.String(), Own: string(p.Own), Proposed: string(p.Proposed),
-				Count: p.Count, Quorum: c.Quorum, RoundUsed: int(p.RoundUsed), Promises: []string{}}
-			if !p.Ballot.IsZero() {
-				ps.Ballot = p.Ballot.String()
-			}
-			if !p.AdoptedFrom.IsZero() {
-				ps.AdoptedFrom = p.AdoptedFrom.String()
-			}
-			for _, pr := range p.Promises {
-				ps.Promises = append(ps.Promises, c.Name(pr.From))
-			}
-			ns.Proposer = ps
-		}
-		if info.Roles.Has(engine.RoleAcceptor) {
-			a := &n.A
-			as := &AcceptorState{}
-			if !a.Promised.IsZero() {
-				as.Promised = a.Promised.String()
-			}
-			if !a.VoteBallot.IsZero() {
-				as.AcceptedBallot, as.AcceptedValue = a.VoteBallot.String(), string(a.VoteValue)
-			}
-			ns.Acceptor = as
-		}
-		if info.Roles.Has(engine.RoleLearner) {
-			l := &n.L
-			ls := &LearnerState{Learned: string(l.Learned), Heard: []HeardJSON{}}
-			if !l.LearnedBallot.IsZero() {
-				ls.LearnedBallot = l.LearnedBallot.String()
-			}
-			for _, h := range l.Heard {
-				ls.Heard = append(ls.Heard, HeardJSON{From: c.Name(h.From), Ballot: h.Ballot.String(), Value: string(h.Value)})
-			}
-			ns.Learner = ls
-		}
-		st.Nodes = append(st.Nodes, ns)
+		st.Nodes = append(st.Nodes, s.NodeState(i))
 	}
 	for i := range s.inflight {
 		st.InFlight = append(st.InFlight, s.MessageState(&s.inflight[i]))
 	}
 	return st
+}
+
+// NodeState renders node i's state for JSON (one of State's Nodes).
+func (s *Sim) NodeState(i int) NodeState {
+	c := s.cfg
+	n := &s.node[i]
+	info := c.Nodes[i]
+	ns := NodeState{Name: info.Name, Role: info.Roles.String(), Up: n.Up, Group: int(s.group[i]), Timer: s.timers[i]}
+	if info.Roles.Has(engine.RoleProposer) {
+		p := &n.P
+		ps := &ProposerState{Phase: p.Phase.String(), Own: string(p.Own), Proposed: string(p.Proposed),
+			Count: p.Count, Quorum: c.Quorum, RoundUsed: int(p.RoundUsed), Promises: []string{}}
+		if !p.Ballot.IsZero() {
+			ps.Ballot = p.Ballot.String()
+		}
+		if !p.AdoptedFrom.IsZero() {
+			ps.AdoptedFrom = p.AdoptedFrom.String()
+		}
+		for _, pr := range p.Promises {
+			ps.Promises = append(ps.Promises, c.Name(pr.From))
+		}
+		ns.Proposer = ps
+	}
+	if info.Roles.Has(engine.RoleAcceptor) {
+		a := &n.A
+		as := &AcceptorState{}
+		if !a.Promised.IsZero() {
+			as.Promised = a.Promised.String()
+		}
+		if !a.VoteBallot.IsZero() {
+			as.AcceptedBallot, as.AcceptedValue = a.VoteBallot.String(), string(a.VoteValue)
+		}
+		ns.Acceptor = as
+	}
+	if info.Roles.Has(engine.RoleLearner) {
+		l := &n.L
+		ls := &LearnerState{Learned: string(l.Learned), Heard: []HeardJSON{}}
+		if !l.LearnedBallot.IsZero() {
+			ls.LearnedBallot = l.LearnedBallot.String()
+		}
+		for _, h := range l.Heard {
+			ls.Heard = append(ls.Heard, HeardJSON{From: c.Name(h.From), Ballot: h.Ballot.String(), Value: string(h.Value)})
+		}
+		ns.Learner = ls
+	}
+	return ns
 }

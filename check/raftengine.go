@@ -1,0 +1,814 @@
+package check
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	rf "github.com/paxviz/paxviz/engine/raft"
+	"github.com/paxviz/paxviz/engine/sim"
+)
+
+// RaftEngineOptions are the cluster and bounds of an engine-level search of
+// Raft (`paxviz check engine --protocol raft`).
+//
+// The search is breadth first over the real engine running in the shared
+// world (sim.RaftSim), as MultiPaxosEngine's is. From each state it
+// explores, in this order:
+//
+//   - `propose S V` at each up leader while the schedule has commands left
+//     (Commands); the i-th command proposes RaftValues[i-1];
+//   - `timeout S` of an up follower or candidate whose term is below
+//     MaxTerm: an election (the model checker ignores timer values, raft.md
+//     §3);
+//   - `timeout S` of an up leader, one heartbeat round, at most Heartbeats
+//     in one schedule (a leader's rounds are otherwise unbounded and each
+//     adds messages);
+//   - deliveries of in-flight messages (of identical copies only the
+//     first), then duplications (at most Dups) and, with NoReduction only,
+//     drops (at most Drops: a drop never matters to safety, see drops);
+//   - crashes of up servers (at most Crashes) and restarts (free).
+//
+// Time never passes (no tick) and partitions are not explored (a drop of
+// each message crossing one is).
+//
+// States are told apart by the protocol's canonical encoding
+// (raft.State.AppendKeyPerm, raft.Checker.AppendKeyPerm), the in-flight
+// multiset by content and the budget the schedule has used. Servers are
+// interchangeable (raft.Perm): unless NoSymmetry is set, a state is stored
+// under the least encoding of its renamings, so each class of renamed
+// states is explored once; renaming preserves the verdict and the length
+// of the shortest counterexample. Dead replies (see raftDead), which can
+// change nothing now or later, are left out of the state and never
+// delivered, duplicated or dropped.
+type RaftEngineOptions struct {
+	// Cluster is the cluster searched: servers, noop, batch, probe and the
+	// bug switches. Election, heartbeat and seed only appear in the
+	// counterexample's cluster line.
+	Cluster sim.RaftCluster
+	// Prefix, when set, are script lines applied to the fresh cluster
+	// first: the search starts from the state they reach ("search from
+	// here"), and the counterexample script starts with them (as
+	// MPEngineOptions.Prefix).
+	Prefix []string
+	// MaxTerm bounds elections: a server stands only while its term is
+	// below MaxTerm. Default 1.
+	MaxTerm int
+	// Commands bounds the `propose` steps in one schedule. Default 0.
+	Commands int
+	// Heartbeats bounds leaders' heartbeat rounds (`timeout S` on a
+	// leader) in one schedule. Default 0.
+	Heartbeats int
+	// Crashes, Dups and Drops bound the crashes, duplications and drops
+	// in one schedule. Default 0.
+	Crashes, Dups, Drops int
+	// Invariant is the invariant to search for (a name in rf.Invariants),
+	// or "" for any.
+	Invariant string
+	// NoSymmetry stores every renaming of a state apart; NoReduction
+	// also keeps dead replies (for comparison: same verdict and shortest
+	// length, more states).
+	NoSymmetry, NoReduction bool
+	// MaxStates, MaxMemoryBytes and Timeout are the budgets, as in
+	// EngineOptions.
+	MaxStates      int
+	MaxMemoryBytes int64
+	Timeout        time.Duration
+}
+
+// Limits of the Raft search's bounds.
+const (
+	MaxRaftTerm     = 16
+	MaxRaftCommands = 8
+)
+
+// RaftValues are the values the search proposes, in order.
+var RaftValues = []string{"X", "Y", "Z", "W", "V", "U", "T", "S"}
+
+func (o *RaftEngineOptions) normalize() error {
+	if o.Cluster.Opts.Servers == 0 {
+		o.Cluster.Opts = rf.DefaultOptions(rf.DefaultServers)
+		o.Cluster.Seed = sim.DefaultSeed
+	}
+	if o.Cluster.Opts.ElectionMin == 0 {
+		o.Cluster.Opts.ElectionMin, o.Cluster.Opts.ElectionMax = rf.DefaultElectionMin, rf.DefaultElectionMax
+	}
+	if o.Cluster.Opts.Heartbeat == 0 {
+		o.Cluster.Opts.Heartbeat = rf.DefaultHeartbeat
+	}
+	if o.MaxTerm == 0 {
+		o.MaxTerm = 1
+	}
+	// Round-trip the cluster line: the parser validates it as paxviz run
+	// will.
+	cl, err := sim.ParseRaftCluster(o.Cluster.String())
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrOptions, err)
+	}
+	o.Cluster = cl
+	switch {
+	case cl.Opts.Servers > 8:
+		return fmt.Errorf("%w: servers must be 1..8 for a search, not %d", ErrOptions, cl.Opts.Servers)
+	case o.MaxTerm < 1 || o.MaxTerm > MaxRaftTerm:
+		return fmt.Errorf("%w: max-term must be 1..%d, not %d", ErrOptions, MaxRaftTerm, o.MaxTerm)
+	case o.Commands < 0 || o.Commands > MaxRaftCommands:
+		return fmt.Errorf("%w: commands must be 0..%d, not %d", ErrOptions, MaxRaftCommands, o.Commands)
+	case o.Heartbeats < 0 || o.Heartbeats > MaxDups:
+		return fmt.Errorf("%w: heartbeats must be 0..%d, not %d", ErrOptions, MaxDups, o.Heartbeats)
+	case o.Crashes < 0 || o.Crashes > MaxCrashes:
+		return fmt.Errorf("%w: crashes must be 0..%d, not %d", ErrOptions, MaxCrashes, o.Crashes)
+	case o.Dups < 0 || o.Dups > MaxDups:
+		return fmt.Errorf("%w: dups must be 0..%d, not %d", ErrOptions, MaxDups, o.Dups)
+	case o.Drops < 0 || o.Drops > MaxDups:
+		return fmt.Errorf("%w: drops must be 0..%d, not %d", ErrOptions, MaxDups, o.Drops)
+	case o.MaxStates < 0:
+		return fmt.Errorf("%w: max-states must not be negative", ErrOptions)
+	case o.MaxMemoryBytes < 0:
+		return fmt.Errorf("%w: max-memory must not be negative", ErrOptions)
+	case o.Timeout < 0:
+		return fmt.Errorf("%w: timeout must not be negative", ErrOptions)
+	}
+	if o.Invariant != "" && !slices.Contains(rf.Invariants, o.Invariant) {
+		return fmt.Errorf("%w: unknown invariant %q (known: %s)", ErrOptions, o.Invariant, strings.Join(rf.Invariants, ", "))
+	}
+	if o.MaxStates == 0 {
+		o.MaxStates = DefaultMaxStates
+	}
+	if o.MaxMemoryBytes == 0 {
+		o.MaxMemoryBytes = DefaultMaxMemoryBytes
+	}
+	return nil
+}
+
+// Bounds renders the options in the flag form of paxviz check engine.
+func (o *RaftEngineOptions) Bounds() string {
+	c := o.Cluster.Opts
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "--protocol raft --servers %d --max-term %d --commands %d", c.Servers, max(o.MaxTerm, 1), o.Commands)
+	if o.Heartbeats > 0 {
+		fmt.Fprintf(&sb, " --heartbeats %d", o.Heartbeats)
+	}
+	fmt.Fprintf(&sb, " --crashes %d --dups %d --drops %d --noop %d", o.Crashes, o.Dups, o.Drops, c.Noop)
+	if c.Batch != 0 {
+		fmt.Fprintf(&sb, " --batch %d", c.Batch)
+	}
+	fmt.Fprintf(&sb, " --probe %d", c.Probe)
+	if c.Bugs != 0 {
+		fmt.Fprintf(&sb, " --bugs %s", c.Bugs)
+	}
+	if o.Invariant != "" {
+		fmt.Fprintf(&sb, " --invariant %s", o.Invariant)
+	}
+	if o.NoReduction {
+		sb.WriteString(" --no-reduction")
+	} else if o.NoSymmetry {
+		sb.WriteString(" --no-symmetry")
+	}
+	if len(o.Prefix) > 0 {
+		fmt.Fprintf(&sb, " (from the state after %d prefix actions)", len(o.Prefix))
+	}
+	return sb.String()
+}
+
+// The actions of the Raft search, packed as the others: kind in the top
+// byte, a message id or a server id below.
+const (
+	rfActPropose = iota + 1
+	rfActTimeout
+	rfActHeartbeat
+	rfActDeliver
+	rfActDup
+	rfActDrop
+	rfActCrash
+	rfActRestart
+)
+
+// Header fields of the Raft search (an mpHeader: a byte each).
+const (
+	rhCrashes = iota
+	rhDups
+	rhDrops
+	rhCommands
+	rhHeartbeats
+)
+
+type raftSearch struct {
+	opt    RaftEngineOptions
+	cfg    *rf.Config
+	start  *sim.RaftSim
+	set    *fpSet
+	parent []uint32
+	act    []uint32
+	hdr    []mpHeader
+	cur    []uint32
+	next   []uint32
+
+	// Canonical encoding buffers.
+	enc, best []byte
+	msgBuf    []byte
+	msgs      [][]byte
+	perms     []rf.Perm
+	local     [][]byte
+	order     []int
+	live      []bool
+	msgEnc    [][]byte
+
+	baseKey, key []byte
+
+	cacheID  uint32
+	cacheSim *sim.RaftSim
+
+	res     Result
+	peakMem int64
+	budget  budget
+}
+
+// RaftEngine explores every state of the simulated Raft cluster reachable
+// within the bounds, breadth first, and returns the figures and, when an
+// invariant breaks, a shortest counterexample as a paxviz script that
+// paxviz run replays with exit status 0 (checked before it is returned). A
+// budget running out is not an error but a Result with Truncated set.
+func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
+	if err := opt.normalize(); err != nil {
+		return nil, err
+	}
+	startT := time.Now()
+	e := &raftSearch{opt: opt, set: newFPSet()}
+	e.start = sim.NewRaft(opt.Cluster)
+	e.cfg = e.start.Config()
+	for i, line := range opt.Prefix {
+		if err := e.start.Do(line); err != nil {
+			return nil, fmt.Errorf("%w: prefix line %d: %v", ErrOptions, i+1, err)
+		}
+	}
+	if p := e.start.PausedNodes(); len(p) > 0 {
+		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
+	}
+	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
+	e.budget = budget{ctx: ctx}
+	if opt.Timeout > 0 {
+		e.budget.deadline = startT.Add(opt.Timeout)
+	}
+	if err := e.run(); err != nil {
+		return nil, err
+	}
+	e.res.finish(startT, e.peakMem)
+	return &e.res, nil
+}
+
+func (e *raftSearch) memory() int64 {
+	m := e.set.bytes() + int64(cap(e.parent)+cap(e.act)+cap(e.cur)+cap(e.next))*4 + int64(cap(e.hdr))*8
+	e.peakMem = max(e.peakMem, m)
+	return m
+}
+
+func (e *raftSearch) violated(s *sim.RaftSim) bool { return s.Violated(e.opt.Invariant) }
+
+func (e *raftSearch) run() error {
+	res := &e.res
+	if e.violated(e.start) {
+		return e.report(0)
+	}
+	id, _ := e.set.insert(e.encode(0, e.start))
+	e.parent, e.act, e.hdr = append(e.parent, id), append(e.act, 0), append(e.hdr, 0)
+	e.cur = append(e.cur, id)
+	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
+	for n := 0; len(e.cur) > 0; {
+		for _, id := range e.cur {
+			if n%64 == 0 {
+				if why, stop := e.budget.stop(); stop {
+					res.Stop = why
+					e.memory()
+					return nil
+				}
+				if e.memory() > e.opt.MaxMemoryBytes {
+					res.Stop = StopMaxMemory
+					return nil
+				}
+			}
+			n++
+			done, err := e.expand(id)
+			if err != nil || done {
+				e.memory()
+				return err
+			}
+		}
+		e.memory()
+		e.cur, e.next = e.next, e.cur[:0]
+		if len(e.cur) > 0 {
+			res.Depth++
+		}
+	}
+	res.Stop = StopComplete
+	return nil
+}
+
+// path returns the states from the start (excluded) to state id.
+func (e *raftSearch) path(id uint32) []uint32 {
+	var p []uint32
+	for id != 0 {
+		p = append(p, id)
+		id = e.parent[id]
+	}
+	slices.Reverse(p)
+	return p
+}
+
+// build returns state id, rebuilt: from the cached state when it is id's
+// parent, else by replaying id's path from the start. The result is the
+// caller's.
+func (e *raftSearch) build(id uint32) (*sim.RaftSim, error) {
+	if id == 0 {
+		return e.start.Clone(), nil
+	}
+	p := e.parent[id]
+	if e.cacheSim == nil || e.cacheID != p {
+		s := e.start.Clone()
+		for _, n := range e.path(p) {
+			if err := e.apply(s, e.hdr[e.parent[n]], e.act[n]); err != nil {
+				return nil, err
+			}
+		}
+		e.cacheID, e.cacheSim = p, s
+	}
+	s := e.cacheSim.Clone()
+	return s, e.apply(s, e.hdr[p], e.act[id])
+}
+
+// apply performs packed action a on s, whose schedule has used budget h.
+func (e *raftSearch) apply(s *sim.RaftSim, h mpHeader, a uint32) error {
+	kind, arg := unpackAct(a)
+	var err error
+	switch kind {
+	case rfActPropose:
+		err = s.Propose(rf.NodeID(arg), RaftValues[h.get(rhCommands)])
+	case rfActTimeout, rfActHeartbeat:
+		err = s.Act(sim.ActTimeout, rf.NodeID(arg))
+	case rfActDeliver:
+		err = s.DeliverID(arg)
+	case rfActDup:
+		err = s.DupID(arg)
+	case rfActDrop:
+		err = s.DropID(arg)
+	case rfActCrash:
+		err = s.Act(sim.ActCrash, rf.NodeID(arg))
+	case rfActRestart:
+		err = s.Act(sim.ActRestart, rf.NodeID(arg))
+	default:
+		err = fmt.Errorf("unknown action %#x", a)
+	}
+	if err != nil {
+		return fmt.Errorf("check: internal error: %s: %v", e.describe(s, h, a), err)
+	}
+	return nil
+}
+
+// actions calls visit with every action from state s with header h, in
+// the order RaftEngineOptions describes, and the header after it.
+func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+	st := s.State()
+	cfg := e.cfg
+	if h.get(rhCommands) < e.opt.Commands {
+		for i := range cfg.Servers {
+			if st.Servers[i].IsLeader() {
+				if done, err := visit(packAct(rfActPropose, i), h.inc(rhCommands)); done || err != nil {
+					return done, err
+				}
+			}
+		}
+	}
+	for i := range cfg.Servers {
+		sv := &st.Servers[i]
+		if sv.Up && sv.V.Role != rf.RoleLeader && int(sv.D.Term) < e.opt.MaxTerm {
+			if done, err := visit(packAct(rfActTimeout, i), h); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	if h.get(rhHeartbeats) < e.opt.Heartbeats {
+		for i := range cfg.Servers {
+			if st.Servers[i].IsLeader() {
+				if done, err := visit(packAct(rfActHeartbeat, i), h.inc(rhHeartbeats)); done || err != nil {
+					return done, err
+				}
+			}
+		}
+	}
+	msgs := s.InFlight()
+	e.msgBuf = e.msgBuf[:0]
+	e.msgEnc = e.msgEnc[:0]
+	e.live = e.live[:0]
+	for i := range msgs {
+		n := len(e.msgBuf)
+		e.msgBuf = rf.AppendMessageKey(e.msgBuf, &msgs[i], nil)
+		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
+		e.live = append(e.live, !e.dead(st, &msgs[i]))
+	}
+	for _, k := range []int{rfActDeliver, rfActDup, rfActDrop} {
+		h2 := h
+		switch {
+		case k == rfActDup && (h.get(rhDups) >= e.opt.Dups || len(msgs) >= sim.MaxInFlight):
+			continue
+		case k == rfActDup:
+			h2 = h.inc(rhDups)
+		case k == rfActDrop && (h.get(rhDrops) >= e.opt.Drops || !e.opt.NoReduction):
+			// A drop leaves the state less one message, which the state
+			// before simulates step for step (see drops): drops never
+			// change the verdict or the shortest length, so only the
+			// unreduced search explores them.
+			continue
+		case k == rfActDrop:
+			h2 = h.inc(rhDrops)
+		}
+	next:
+		for i := range msgs {
+			if !e.live[i] {
+				continue // its delivery changes nothing
+			}
+			for j := range i {
+				if string(e.msgEnc[j]) == string(e.msgEnc[i]) {
+					continue next // an identical copy leads to the same state
+				}
+			}
+			if done, err := visit(packAct(k, msgs[i].ID), h2); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	if h.get(rhCrashes) < e.opt.Crashes {
+		for i := range cfg.Servers {
+			if st.Servers[i].Up {
+				if done, err := visit(packAct(rfActCrash, i), h.inc(rhCrashes)); done || err != nil {
+					return done, err
+				}
+			}
+		}
+	}
+	for i := range cfg.Servers {
+		if !st.Servers[i].Up {
+			if done, err := visit(packAct(rfActRestart, i), h); done || err != nil {
+				return done, err
+			}
+		}
+	}
+	return false, nil
+}
+
+// expand generates every successor of state id.
+func (e *raftSearch) expand(id uint32) (bool, error) {
+	base, err := e.build(id)
+	if err != nil {
+		return true, err
+	}
+	e.baseKey = nil
+	return e.actions(base, e.hdr[id], func(a uint32, h2 mpHeader) (bool, error) {
+		w := base.Clone()
+		if err := e.apply(w, e.hdr[id], a); err != nil {
+			return true, err
+		}
+		e.res.Transitions++
+		if kind, _ := unpackAct(a); kind == rfActDeliver && e.drops(base, w) {
+			return false, nil
+		}
+		if e.violated(w) {
+			// Record the violating state so that its path is known.
+			e.parent = append(e.parent, id)
+			e.act = append(e.act, a)
+			e.hdr = append(e.hdr, h2)
+			return true, e.report(uint32(len(e.parent) - 1))
+		}
+		nid, isNew := e.set.insert(e.encode(h2, w))
+		if !isNew {
+			return false, nil
+		}
+		if e.res.DistinctStates >= e.opt.MaxStates {
+			e.res.Stop = StopMaxStates
+			return true, nil
+		}
+		e.res.DistinctStates++
+		if int(nid) != len(e.parent) {
+			return true, fmt.Errorf("check: internal error: state %d stored as %d", len(e.parent), nid)
+		}
+		e.parent = append(e.parent, id)
+		e.act = append(e.act, a)
+		e.hdr = append(e.hdr, h2)
+		e.next = append(e.next, nid)
+		return false, nil
+	})
+}
+
+// encode returns the fingerprint of state s with header h: the least
+// encoding among the renamings symmetry tries (see candidates).
+func (e *raftSearch) encode(h mpHeader, s *sim.RaftSim) fp {
+	perms := e.candidates(s)
+	e.best = e.best[:0]
+	for i, p := range perms {
+		e.enc = e.encodePerm(e.enc[:0], h, s, p)
+		if i == 0 || bytes.Compare(e.enc, e.best) < 0 {
+			e.best = append(e.best[:0], e.enc...)
+		}
+	}
+	return fingerprint(e.best)
+}
+
+// encodePerm appends the encoding of s, renamed by p, to dst.
+func (e *raftSearch) encodePerm(dst []byte, h mpHeader, s *sim.RaftSim, p rf.Perm) []byte {
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(h))
+	st := s.State()
+	dst = st.AppendKeyPerm(e.cfg, p, dst)
+	dst = s.Checker().AppendKeyPerm(p, dst)
+	e.msgBuf = e.msgBuf[:0]
+	e.msgs = e.msgs[:0]
+	msgs := s.InFlight()
+	for i := range msgs {
+		if e.dead(st, &msgs[i]) {
+			continue
+		}
+		n := len(e.msgBuf)
+		e.msgBuf = rf.AppendMessageKey(e.msgBuf, &msgs[i], p)
+		e.msgs = append(e.msgs, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
+	}
+	slices.SortFunc(e.msgs, bytes.Compare)
+	dst = binary.AppendUvarint(dst, uint64(len(e.msgs)))
+	for _, m := range e.msgs {
+		dst = binary.AppendUvarint(dst, uint64(len(m)))
+		dst = append(dst, m...)
+	}
+	return dst
+}
+
+// candidates returns the renamings whose encodings encode compares: the
+// identity without symmetry; with it, the renamings that sort the servers
+// by what each holds on its own (up, role, term, log, commit and apply
+// points: nothing naming another server), all orders of equal servers
+// tried. Every state symmetric to s has the same sorted servers and so the
+// same candidate encodings: the least is the same. (Past 120 orders of
+// ties, only the one by index is tried: still sound, merely less
+// reduction.)
+func (e *raftSearch) candidates(s *sim.RaftSim) []rf.Perm {
+	n := e.cfg.Servers
+	if e.opt.NoSymmetry || e.opt.NoReduction || n == 1 {
+		e.perms = append(e.perms[:0], nil)
+		return e.perms
+	}
+	st := s.State()
+	e.local = e.local[:0]
+	for i := range n {
+		sv := &st.Servers[i]
+		b := []byte{0, byte(sv.V.Role)}
+		if sv.Up {
+			b[0] = 1
+		}
+		b = binary.AppendVarint(b, int64(sv.D.Term))
+		b = binary.AppendVarint(b, int64(sv.V.CommitIndex))
+		b = binary.AppendVarint(b, int64(sv.V.LastApplied))
+		b = binary.AppendUvarint(b, uint64(len(sv.D.Log)))
+		for _, x := range sv.D.Log {
+			b = binary.AppendVarint(b, int64(x.Term))
+			b = append(b, x.Value...)
+			b = append(b, 0)
+		}
+		e.local = append(e.local, b)
+	}
+	e.order = e.order[:0]
+	for i := range n {
+		e.order = append(e.order, i)
+	}
+	slices.SortStableFunc(e.order, func(a, b int) int { return bytes.Compare(e.local[a], e.local[b]) })
+	// Tie groups of equal local keys, in sorted order.
+	var groups [][2]int
+	total := 1
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && bytes.Equal(e.local[e.order[i]], e.local[e.order[j]]) {
+			j++
+		}
+		groups = append(groups, [2]int{i, j})
+		for k := 2; k <= j-i; k++ {
+			total *= k
+		}
+		i = j
+	}
+	e.perms = e.perms[:0]
+	if total > 120 {
+		p := make(rf.Perm, n)
+		for pos, old := range e.order {
+			p[old] = rf.NodeID(pos)
+		}
+		e.perms = append(e.perms, p)
+		return e.perms
+	}
+	// Enumerate every order within each tie group.
+	ord := slices.Clone(e.order)
+	var rec func(g int)
+	rec = func(g int) {
+		if g == len(groups) {
+			p := make(rf.Perm, n)
+			for pos, old := range ord {
+				p[old] = rf.NodeID(pos)
+			}
+			e.perms = append(e.perms, p)
+			return
+		}
+		lo, hi := groups[g][0], groups[g][1]
+		permute(ord[lo:hi], 0, func() { rec(g + 1) })
+	}
+	rec(0)
+	return e.perms
+}
+
+// permute calls f with xs in every order (Heap's algorithm, restoring xs).
+func permute(xs []int, k int, f func()) {
+	if k >= len(xs)-1 {
+		f()
+		return
+	}
+	for i := k; i < len(xs); i++ {
+		xs[k], xs[i] = xs[i], xs[k]
+		permute(xs, k+1, f)
+		xs[k], xs[i] = xs[i], xs[k]
+	}
+}
+
+// dead reports whether reply m, in flight in state st, can change nothing
+// if delivered, now or after any later step (so delivering it is a stutter
+// step). Terms never decrease (currentTerm is durable under every switch),
+// and a server returns to a role of a term only by a new election, which
+// raises its term:
+//
+//   - a vote or appendreply below its receiver's term is ignored (§1.6);
+//   - a vote of its receiver's term is counted only by a candidate of that
+//     term, and only if granted and, unless count_duplicates counts
+//     messages, from a voter not counted yet;
+//   - an appendreply of its receiver's term reaches a follower, which can
+//     never lead that term, or a leader or candidate (a candidate may still
+//     win the term: live); to a leader, a success it has counted already
+//     (its match at most matchIndex, nextIndex at matchIndex+1) when
+//     neither batch nor probe makes a success send a follow-up.
+//
+// Requests are never dead: even a stale one draws a reply that carries
+// the receiver's term.
+func (e *raftSearch) dead(st *rf.State, m *rf.Message) bool {
+	if e.opt.NoReduction || !e.cfg.IsServer(m.To) {
+		return false
+	}
+	r := &st.Servers[m.To]
+	switch m.Type {
+	case rf.MsgVote:
+		if m.Term != r.D.Term {
+			return m.Term < r.D.Term
+		}
+		if r.V.Role != rf.RoleCandidate || !m.Granted {
+			return true
+		}
+		return !e.cfg.Bugs.Has(rf.BugCountDuplicates) && r.V.Votes&(1<<uint(m.From)) != 0
+	case rf.MsgAppendReply:
+		if m.Term != r.D.Term {
+			return m.Term < r.D.Term
+		}
+		if r.V.Role == rf.RoleFollower {
+			return true
+		}
+		// A success the leader has already counted, when no follow-up
+		// append is due: matchIndex only grows in the term and nextIndex
+		// then stays matchIndex+1 (a refusal backs it off to no less).
+		j := int(m.From)
+		return r.V.Role == rf.RoleLeader && m.Success && e.cfg.Batch == 0 && !e.cfg.Probe &&
+			j < len(r.V.MatchIndex) && m.Match <= r.V.MatchIndex[j] && r.V.NextIndex[j] == r.V.MatchIndex[j]+1
+	}
+	return false
+}
+
+// drops reports whether the delivery that took base to w was a mere loss
+// of the message: the servers and the checker are as they were, and every
+// message sent is dead (a delivery to a crashed server; a stale request
+// whose refusal cannot matter to its sender). Such a successor is the base
+// less one message, which base simulates step for step (a message in
+// flight obliges nothing), so it needs no exploring: the verdict and the
+// shortest counterexample stay the same (as with drops, which never
+// matter to safety).
+func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
+	if e.opt.NoReduction {
+		return false
+	}
+	if e.baseKey == nil {
+		e.baseKey = base.State().AppendKey(e.cfg, e.baseKey)
+		e.baseKey = base.Checker().AppendKey(e.baseKey)
+	}
+	e.key = w.State().AppendKey(e.cfg, e.key[:0])
+	e.key = w.Checker().AppendKey(e.key)
+	if !bytes.Equal(e.key, e.baseKey) {
+		return false
+	}
+	last := 0
+	if bm := base.InFlight(); len(bm) > 0 {
+		last = bm[len(bm)-1].ID
+	}
+	st := w.State()
+	for _, m := range w.InFlight() {
+		if m.ID > last && !e.dead(st, &m) {
+			return false
+		}
+	}
+	return true
+}
+
+// describe renders action a on state s (before it runs) as a script line.
+func (e *raftSearch) describe(s *sim.RaftSim, h mpHeader, a uint32) string {
+	kind, arg := unpackAct(a)
+	cfg := e.cfg
+	msg := func(verb string) string {
+		for _, m := range s.InFlight() {
+			if m.ID == arg {
+				m.ID = 0
+				return fmt.Sprintf("%-40s # %s", verb+" "+s.RaftSelector(arg), cfg.Describe(&m))
+			}
+		}
+		return fmt.Sprintf("%s #%d", verb, arg)
+	}
+	switch kind {
+	case rfActPropose:
+		return "propose " + cfg.Name(rf.NodeID(arg)) + " " + RaftValues[h.get(rhCommands)]
+	case rfActTimeout:
+		return "timeout " + cfg.Name(rf.NodeID(arg))
+	case rfActHeartbeat:
+		return fmt.Sprintf("%-40s # a heartbeat round", "timeout "+cfg.Name(rf.NodeID(arg)))
+	case rfActDeliver:
+		return msg("deliver")
+	case rfActDup:
+		return msg("dup")
+	case rfActDrop:
+		return msg("drop")
+	case rfActCrash:
+		return "crash " + cfg.Name(rf.NodeID(arg))
+	case rfActRestart:
+		return "restart " + cfg.Name(rf.NodeID(arg))
+	}
+	return fmt.Sprintf("# unknown action %#x", a)
+}
+
+// report ends the search with the counterexample reaching state id: it
+// replays the path from the start, writes it as a script ending in expect
+// violation NAME, and checks that paxviz run of the script exits 0.
+func (e *raftSearch) report(id uint32) error {
+	s := e.start.Clone()
+	path := e.path(id)
+	v := &Violation{Steps: len(path)}
+	cur := -1
+	s.W.Trace = func(ev *sim.WEvent[rf.Message, sim.Narration]) {
+		for _, n := range ev.Notes {
+			if strings.HasPrefix(n.Key, "note.raft.bug.") && cur >= 0 && (len(v.BugSteps) == 0 || v.BugSteps[len(v.BugSteps)-1] != cur) {
+				v.BugSteps = append(v.BugSteps, cur)
+			}
+		}
+	}
+	var lines []string
+	for i, n := range path {
+		cur = i
+		h := e.hdr[e.parent[n]]
+		lines = append(lines, e.describe(s, h, e.act[n]))
+		if err := e.apply(s, h, e.act[n]); err != nil {
+			return err
+		}
+	}
+	s.W.Trace = nil
+	vs := s.Checker().Violations()
+	var viol *rf.Violation
+	for i := range vs {
+		if e.opt.Invariant == "" || vs[i].Invariant == e.opt.Invariant {
+			viol = &vs[i]
+			break
+		}
+	}
+	if viol == nil {
+		return fmt.Errorf("check: internal error: the replayed counterexample breaks no invariant searched for")
+	}
+	v.Invariant = viol.Invariant
+	v.Detail = viol.Describe(e.cfg)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# paxviz check engine: a shortest counterexample (%d steps) to %s.\n", len(path), v.Invariant)
+	fmt.Fprintf(&sb, "# Bounds: %s\n", e.opt.Bounds())
+	sb.WriteString(e.opt.Cluster.String() + "\n")
+	for _, l := range e.opt.Prefix {
+		l = strings.TrimSpace(sim.StripComment(l))
+		if l != "" && l != "expect" && !strings.HasPrefix(l, "expect ") {
+			sb.WriteString(l + "\n")
+		}
+	}
+	for _, l := range lines {
+		sb.WriteString(l + "\n")
+	}
+	fmt.Fprintf(&sb, "# %s\n", v.Detail)
+	fmt.Fprintf(&sb, "expect violation %s\n", v.Invariant)
+	v.Script = sb.String()
+	if err := verifyScript(v.Script); err != nil {
+		return fmt.Errorf("check: internal error: the counterexample script does not replay: %v\n%s", err, v.Script)
+	}
+	e.res.Stop = StopViolation
+	e.res.Violation = v
+	return nil
+}

@@ -1,0 +1,235 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	rf "github.com/paxviz/paxviz/engine/raft"
+	"github.com/paxviz/paxviz/engine/sim"
+)
+
+// raftLong reports whether the long Raft searches run (minutes each):
+// PAXVIZ_RAFT_LONG=1, never under -short or the race detector.
+func raftLong() bool {
+	return os.Getenv("PAXVIZ_RAFT_LONG") != "" && !testing.Short() && !raceEnabled
+}
+
+func mustRaft(t *testing.T, opt RaftEngineOptions) *Result {
+	t.Helper()
+	res, err := RaftEngine(context.Background(), opt)
+	if err != nil {
+		t.Fatalf("%s: %v", opt.Bounds(), err)
+	}
+	return res
+}
+
+func raftReplay(t *testing.T, src string) *sim.Result {
+	t.Helper()
+	sc, err := sim.Parse("counterexample", src)
+	if err != nil {
+		t.Fatalf("the counterexample does not parse: %v\n%s", err, src)
+	}
+	return sim.Exec(sc, nil)
+}
+
+// raftCaseWant pins, per switch, the length of the shortest counterexample
+// the case's search finds (0: not pinned yet), and how large the searches
+// are: found and clean say whether finding the counterexample and
+// exhausting the correct engine at the same bounds take seconds ("s": run
+// by default, without the race detector), under a second ("race": also
+// under -race and -short), or minutes ("long": only with
+// PAXVIZ_RAFT_LONG=1), or not within the default budgets ("unreached":
+// commit_old_term's counterexample, about 20 steps deep, where 3.5 million
+// states reach depth 13; the correct engine at commit_beyond_new's bounds,
+// 3.66 million states to depth 18 in 25 minutes, and at stale_append's and
+// commit_old_term's).
+var raftCaseWant = map[rf.Bug]struct {
+	steps        int
+	found, clean string
+}{
+	rf.BugCommitOldTerm:   {0, "unreached", "unreached"},
+	rf.BugNoLogCheck:      {9, "race", "s"},
+	rf.BugForgetVote:      {5, "race", "race"},
+	rf.BugVolatileLog:     {11, "s", "long"},
+	rf.BugStaleAppend:     {14, "long", "unreached"},
+	rf.BugTruncateAlways:  {10, "s", "long"},
+	rf.BugCommitBeyondNew: {14, "long", "unreached"},
+	rf.BugCountDuplicates: {10, "race", "s"},
+	rf.BugNoStepDown:      {6, "race", "race"},
+}
+
+func skipRaftSearch(t *testing.T, size string) {
+	t.Helper()
+	switch {
+	case size == "unreached":
+		t.Skip("beyond what the search exhausts within the default budgets")
+	case size == "long" && !raftLong():
+		t.Skip("a long search: set PAXVIZ_RAFT_LONG=1 (without -short and -race)")
+	case size == "s" && (raceEnabled || testing.Short()):
+		t.Skip("seconds without the race detector, a minute with it: run without -short and -race")
+	}
+}
+
+// TestRaftBugsFound: for each switch of raft.md §6 the search over the real
+// engine finds a counterexample within its case's bounds (RaftBugCases),
+// breaking the invariant the case names first; the script starts with the
+// cluster line, ends with expect violation NAME, and paxviz run of it exits
+// 0; the same actions with the switch off break nothing. The lengths are
+// pinned: breadth first finds a shortest schedule.
+func TestRaftBugsFound(t *testing.T) {
+	if len(RaftBugCases()) != len(rf.AllBugs) {
+		t.Fatalf("%d cases for %d switches", len(RaftBugCases()), len(rf.AllBugs))
+	}
+	for i, c := range RaftBugCases() {
+		t.Run(c.Bug.String(), func(t *testing.T) {
+			if c.Bug != rf.AllBugs[i] {
+				t.Fatalf("case %d is %s, raft.md §6 has %s there", i, c.Bug, rf.AllBugs[i])
+			}
+			if c.Note != "raftcheck."+c.Bug.String()+".why" {
+				t.Errorf("note key %q", c.Note)
+			}
+			skipRaftSearch(t, raftCaseWant[c.Bug].found)
+			res := mustRaft(t, c.Options)
+			v := res.Violation
+			if res.Stop != StopViolation || v == nil {
+				t.Fatalf("no violation found: %s, %d states, depth %d", res.Stop, res.DistinctStates, res.Depth)
+			}
+			t.Logf("%s: %d states, depth %d, %.2fs\n%s", res.Bounds, res.DistinctStates, res.Depth, res.Seconds, v.Script)
+			if w := raftCaseWant[c.Bug]; v.Invariant != c.Invariant || w.steps != 0 && v.Steps != w.steps {
+				t.Errorf("violation of %s in %d steps, want %s in %d", v.Invariant, v.Steps, c.Invariant, w.steps)
+			}
+			if len(v.BugSteps) == 0 {
+				t.Errorf("no step is marked as the switch's doing")
+			}
+			lines := strings.Split(strings.TrimSpace(v.Script), "\n")
+			if last := lines[len(lines)-1]; last != "expect violation "+v.Invariant {
+				t.Errorf("the script ends with %q", last)
+			}
+			if !slicesContains(lines, c.Options.Cluster.String()) {
+				t.Errorf("no cluster line %q in the script", c.Options.Cluster.String())
+			}
+			r := raftReplay(t, v.Script)
+			if r.ExitCode() != 0 || r.Raft == nil || !r.Raft.Violated(v.Invariant) {
+				t.Fatalf("paxviz run exits %d (%v %v)", r.ExitCode(), r.Err, r.Failures)
+			}
+			var acts []string
+			for _, l := range lines {
+				if !strings.HasPrefix(l, "expect") {
+					acts = append(acts, l)
+				}
+			}
+			off := strings.Replace(strings.Join(acts, "\n"), " bugs="+c.Bug.String(), "", 1) + "\n"
+			r = raftReplay(t, off)
+			if r.Raft == nil || r.Raft.Violated("") {
+				t.Errorf("the schedule breaks an invariant with the switch off too (%v)\n%s", r.Err, off)
+			}
+		})
+	}
+}
+
+// TestRaftCorrectClean: the correct engine breaks no invariant at each
+// case's bounds; the search is complete.
+func TestRaftCorrectClean(t *testing.T) {
+	for _, c := range RaftBugCases() {
+		t.Run(c.Bug.String(), func(t *testing.T) {
+			skipRaftSearch(t, raftCaseWant[c.Bug].clean)
+			opt := c.Options
+			opt.Cluster.Opts.Bugs = 0
+			res := mustRaft(t, opt)
+			t.Logf("%s: %s, %d states, depth %d, %.2fs", res.Bounds, res.Stop, res.DistinctStates, res.Depth, res.Seconds)
+			if res.Violation != nil {
+				t.Fatalf("the correct engine breaks %s:\n%s", res.Violation.Invariant, res.Violation.Script)
+			}
+			if res.Stop != StopComplete {
+				t.Fatalf("the search stopped with %s", res.Stop)
+			}
+		})
+	}
+}
+
+// TestRaftReductionsKeepVerdict: symmetry and the dead-reply and
+// stale-delivery reductions change neither the verdict nor the shortest
+// length, only the number of states; and they do reduce.
+func TestRaftReductionsKeepVerdict(t *testing.T) {
+	for _, c := range RaftBugCases() {
+		if c.Bug != rf.BugNoLogCheck && c.Bug != rf.BugNoStepDown && c.Bug != rf.BugForgetVote {
+			continue
+		}
+		t.Run(c.Bug.String(), func(t *testing.T) {
+			if c.Bug == rf.BugNoLogCheck && !raftLong() {
+				t.Skip("without reductions this search takes 85,411 states: set PAXVIZ_RAFT_LONG=1")
+			}
+			full := mustRaft(t, c.Options)
+			opt := c.Options
+			opt.NoSymmetry = true
+			nosym := mustRaft(t, opt)
+			opt.NoReduction = true
+			none := mustRaft(t, opt)
+			t.Logf("states: %d reduced, %d without symmetry, %d without any reduction", full.DistinctStates, nosym.DistinctStates, none.DistinctStates)
+			for _, r := range []*Result{nosym, none} {
+				if r.Violation == nil || full.Violation == nil || r.Violation.Steps != full.Violation.Steps || r.Violation.Invariant != full.Violation.Invariant {
+					t.Fatalf("verdicts differ: %+v vs %+v", r.Violation, full.Violation)
+				}
+			}
+			if !(full.DistinctStates < nosym.DistinctStates && nosym.DistinctStates < none.DistinctStates) {
+				t.Errorf("no reduction: %d, %d, %d states", full.DistinctStates, nosym.DistinctStates, none.DistinctStates)
+			}
+		})
+	}
+}
+
+// TestRaftCorrectSmallComplete: a complete search of the correct engine
+// with a crash, a duplicate and a drop (three servers, one term, one
+// command) breaks nothing.
+func TestRaftCorrectSmallComplete(t *testing.T) {
+	if raceEnabled {
+		t.Skip("5,804 states: seconds, half a minute under the race detector")
+	}
+	o := rf.DefaultOptions(3)
+	o.Noop = 0
+	opt := RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o, Seed: sim.DefaultSeed}, MaxTerm: 1, Commands: 1, Crashes: 1, Dups: 1, Drops: 1}
+	res := mustRaft(t, opt)
+	t.Logf("%s: %s, %d states, depth %d, %.2fs", res.Bounds, res.Stop, res.DistinctStates, res.Depth, res.Seconds)
+	if res.Violation != nil || res.Stop != StopComplete {
+		t.Fatalf("%s, %+v", res.Stop, res.Violation)
+	}
+}
+
+// TestRaftOptionsErrors: unusable bounds are usage errors, not searches.
+func TestRaftOptionsErrors(t *testing.T) {
+	o := rf.DefaultOptions(3)
+	for _, tc := range []struct {
+		opt  RaftEngineOptions
+		want string
+	}{
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, MaxTerm: 17}, "max-term"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, MaxTerm: -1}, "max-term"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, Commands: 9}, "commands"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, Heartbeats: -1}, "heartbeats"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, Crashes: 17}, "crashes"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, Dups: -2}, "dups"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: o}, Invariant: "agreement"}, "unknown invariant"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: rf.Options{Servers: 3, Noop: 2}}}, "noop"},
+		{RaftEngineOptions{Cluster: sim.RaftCluster{Opts: rf.DefaultOptions(9)}}, "servers"},
+	} {
+		_, err := RaftEngine(context.Background(), tc.opt)
+		if !errors.Is(err, ErrOptions) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: error %v, want one about %s", tc.opt, err, tc.want)
+		}
+	}
+}
+
+// TestRaftCounterexample: the gallery's entry point returns the case's
+// counterexample, and names a bug without a case.
+func TestRaftCounterexample(t *testing.T) {
+	res, err := RaftCounterexample(context.Background(), rf.BugNoStepDown)
+	if err != nil || res.Violation == nil || res.Violation.Invariant != rf.InvElectionSafety {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := RaftCounterexample(context.Background(), rf.BugKeepCommit); !errors.Is(err, ErrNoCase) {
+		t.Errorf("keep_commit: %v", err)
+	}
+}
