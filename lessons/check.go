@@ -24,7 +24,7 @@ const maxInFlightShown = 8
 // happens. l must have parsed without errors.
 func verify(l *Lesson) Diagnostics {
 	d := diagList{file: l.File}
-	s := sim.New(l.Cluster)
+	s := sim.NewMachine(l.AnyCluster)
 	allowed := map[string]bool{}
 	for _, name := range l.Breaks {
 		allowed[name] = true
@@ -35,26 +35,26 @@ func verify(l *Lesson) Diagnostics {
 	run := func(stmts []sim.Stmt, where string) bool {
 		for i := range stmts {
 			st := &stmts[i]
-			if st.Expect != nil {
-				if ok, got := s.Eval(st.Expect); !ok {
+			if st.IsExpect() {
+				if ok, got := s.Eval(st); !ok {
 					d.errorf(st.Line, "%s does not hold on the canonical path (%s): %s", st.Text, where, got)
 				}
 				continue
 			}
-			before := len(s.Violations())
-			n, err := s.Apply(st.Action)
+			before := len(s.Broken())
+			n, err := s.Apply(st)
 			if err != nil {
-				d.errorf(st.Line, "%s is impossible on the canonical path (%s): %v%s", st.Text, where, err, inFlightNote(s, st.Action))
+				d.errorf(st.Line, "%s is impossible on the canonical path (%s): %v%s", st.Text, where, err, inFlightNote(s, st))
 				return false
 			}
 			if n == 0 {
 				d.errorf(st.Line, "%s does nothing on the canonical path (%s): no message is in flight and no timer is armed", st.Text, where)
 			}
-			for _, v := range s.Violations()[before:] {
+			for _, v := range s.Broken()[before:] {
 				broken[v.Invariant] = true
 				if !allowed[v.Invariant] {
 					d.errorf(st.Line, "%s breaks the invariant %s on the canonical path (%s): %s; a lesson that breaks an invariant on purpose names it in the front matter (breaks: %s)",
-						st.Text, v.Invariant, where, sim.ViolationText(i18n.EN, s.Config(), &v), v.Invariant)
+						st.Text, v.Invariant, where, v.Text, v.Invariant)
 				}
 			}
 		}
@@ -67,13 +67,13 @@ func verify(l *Lesson) Diagnostics {
 			return d.diags
 		}
 		if g := st.Goal; g != nil {
-			if met, _ := st.GoalMet(s); met {
+			if met, _ := st.GoalMetIn(s); met {
 				d.errorf(g.ExpectsLine, "the goal already holds when step %d starts: the learner would have nothing to do", k+1)
 			}
 			if !run(g.Solution, where+", solution") {
 				return d.diags
 			}
-			_, checks := st.GoalMet(s)
+			_, checks := st.GoalMetIn(s)
 			for _, c := range checks {
 				if !c.OK {
 					d.errorf(c.Line, "the solution (line %d) does not reach the goal: %s fails: %s", g.SolutionLine, c.Text, c.Got)
@@ -94,8 +94,8 @@ func verify(l *Lesson) Diagnostics {
 
 // inFlightNote lists the messages in flight when a deliver, drop or dup
 // matched none.
-func inFlightNote(s *sim.Sim, a *sim.Action) string {
-	if a.Kind != sim.ActDeliver && a.Kind != sim.ActDrop && a.Kind != sim.ActDup {
+func inFlightNote(s *sim.Machine, st *sim.Stmt) string {
+	if !st.MessageAction() {
 		return ""
 	}
 	msgs := s.InFlight()
@@ -108,7 +108,7 @@ func inFlightNote(s *sim.Sim, a *sim.Action) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(msgs)-i))
 			break
 		}
-		parts = append(parts, s.Describe(&msgs[i]))
+		parts = append(parts, msgs[i])
 	}
 	return " (in flight: " + strings.Join(parts, ", ") + ")"
 }
@@ -120,8 +120,8 @@ func inFlightNote(s *sim.Sim, a *sim.Action) string {
 func compareTranslations(ref, tr *Lesson) Diagnostics {
 	d := diagList{file: tr.File}
 	at := func(line int) string { return fmt.Sprintf("%s:%d", ref.File, line) }
-	if ref.Cluster != tr.Cluster {
-		d.errorf(tr.lines["cluster"], "cluster: %s differs from %s in %s", tr.Cluster, ref.Cluster, at(ref.lines["cluster"]))
+	if rc, tc := ref.AnyCluster.String(), tr.AnyCluster.String(); rc != tc {
+		d.errorf(tr.lines["cluster"], "cluster: %s differs from %s in %s", tc, rc, at(ref.lines["cluster"]))
 	}
 	if !slices.Equal(sortedCopy(ref.Breaks), sortedCopy(tr.Breaks)) {
 		d.errorf(max(tr.lines["breaks"], 1), "breaks: %q differs from %q in %s", strings.Join(tr.Breaks, ", "), strings.Join(ref.Breaks, ", "), at(max(ref.lines["breaks"], 1)))

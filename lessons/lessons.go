@@ -43,8 +43,12 @@ type Lesson struct {
 	// to do after the lesson: plain text, one per item, at least one.
 	Objectives []string
 	// ClusterLine is the cluster line as written (starting with "cluster");
-	// Cluster is its parsed form.
+	// AnyCluster is its parsed form, of any protocol. Protocol is the
+	// protocol it names ("" single-decree Paxos, "multipaxos", "raft").
+	// Cluster is the single-decree cluster (zero for another protocol).
 	ClusterLine string
+	AnyCluster  sim.AnyCluster
+	Protocol    string
 	Cluster     sim.Cluster
 	// Minutes is the estimated length (0: not given).
 	Minutes int
@@ -159,7 +163,21 @@ func (q *Question) IsCorrect(i int) bool {
 // HasGoal reports whether the step asks the learner to reach a goal.
 func (st *Step) HasGoal() bool { return st.Goal != nil }
 
-// Actions returns the actions among stmts (dropping `expect` lines).
+// ActionStmts returns the action statements among stmts (dropping
+// `expect` lines), for a cluster of any protocol.
+func ActionStmts(stmts []sim.Stmt) []sim.Stmt {
+	var out []sim.Stmt
+	for i := range stmts {
+		if !stmts[i].IsExpect() {
+			out = append(out, stmts[i])
+		}
+	}
+	return out
+}
+
+// Actions returns the actions among stmts (dropping `expect` lines), for
+// the single-decree API (Sim.Apply, History.Do); a lesson of any protocol
+// uses ActionStmts with a sim.Machine.
 func Actions(stmts []sim.Stmt) []sim.Action {
 	var out []sim.Action
 	for i := range stmts {

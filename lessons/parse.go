@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/paxviz/paxviz/engine"
 	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/i18n"
 )
@@ -81,9 +81,13 @@ func Parse(name string, src []byte) (*Lesson, Diagnostics) {
 
 type parser struct {
 	diagList
-	l   *Lesson
-	cfg *engine.Config // nil until a valid cluster line is read
-	b   *stepBuilder   // the step being read
+	l  *Lesson
+	cl *sim.AnyCluster // nil until a valid cluster line is read
+	// breaks is the breaks: value and its line, checked once the cluster
+	// (which names the protocol, hence its invariants) is known.
+	breaks     string
+	breaksLine int
+	b          *stepBuilder // the step being read
 	// strayText is set once text before the first step has been reported.
 	strayText bool
 	// badObjective is set once an objectives: item has been reported.
@@ -159,13 +163,13 @@ func (p *parser) frontMatter(lines []string) int {
 			if line != "cluster" && !strings.HasPrefix(line, "cluster ") {
 				line = "cluster " + line
 			}
-			cl, err := sim.ParseCluster(line)
+			cl, err := sim.ParseAnyCluster(line)
 			if err != nil {
 				p.errorf(ln, "bad cluster line %q: %v", line, err)
 				continue
 			}
-			l.ClusterLine, l.Cluster = line, cl
-			p.cfg = cl.EngineConfig()
+			l.ClusterLine, l.AnyCluster, l.Protocol, l.Cluster = line, cl, cl.Protocol, cl.SD
+			p.cl = &cl
 		case "minutes":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 || n > MaxMinutes {
@@ -180,21 +184,7 @@ func (p *parser) frontMatter(lines []string) int {
 				}
 			}
 		case "breaks":
-			seen := map[string]bool{}
-			for _, name := range strings.Split(val, ",") {
-				name = strings.TrimSpace(name)
-				switch {
-				case name == "":
-					p.errorf(ln, "breaks: an empty invariant name (write breaks: agreement, validity)")
-				case !knownInvariant(name):
-					p.errorf(ln, "breaks: unknown invariant %q (known: %s)", name, strings.Join(sim.Invariants, ", "))
-				case seen[name]:
-					p.errorf(ln, "breaks: %s listed twice", name)
-				default:
-					seen[name] = true
-					l.Breaks = append(l.Breaks, name)
-				}
-			}
+			p.breaks, p.breaksLine = val, ln
 		case "lang":
 			if val != string(i18n.EN) && val != string(i18n.ZH) {
 				p.errorf(ln, "lang: %q is not a language (en or zh)", val)
@@ -204,6 +194,9 @@ func (p *parser) frontMatter(lines []string) int {
 		default:
 			p.errorf(ln, "front matter: unknown key %q (known: %s)", key, strings.Join(frontKeys, ", "))
 		}
+	}
+	if p.breaksLine != 0 {
+		p.breakList(p.breaks, p.breaksLine)
 	}
 	for _, key := range []string{"title", "summary", "objectives", "cluster"} {
 		ln, ok := l.lines[key]
@@ -258,13 +251,28 @@ func (p *parser) objective(item string, ln int, under bool) {
 	}
 }
 
-func knownInvariant(name string) bool {
-	for _, n := range sim.Invariants {
-		if n == name {
-			return true
+// breakList reads the breaks: value: invariants of the cluster's protocol
+// (single-decree Paxos's when the cluster line is missing or bad).
+func (p *parser) breakList(val string, ln int) {
+	known := sim.Invariants
+	if p.cl != nil {
+		known = p.cl.Invariants()
+	}
+	seen := map[string]bool{}
+	for _, name := range strings.Split(val, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			p.errorf(ln, "breaks: an empty invariant name (write breaks: agreement, validity)")
+		case !slices.Contains(known, name):
+			p.errorf(ln, "breaks: unknown invariant %q (known: %s)", name, strings.Join(known, ", "))
+		case seen[name]:
+			p.errorf(ln, "breaks: %s listed twice", name)
+		default:
+			seen[name] = true
+			p.l.Breaks = append(p.l.Breaks, name)
 		}
 	}
-	return false
 }
 
 // section is a part of a step; sections come in this order.
@@ -608,20 +616,20 @@ func (p *parser) script(f *fence) []sim.Stmt {
 			continue
 		}
 		empty = false
-		if p.cfg == nil {
+		if p.cl == nil {
 			continue // no valid cluster line: reported in the front matter
 		}
 		if strings.Fields(text)[0] == "cluster" {
 			p.errorf(ln, "the cluster line belongs in the front matter (cluster: ...), not in a script block")
 			continue
 		}
-		st, err := sim.ParseCommand(p.cfg, text)
+		st, err := p.cl.ParseStmt(text)
 		if err != nil {
 			p.errorf(ln, "%v", err)
 			continue
 		}
 		st.Line = ln
-		if f.kind == blockGoal && st.Expect == nil {
+		if f.kind == blockGoal && !st.IsExpect() {
 			p.errorf(ln, "a ```goal block holds only expect lines (the learner does the actions; the canonical ones go in ```solution), not %q", st.Text)
 			continue
 		}

@@ -30,6 +30,77 @@ func (st *Step) stepPath() []sim.Action {
 	return out
 }
 
+// stepStmts returns the action statements of step st's whole canonical
+// path, for a lesson of any protocol.
+func (st *Step) stepStmts() []sim.Stmt {
+	out := ActionStmts(st.Actions)
+	if st.Goal != nil {
+		out = append(out, ActionStmts(st.Goal.Solution)...)
+	}
+	if st.Question != nil {
+		out = append(out, ActionStmts(st.Question.Reveal)...)
+	}
+	return out
+}
+
+// EntryStmts is EntryActions for a lesson of any protocol: the action
+// statements that lead to step k's entry state (feed them to a
+// sim.Machine, or their Text to a protocol's history).
+func (l *Lesson) EntryStmts(k int) []sim.Stmt {
+	var out []sim.Stmt
+	for j := 0; j < k && j < len(l.Steps); j++ {
+		out = append(out, l.Steps[j].stepStmts()...)
+	}
+	if k >= 0 && k < len(l.Steps) {
+		out = append(out, ActionStmts(l.Steps[k].Actions)...)
+	}
+	return out
+}
+
+// EndStmts is EndActions for a lesson of any protocol.
+func (l *Lesson) EndStmts(k int) []sim.Stmt {
+	var out []sim.Stmt
+	for j := 0; j <= k && j < len(l.Steps); j++ {
+		out = append(out, l.Steps[j].stepStmts()...)
+	}
+	return out
+}
+
+// EntryMachine is Entry for a lesson of any protocol.
+func (l *Lesson) EntryMachine(k int) (*sim.Machine, error) {
+	if k < 0 || k >= len(l.Steps) {
+		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
+	}
+	return l.replayMachine(l.EntryStmts(k))
+}
+
+// EndMachine is End for a lesson of any protocol.
+func (l *Lesson) EndMachine(k int) (*sim.Machine, error) {
+	if k < 0 || k >= len(l.Steps) {
+		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
+	}
+	return l.replayMachine(l.EndStmts(k))
+}
+
+func (l *Lesson) replayMachine(stmts []sim.Stmt) (*sim.Machine, error) {
+	m := sim.NewMachine(l.AnyCluster)
+	for i := range stmts {
+		if _, err := m.Apply(&stmts[i]); err != nil {
+			return nil, fmt.Errorf("lessons: %s: replaying %q: %v", l.File, stmts[i].Text, err)
+		}
+	}
+	return m, nil
+}
+
+// singleDecree refuses the single-decree API for a lesson of another
+// protocol.
+func (l *Lesson) singleDecree() error {
+	if l.Protocol != sim.ProtoPaxos {
+		return fmt.Errorf("lessons: %s runs a %s cluster: use EntryMachine, EndMachine and EntryStmts", l.ID, l.Protocol)
+	}
+	return nil
+}
+
 // EntryActions returns the actions that lead from the cluster's initial
 // state to step k's entry state. Feed them, in order, to a fresh
 // sim.History (Do) or sim.Sim (Apply).
@@ -55,8 +126,12 @@ func (l *Lesson) EndActions(k int) []sim.Action {
 }
 
 // Entry returns a fresh simulation in step k's entry state: what "enter
-// step k" and "reset this step" show.
+// step k" and "reset this step" show. Single-decree lessons only (see
+// EntryMachine).
 func (l *Lesson) Entry(k int) (*sim.Sim, error) {
+	if err := l.singleDecree(); err != nil {
+		return nil, err
+	}
 	if k < 0 || k >= len(l.Steps) {
 		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
 	}
@@ -65,7 +140,11 @@ func (l *Lesson) Entry(k int) (*sim.Sim, error) {
 
 // End returns a fresh simulation at the end of step k on the canonical
 // path: the goal reached by the solution, or the prediction revealed.
+// Single-decree lessons only (see EndMachine).
 func (l *Lesson) End(k int) (*sim.Sim, error) {
+	if err := l.singleDecree(); err != nil {
+		return nil, err
+	}
 	if k < 0 || k >= len(l.Steps) {
 		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
 	}
@@ -74,8 +153,11 @@ func (l *Lesson) End(k int) (*sim.Sim, error) {
 
 // EntryHistory returns a new session history (the branching record the web
 // session keeps) whose current branch is the canonical path to step k's
-// entry, positioned at its end.
+// entry, positioned at its end. Single-decree lessons only.
 func (l *Lesson) EntryHistory(k int) (*sim.History, error) {
+	if err := l.singleDecree(); err != nil {
+		return nil, err
+	}
 	if k < 0 || k >= len(l.Steps) {
 		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
 	}
@@ -112,6 +194,11 @@ type GoalCheck struct {
 // GoalMet reports whether the step's goal holds in s (every expect line of
 // it), and the status of each line. A step without a goal is never met.
 func (st *Step) GoalMet(s *sim.Sim) (bool, []GoalCheck) {
+	return st.GoalMetIn(sim.WrapSim(s))
+}
+
+// GoalMetIn is GoalMet for a simulation of any protocol.
+func (st *Step) GoalMetIn(s *sim.Machine) (bool, []GoalCheck) {
 	if st.Goal == nil || len(st.Goal.Expects) == 0 {
 		return false, nil
 	}
@@ -119,7 +206,7 @@ func (st *Step) GoalMet(s *sim.Sim) (bool, []GoalCheck) {
 	checks := make([]GoalCheck, 0, len(st.Goal.Expects))
 	for i := range st.Goal.Expects {
 		e := &st.Goal.Expects[i]
-		ok, got := s.Eval(e.Expect)
+		ok, got := s.Eval(e)
 		all = all && ok
 		checks = append(checks, GoalCheck{Line: e.Line, Text: e.Text, OK: ok, Got: got})
 	}
@@ -132,6 +219,13 @@ func (l *Lesson) EntryScript(k int) string {
 	var sb strings.Builder
 	sb.WriteString(l.ClusterLine)
 	sb.WriteByte('\n')
+	if l.Protocol != sim.ProtoPaxos {
+		for _, st := range l.EntryStmts(k) {
+			sb.WriteString(st.Text)
+			sb.WriteByte('\n')
+		}
+		return sb.String()
+	}
 	cfg := l.Cluster.EngineConfig()
 	for _, a := range l.EntryActions(k) {
 		sb.WriteString(a.Format(cfg))

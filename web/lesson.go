@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -82,19 +80,20 @@ func (s *Session) afterChange() {
 		return
 	}
 	st := &s.lesson.lesson.Steps[s.lesson.step]
-	if st.Goal == nil {
+	host := lessonHostFor(s.lesson.lesson)
+	if st.Goal == nil || host == nil {
 		s.lesson.met, s.lesson.checks = false, nil
 		return
 	}
 	s.lesson.met, s.lesson.checks = true, nil
-	for _, e := range st.Goal.Expects {
-		if e.Expect == nil {
+	for i := range st.Goal.Expects {
+		e := &st.Goal.Expects[i]
+		if !e.IsExpect() {
 			continue
 		}
-		ok, key, args := s.h.State().EvalDetail(e.Expect)
-		s.lesson.met = s.lesson.met && ok
-		want, wargs := s.h.State().Want(e.Expect)
-		s.lesson.checks = append(s.lesson.checks, LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs})
+		c := host.check(s, e)
+		s.lesson.met = s.lesson.met && c.OK
+		s.lesson.checks = append(s.lesson.checks, c)
 	}
 }
 
@@ -105,21 +104,13 @@ func (s *Session) enterStep(k int) error {
 	if k < 0 || k >= len(l.lesson.Steps) {
 		return fmt.Errorf("lesson: no step %d (the lesson has steps 1..%d)", k+1, len(l.lesson.Steps))
 	}
-	h := sim.NewHistory(l.lesson.Cluster)
-	var items []replayItem
-	for _, a := range l.lesson.EntryActions(k) {
-		items = append(items, replayItem{act: &a})
+	host := lessonHostFor(l.lesson)
+	if host == nil {
+		return fmt.Errorf("lesson: %s lessons cannot be played in the browser yet", l.lesson.Protocol)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), ReplayTimeLimit)
-	defer cancel()
-	spent, cut, err := replay(ctx, h, items, MaxSessionEvents)
-	if err == nil && cut != nil {
-		err = fmt.Errorf("it needs more than %d events or %v", MaxSessionEvents, ReplayTimeLimit)
-	}
-	if err != nil {
+	if err := host.enter(s, l.lesson, k); err != nil {
 		return fmt.Errorf("lesson: step %d cannot be replayed: %v", k+1, err)
 	}
-	s.h, s.events = h, spent
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
 	l.maxStep = max(l.maxStep, k)
 	s.playing = false
@@ -226,20 +217,11 @@ func (s *Session) reveal() error {
 // runStmts performs a lesson's actions through the history, keeping their
 // events for the animation.
 func (s *Session) runStmts(stmts []sim.Stmt) error {
-	var evs []sim.Event
-	var acts []string
-	for _, a := range lessons.Actions(stmts) {
-		a := a
-		n, err := s.h.Do(&a, func(ev *sim.Event) { evs = append(evs, *ev) })
-		if err != nil && !errors.Is(err, sim.ErrNothing) {
-			return fmt.Errorf("lesson: %s: %v", a.Format(s.h.Config()), err)
-		}
-		s.events += n
-		acts = append(acts, a.Format(s.h.Config()))
+	host := lessonHostFor(s.lesson.lesson)
+	if host == nil {
+		return fmt.Errorf("lesson: %s lessons cannot be played in the browser yet", s.lesson.lesson.Protocol)
 	}
-	s.setLast(evs)
-	s.lastAct = strings.Join(acts, "; ")
-	return nil
+	return host.run(s, stmts)
 }
 
 // Lesson pages.

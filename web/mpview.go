@@ -16,8 +16,8 @@ import (
 // A Multi-Paxos session: the same Session, registry, limits and socket,
 // with an sim.MPHistory (Session.mp) in place of the single-decree
 // History. The hooks in session.go, view.go and persist.go send a
-// Multi-Paxos session here; everything else (rooms, lessons, the gallery)
-// stays single-decree.
+// Multi-Paxos session here; lessons play on it through lessonhost.go;
+// rooms and the gallery stay single-decree.
 
 // buildMP replays a Multi-Paxos script into a new session.
 func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, error) {
@@ -71,6 +71,11 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 	s.lastActive = time.Now()
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
+	}
+	if o.Setup != nil { // a lesson enters its step (lessonhost.go)
+		if err := o.Setup(s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -143,6 +148,9 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 	case "log":
 		return s.mpSendLog(sub, words[1:])
 	case "lesson":
+		if s.lesson != nil {
+			return s.lessonVerb(words[1:])
+		}
 		return errors.New("lesson: this session plays no lesson")
 	case "cluster":
 		return errors.New("cluster lines cannot be sent to a live session")
@@ -177,6 +185,7 @@ func (s *Session) mpApply(line string) error {
 	}
 	s.omitted = len(evs) - len(s.mpLast)
 	s.lastAct = strings.Join(strings.Fields(sim.StripComment(line)), " ")
+	s.afterChange()
 	s.publish()
 	return nil
 }
@@ -186,6 +195,7 @@ func (s *Session) mpMove(f func() error) error {
 		return err
 	}
 	s.mpLast, s.omitted, s.lastAct = nil, 0, ""
+	s.afterChange()
 	s.publish()
 	return nil
 }
@@ -292,6 +302,9 @@ func (s *Session) mpBuildView() View {
 	v.LastOmitted = s.omitted
 	for i := range s.mpLast {
 		v.Last = append(v.Last, mpEventView(&s.mpLast[i]))
+	}
+	if s.lesson != nil {
+		v.Lesson = s.lessonView()
 	}
 	for _, inv := range mv.Invariants {
 		iv := InvariantView{Name: "mp_" + inv.Name, OK: inv.OK, Step: inv.Step}

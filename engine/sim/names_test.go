@@ -166,7 +166,7 @@ func TestViolationNote(t *testing.T) {
 // import a protocol package. The files listed in pending are other
 // branches' work in progress and are switched there.
 func TestFrontEndsNameNoProtocol(t *testing.T) {
-	pending := map[string]bool{"web/gallery.go": true, "lessons/parse.go": true}
+	pending := map[string]bool{"web/gallery.go": true}
 	protocol := func(path string) bool {
 		return path == "github.com/paxviz/paxviz/engine" || strings.HasPrefix(path, "github.com/paxviz/paxviz/engine/") && path != "github.com/paxviz/paxviz/engine/sim"
 	}
