@@ -19,7 +19,7 @@ build: ## build the paxviz binary
 	$(GO) build -o paxviz ./cmd/paxviz
 
 test: ensure-generated lint ## everything CI runs: generated files, lint, race tests (browser included), short fuzzing
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	$(GO) test -run='^$$' -fuzz='^FuzzScript$$' -fuzztime=$(FUZZTIME) ./engine/sim
 	$(GO) test -run='^$$' -fuzz='^FuzzActions$$' -fuzztime=$(FUZZTIME) ./engine/sim
 

@@ -5,6 +5,7 @@ import { Diagram, Lamport, msgName, msgLabel } from "./diagram.js";
 import { Player } from "./player.js";
 import { startLesson } from "./lesson.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
+import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
 import { keepRecord, resume, wasResumed } from "./resume.js";
 
 const $ = (id) => document.getElementById(id);
@@ -290,6 +291,7 @@ function render(animate) {
   renderPartitionBar(v);
   renderGallery(v);
   if (v.mp) mpRender(v);
+  if (v.raft) raftRender(v, send);
   syncLog(v);
   announce(v);
 }
@@ -317,6 +319,7 @@ function nodeCard(nd, v) {
   card.append(rows);
   const ctls = el("div", { class: "ctls" });
   if (v.mp) mpCtls(ctls, nd, v, send);
+  else if (v.raft) raftCtls(ctls, nd, v, send);
   else if (nd.up) {
     if (nd.proposer) {
       ctls.append(el("button", { type: "button", class: "ctl", "data-ctl": "propose", onclick: () => openPropose(card, nd) }, t("ui.propose")));
@@ -327,6 +330,7 @@ function nodeCard(nd, v) {
     ctls.append(ctlButton("restart", t("ui.restart"), "restart " + nd.name));
   }
   card.append(ctls);
+  if (v.raft) raftCard(card, nd, v);
   return card;
 }
 
@@ -334,6 +338,7 @@ function nodeCard(nd, v) {
 // what changed), label, value and class.
 function nodeFields(nd, v) {
   if (v.mp) return mpFields(nd, v);
+  if (v.raft) return raftFields(nd, v);
   const out = [];
   const row = (key, label, value, cls) => out.push({ key, label, value, cls });
   if (nd.proposer) {

@@ -210,7 +210,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	if sess.mp != nil { // set at creation, never changed: safe to read here
 		w.WriteHeader(http.StatusBadRequest)
-		enc.Encode(SearchResult{Error: i18n.T(langOf(r), "mp.search_unavailable")})
+		key := "mp.search_unavailable"
+		if sess.isRaft() {
+			key = "raft.search_unavailable"
+		}
+		enc.Encode(SearchResult{Error: i18n.T(langOf(r), key)})
 		return
 	}
 	busy := func(retry time.Duration) {

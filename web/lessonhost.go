@@ -34,6 +34,8 @@ func lessonHostFor(l *lessons.Lesson) lessonHost {
 		return sdLessonHost{}
 	case sim.ProtoMultiPaxos:
 		return mpLessonHost{}
+	case sim.ProtoRaft:
+		return raftLessonHost{}
 	}
 	return nil
 }
@@ -88,7 +90,7 @@ func (sdLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
 type mpLessonHost struct{}
 
 func (mpLessonHost) enter(s *Session, l *lessons.Lesson, k int) error {
-	h, err := sim.NewMPHistory(l.ClusterLine)
+	h, err := newLogHistory(l.ClusterLine)
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ import (
 // buildMP replays a Multi-Paxos script into a new session.
 func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, error) {
 	lines := strings.Split(o.Src, "\n")
-	var h *sim.MPHistory
+	var h logHistory
 	rctx, cancel := context.WithTimeout(ctx, ReplayTimeLimit)
 	defer cancel()
 	spent := 0
@@ -34,7 +34,7 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 		}
 		if h == nil {
 			var err error
-			if h, err = sim.NewMPHistory(line); err != nil {
+			if h, err = newLogHistory(line); err != nil {
 				return nil, &sim.Error{File: "script", Line: i + 1, Msg: err.Error()}
 			}
 			continue
@@ -72,7 +72,9 @@ func (r *Registry) buildMP(ctx context.Context, o CreateOptions) (*Session, erro
 	if cut != nil {
 		s.notice = cut.notice(o.Lang)
 	}
-	if o.Setup != nil { // a lesson enters its step (lessonhost.go)
+	// Setup restores a stored session's id and seq (and a browser's
+	// record): without it a restart lost every Multi-Paxos session.
+	if o.Setup != nil {
 		if err := o.Setup(s); err != nil {
 			return nil, err
 		}
@@ -286,7 +288,10 @@ type MPPanelView = sim.MPView
 // mpBuildView renders a Multi-Paxos session's view: the generic fields
 // the cluster diagram and the controls read, and the panels in mp.
 func (s *Session) mpBuildView() View {
-	h := s.mp
+	if rh, ok := s.mp.(*sim.RaftHistory); ok {
+		return s.raftBuildView(rh)
+	}
+	h := s.mp.(*sim.MPHistory)
 	g, mv := h.View()
 	v := View{
 		Type: "state", Seq: s.seq, Session: s.ID, Step: h.Step(), End: h.End(), Branch: h.Tip(),

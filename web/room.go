@@ -249,7 +249,7 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 	}
 	if sess.mp != nil {
 		sess.Close()
-		return nil, errors.New("a room hosts a single-decree cluster; open a Multi-Paxos cluster in the sandbox")
+		return nil, errors.New("a room hosts a single-decree cluster; open a Multi-Paxos or Raft cluster in the sandbox")
 	}
 	for range 100 {
 		code, err := room.NewCode(nil)

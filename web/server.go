@@ -391,6 +391,7 @@ var examples = []struct{ key, script string }{
 	{"ex.minority", "cluster proposers=1 acceptors=3 learners=1\ncrash a3\npropose p1 X\n"},
 	{"ex.partition", "cluster proposers=2 acceptors=5 learners=1\npartition p1 a1 a2 | *\npropose p1 X\npropose p2 Y\n"},
 	{"ex.bug", "cluster proposers=2 acceptors=4 learners=1 bugs=half_quorum\npropose p1 X\npropose p2 Y\n"},
+	{"raft.fig8", raftFigure8C},
 }
 
 func (s *Server) homeData(m Meta) HomeData {

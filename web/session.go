@@ -107,7 +107,7 @@ type Session struct {
 
 	// Owned by the session goroutine.
 	h          *sim.History
-	mp         *sim.MPHistory // a Multi-Paxos session (h nil): mpview.go
+	mp         logHistory // a Multi-Paxos or Raft session (h nil): mpview.go, raftview.go
 	mpLast     []sim.MPEvent
 	events     int    // events recorded in h, against MaxSessionEvents (redoing a recorded action counts again: conservative)
 	notice     string // what was cut from the script it was opened from
@@ -320,7 +320,7 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	if err != nil {
 		return nil, err
 	}
-	if sc.Protocol == "multipaxos" {
+	if sc.Protocol == "multipaxos" || sc.Protocol == "raft" {
 		return r.buildMP(ctx, o)
 	}
 	if sc.Protocol != "" {

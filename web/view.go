@@ -66,9 +66,11 @@ type View struct {
 	Replaying     bool            `json:"replaying"`
 	PausedBug     bool            `json:"paused_bug"`
 	// Protocol is "multipaxos" for a Multi-Paxos session (mpview.go), whose
-	// panels are in MP; "" for single-decree Paxos.
-	Protocol string       `json:"protocol,omitempty"`
-	MP       *MPPanelView `json:"mp,omitempty"`
+	// panels are in MP, "raft" for a Raft one (raftview.go, panels in
+	// Raft); "" for single-decree Paxos.
+	Protocol string         `json:"protocol,omitempty"`
+	MP       *MPPanelView   `json:"mp,omitempty"`
+	Raft     *RaftPanelView `json:"raft,omitempty"`
 }
 
 // InvariantView is one invariant's status.
