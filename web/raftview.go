@@ -83,6 +83,9 @@ func (s *Session) raftBuildView(h *sim.RaftHistory) View {
 	for i := range s.mpLast {
 		v.Last = append(v.Last, mpEventView(&s.mpLast[i]))
 	}
+	if s.lesson != nil { // a Raft lesson (raftlesson.go)
+		v.Lesson = s.lessonView()
+	}
 	for _, inv := range rv.Invariants {
 		iv := InvariantView{Name: inv.Name, OK: inv.OK, Step: inv.Step}
 		if !inv.OK {
