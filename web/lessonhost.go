@@ -36,6 +36,8 @@ func lessonHostFor(l *lessons.Lesson) lessonHost {
 		return sdLessonHost{}
 	case sim.ProtoMultiPaxos:
 		return mpLessonHost{}
+	case sim.ProtoRaft:
+		return raftLessonHost{}
 	}
 	return nil
 }
@@ -100,7 +102,7 @@ func (sdLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
 type mpLessonHost struct{}
 
 func (mpLessonHost) enter(s *Session, l *lessons.Lesson, k int) (int, error) {
-	h, err := sim.NewMPHistory(l.ClusterLine)
+	h, err := newLogHistory(l.ClusterLine)
 	if err != nil {
 		return -1, err
 	}
@@ -146,11 +148,7 @@ func (mpLessonHost) run(s *Session, stmts []sim.Stmt) error {
 }
 
 func (mpLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
-	h, isMP := s.mp.(*sim.MPHistory)
-	if !isMP {
-		return LessonCheckView{Text: e.Text}
-	}
-	ok, key, args := h.EvalDetail(e)
+	ok, key, args := s.mp.EvalDetail(e)
 	want, wargs := s.lesson.lesson.AnyCluster.ExpectWords(e)
 	return LessonCheckView{Text: e.Text, OK: ok, Key: key, Args: args, Want: want, WantArgs: wargs}
 }

@@ -28,6 +28,9 @@ type logHistory interface {
 	Violations() int
 	Committed() int
 	Branches() []sim.Branch
+	// EvalDetail says whether a lesson goal's expect line holds, and what
+	// the state is (a got.* key and its arguments).
+	EvalDetail(st *sim.Stmt) (ok bool, key string, args map[string]string)
 }
 
 var (
@@ -79,6 +82,9 @@ func (s *Session) raftBuildView(h *sim.RaftHistory) View {
 	v.LastOmitted = s.omitted
 	for i := range s.mpLast {
 		v.Last = append(v.Last, mpEventView(&s.mpLast[i]))
+	}
+	if s.lesson != nil { // a Raft lesson (raftlesson.go)
+		v.Lesson = s.lessonView()
 	}
 	for _, inv := range rv.Invariants {
 		iv := InvariantView{Name: inv.Name, OK: inv.OK, Step: inv.Step}

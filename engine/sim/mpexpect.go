@@ -18,6 +18,9 @@ import (
 // and its arguments. For a single-decree cluster it returns "" (the web
 // says those itself).
 func (c AnyCluster) ExpectWords(st *Stmt) (key string, args map[string]string) {
+	if c.Protocol == ProtoRaft {
+		return NewRaft(c.raft).Want(st) // raftwords.go
+	}
 	e := st.Expect
 	if c.Protocol == ProtoPaxos {
 		return "", nil
