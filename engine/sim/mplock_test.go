@@ -174,3 +174,42 @@ func TestMPLockView(t *testing.T) {
 		t.Errorf("%d violations", h.Violations())
 	}
 }
+
+// TestMPLockExpectWords: the lock service's expectations (expect lease C
+// L, expect stored) are said as written and judged in a history without
+// reading a client as a server.
+func TestMPLockExpectWords(t *testing.T) {
+	cl, err := ParseAnyCluster("cluster multipaxos servers=1 clients=2 leader=s1 app=lock ttl=10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := NewMPHistory(cl.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{"acquire c1 f", "run until=quiet"} {
+		if _, err := h.Do(line); err != nil {
+			t.Fatal(line, err)
+		}
+	}
+	for _, f := range []struct {
+		line string
+		ok   bool
+	}{
+		{"expect lease c1 f yes", true},
+		{"expect lease c2 f yes", false},
+		{"expect stored f nil", true},
+	} {
+		st, err := cl.ParseStmt(f.line)
+		if err != nil {
+			t.Fatalf("%s: %v", f.line, err)
+		}
+		if key, args := cl.ExpectWords(&st); key != "want.expect" || args["text"] != f.line {
+			t.Errorf("%s: said as %s %v", f.line, key, args)
+		}
+		ok, gkey, gargs := h.EvalDetail(&st)
+		if ok != f.ok || gkey != "got.text" || gargs["text"] == "" {
+			t.Errorf("%s: holds %v (%s %v), want %v", f.line, ok, gkey, gargs, f.ok)
+		}
+	}
+}
