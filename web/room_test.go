@@ -640,7 +640,7 @@ func TestRoomTranslationKeys(t *testing.T) {
 		}
 	}
 	// Keys built at run time: "room.q_" + a poll kind.
-	for _, k := range []string{room.PollLesson, room.PollValue, room.PollMessage} {
+	for _, k := range []string{room.PollLesson, room.PollValue, room.PollMessage, room.PollLeader} {
 		if !i18n.Has("room.q_" + k) {
 			t.Errorf("no text for poll kind %s", k)
 		}
