@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/paxviz/paxviz/lessons"
 )
 
 // openProtoRoom creates a room on script and opens the projector (the
@@ -55,10 +57,10 @@ func TestBrowserRoomRaft(t *testing.T) {
 	if got := phone.evalString(`document.getElementById("room-protocol").textContent`); got != "Raft" {
 		t.Fatalf("the phone names the protocol %q", got)
 	}
-	if phone.num(`document.querySelectorAll("#nodes .ctls button, #nodes form").length`) != 0 || phone.eval(`document.getElementById("raft-tools").hidden`) != true {
+	if phone.num(`document.querySelectorAll("#nodes .ctls button, #nodes form").length`) != 0 || phone.num(`document.getElementById("raft-tick1").getClientRects().length`) != 0 {
 		t.Fatal("a following phone has buttons that drive the cluster")
 	}
-	if projector.eval(`document.getElementById("raft-tools").hidden`) != false {
+	if projector.num(`document.getElementById("raft-tick1").getClientRects().length`) == 0 {
 		t.Fatal("the projector has no tick buttons")
 	}
 	projector.click(`#nodes article.node[data-node=s1] button[data-ctl=timeout]`)
@@ -110,4 +112,30 @@ func TestBrowserRoomMultiPaxos(t *testing.T) {
 	}
 	projector.shot("room-mp-projector")
 	phone.shot("room-mp-phone")
+}
+
+// TestBrowserRoomRaftLesson: a room on lesson 17 (Raft elections). The
+// projector and the phone show the step's text beside the Raft view; the
+// instructor's "Next" moves both to the next step, in each one's language.
+func TestBrowserRoomRaftLesson(t *testing.T) {
+	browserOrSkip(t)
+	set, _ := lessons.Builtin()
+	_, ts := newTestServer(t, Options{Lessons: staticLessons{set}})
+	code, cr, body := createRoom(t, ts.URL, `{"lesson":"17-raft-election","step":1}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create room: %d %s", code, body)
+	}
+	projector := newBrowser(t, ts.URL, 1400, 1000)
+	projector.nav(strings.TrimPrefix(cr.InstructorURL, ts.URL))
+	phone := projector.tab(t)
+	phone.nav("/r/" + cr.Code + "?lang=zh")
+	for _, b := range []*browser{projector, phone} {
+		b.wait("the lesson beside the Raft view", `document.body.classList.contains("raft") && document.getElementById("room-lesson-title")?.textContent.includes("1") && document.querySelectorAll("#nodes article.node").length === 3`)
+	}
+	if got := phone.evalString(`document.getElementById("room-lesson-title").textContent`); !strings.ContainsAny(got, "第步") {
+		t.Fatalf("the Chinese phone's step title: %q", got)
+	}
+	projector.click("#lesson-next")
+	phone.wait("step 2 on the phone", `window.paxvizRoom.roomView().lesson?.step === 1 && document.getElementById("room-lesson-title").textContent.startsWith("第 2 步")`)
+	phone.shot("room-raft-lesson-zh")
 }

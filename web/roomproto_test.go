@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/paxviz/paxviz/i18n"
 	"github.com/paxviz/paxviz/lessons"
 	"github.com/paxviz/paxviz/room"
 	"github.com/paxviz/paxviz/store"
@@ -343,6 +344,32 @@ func TestRoomProtoLimits(t *testing.T) {
 				t.Fatalf("an oversized frame: %v", err)
 			}
 			break
+		}
+	}
+}
+
+// TestRoomProtoBadScript: a Multi-Paxos or Raft script that does not
+// build is refused with an error naming its line, and leaves no session
+// behind (it replaces TestMPRoomRefused: rooms no longer refuse the
+// protocol itself).
+func TestRoomProtoBadScript(t *testing.T) {
+	srv, ts := newTestServer(t, Options{})
+	for _, script := range []string{"cluster multipaxos servers=3 clients=1\nput c9 x 1\n", "cluster raft servers=3\ntimeout s7\n"} {
+		code, _, body := createRoom(t, ts.URL, `{"script": `+jsonString(script)+`}`)
+		if code != http.StatusBadRequest || !strings.Contains(body, "script:2:") {
+			t.Fatalf("%q: %d %s", script, code, body)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for srv.rooms.reg.Len() != 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := srv.rooms.reg.Len(); n != 0 {
+		t.Fatalf("%d room sessions left", n)
+	}
+	for _, k := range []string{"room.protocol_paxos", "room.protocol_multipaxos", "room.protocol_raft"} {
+		if !i18n.Has(k) {
+			t.Errorf("no text for %s", k)
 		}
 	}
 }
