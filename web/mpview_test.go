@@ -72,4 +72,3 @@ func TestMPSession(t *testing.T) {
 		t.Fatal("a single-decree command was taken")
 	}
 }
-
