@@ -373,3 +373,49 @@ func TestRoomProtoBadScript(t *testing.T) {
 		}
 	}
 }
+
+// TestRoomProtoLessonGoal: in a room on Raft lesson 17, a student's fork
+// is a Raft lesson session at the class's step; playing the step's
+// solution there meets its goal, and the instructor's dashboard counts it.
+func TestRoomProtoLessonGoal(t *testing.T) {
+	set, _ := lessons.Builtin()
+	l := set.Lesson("17-raft-election", "en")
+	k := -1
+	for i, st := range l.Steps {
+		if st.Goal != nil && len(lessons.ActionStmts(st.Goal.Solution)) > 0 {
+			k = i
+			break
+		}
+	}
+	if k < 0 {
+		t.Fatal("lesson 17 has no step with a goal and a solution")
+	}
+	_, ts := newTestServer(t, Options{Lessons: staticLessons{set}, Classroom: ClassroomOptions{Tick: 20 * time.Millisecond}})
+	code, cr, body := createRoom(t, ts.URL, `{"lesson":"17-raft-election","step":`+itoa(k+1)+`}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	teacher := newRoomClient(t, ts.URL)
+	teacher.teach(cr)
+	s := newRoomClient(t, ts.URL)
+	s.join(cr.Code)
+	teacher.send(roomClientFrame{Room: "release"})
+	s.until("room", func(f map[string]any) bool { return f["released"] == true })
+	s.send(roomClientFrame{Room: "fork"})
+	forkID := s.until("you", func(f map[string]any) bool { return f["fork"] != "" })["fork"].(string)
+	fork, _, err := dialWS(t, ts.URL, forkID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fork.next("state")
+	if f["protocol"] != "raft" || num(f, "lesson", "step") != float64(k) || f["lesson"].(map[string]any)["met"] != false {
+		t.Fatalf("the fork: protocol %v, lesson %v", f["protocol"], f["lesson"])
+	}
+	teacher.until("dash", func(f map[string]any) bool { return num(f, "on_forks") == 1 && num(f, "goal_met") == 0 })
+	for _, st := range lessons.ActionStmts(l.Steps[k].Goal.Solution) {
+		fork.send(st.Text)
+	}
+	for f = fork.next("state"); f["lesson"].(map[string]any)["met"] != true; f = fork.next("state") {
+	}
+	teacher.until("dash", func(f map[string]any) bool { return num(f, "goal_met") == 1 })
+}
