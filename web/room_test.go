@@ -627,7 +627,7 @@ func regexpFind(s, re string) string {
 func TestRoomTranslationKeys(t *testing.T) {
 	re := regexp.MustCompile(`(?:\bT|\bt|errT)\("(room\.[a-z0-9_]*[a-z0-9])"`)
 	seen := 0
-	for _, f := range []string{"room.go", "room.templ", "../static/room.js"} {
+	for _, f := range []string{"room.go", "roomproto.go", "room.templ", "../static/room.js"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)

@@ -419,3 +419,26 @@ func TestRoomProtoLessonGoal(t *testing.T) {
 	}
 	teacher.until("dash", func(f map[string]any) bool { return num(f, "goal_met") == 1 })
 }
+
+// TestRoomProtoProjectOtherProtocol: a shared copy of another protocol
+// than the room's is refused, in the instructor's language (a room's
+// protocol never changes).
+func TestRoomProtoProjectOtherProtocol(t *testing.T) {
+	for _, c := range []struct {
+		room, script, want string
+		lang               i18n.Lang
+	}{
+		{"raft", mpRoomScript, "this room runs raft; the shared copy runs multipaxos", i18n.EN},
+		{"", raftRoomScript, "这个课堂运行的是 paxos；分享的副本运行的是 raft", i18n.ZH},
+		{"multipaxos", roomScript, "the shared copy runs paxos", i18n.EN},
+	} {
+		rc := &roomConn{lr: &liveRoom{proto: c.room}, lang: c.lang}
+		if err := rc.sameProtocol(c.script); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("room %q, copy %.30q: %v", c.room, c.script, err)
+		}
+	}
+	rc := &roomConn{lr: &liveRoom{proto: "raft"}, lang: i18n.EN}
+	if err := rc.sameProtocol(raftRoomScript + "timeout s1\n"); err != nil {
+		t.Errorf("a Raft copy in a Raft room: %v", err)
+	}
+}
