@@ -170,11 +170,20 @@ func TestRoomProtoRaftFollow(t *testing.T) {
 	if c := f["raft"].(map[string]any)["committed"].([]any)[1].(map[string]any); c["v"] != "X" {
 		t.Fatalf("committed %v", c)
 	}
-	var api roomAPIStatus
-	resp, b := get(t, ts.URL+"/api/rooms/"+cr.Code)
-	json.Unmarshal([]byte(b), &api)
-	if resp.StatusCode != 200 || api.SimStep != int(num(f, "step")) {
-		t.Fatalf("status API: %d %+v, the phone is at step %v", resp.StatusCode, api, num(f, "step"))
+	// The status API reads the step from the frames the room relays (it
+	// may lag the phone by a moment: the frame is published first).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var api roomAPIStatus
+		resp, b := get(t, ts.URL+"/api/rooms/"+cr.Code)
+		json.Unmarshal([]byte(b), &api)
+		if resp.StatusCode == 200 && api.SimStep == int(num(f, "step")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status API: %d %+v, the phone is at step %v", resp.StatusCode, api, num(f, "step"))
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
