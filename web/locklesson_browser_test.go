@@ -135,3 +135,54 @@ func TestBrowserLessonLock(t *testing.T) {
 	answer(2)
 	b.shot("end")
 }
+
+// TestBrowserLessonReadsWalk walks lesson 20 to the end with "Show me" and
+// the right answers. It starts afresh three times (read_no_lease, the
+// correct cluster, lease_no_drift, the drift bound): the stale read breaks
+// linearizability, the fresh correct cluster starts with every invariant
+// intact, lease_no_drift shows two leases, and the last run ends safe.
+func TestBrowserLessonReadsWalk(t *testing.T) {
+	set, _ := lessons.Builtin()
+	l := set.Lesson("20-reads", "en")
+	if l == nil || l.Protocol != "multipaxos" {
+		t.Fatal("lesson 20 is not a Multi-Paxos lesson")
+	}
+	_, ts := newTestServer(t, Options{Lessons: lessons.NewSource("")})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	b.nav("/lessons/20-reads?lang=en&step=1")
+	b.wait("lesson page", `document.body.dataset.page === "lesson" && document.body.dataset.conn === "connected"`)
+	inv := func(name string) string {
+		return viewJS + `.invariants.find(i => i.name === "mp_` + name + `").ok`
+	}
+	for k, st := range l.Steps {
+		b.wait(fmt.Sprintf("step %d", k+1), fmt.Sprintf("%s.lesson.step === %d && document.getElementById(\"lesson-step-title\").textContent === %q", viewJS, k, st.Title))
+		if st.ClusterLine != "" {
+			b.wait(fmt.Sprintf("step %d starts afresh", k+1), inv("linearizable")+" === true && "+inv("lease-exclusive")+" === true")
+		}
+		if st.Goal != nil {
+			b.wait("goal open", viewJS+".lesson.met === false")
+			b.click("#lesson-solve")
+			b.wait(fmt.Sprintf("step %d goal met", k+1), viewJS+".lesson.met === true")
+		}
+		if q := st.Question; q != nil && len(q.Choices) > 0 {
+			b.click(fmt.Sprintf(`#lesson-question .choice[data-choice="%d"]`, max(q.Correct(), 0)+1))
+			b.wait("explanation", `document.querySelector("#lesson-question .explanation") !== null`)
+			if len(q.Reveal) > 0 {
+				b.wait("revealed", viewJS+".lesson.revealed === true")
+			}
+		}
+		switch st.Title {
+		case "A stale read":
+			b.wait("stale read", inv("linearizable")+" === false")
+		case "Clocks that drift":
+			b.wait("two leases", inv("lease-exclusive")+" === false")
+		}
+		if k+1 < len(l.Steps) {
+			b.click("#lesson-next")
+		}
+	}
+	if b.eval(inv("lease-exclusive")) != true || b.eval(inv("linearizable")) != true {
+		t.Error("lesson 20 ends with an invariant broken")
+	}
+	b.shot("end")
+}
