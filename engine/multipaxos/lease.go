@@ -123,19 +123,42 @@ func (s *Server) HasLease(clock int) bool {
 }
 
 // guard starts (or extends) s's guard for leader's lease as it acks a
-// heartbeat.
+// heartbeat. An ack never shortens or narrows a guard that still runs: if
+// it guards another leader's lease (or its restart quiet period), that
+// guard moves to GuardAll, and till it ends s refuses every prepare —
+// the other leader's, as it guards this one's lease now, and this one's,
+// as it still guards the other's (multipaxos.md §3.3: a server answering
+// heartbeat b guards until its clock + lease).
 func (s *Server) guard(c *Config, leader NodeID, out *Out) {
 	if c.Lease == 0 {
 		return
 	}
-	s.V.Guard = out.Clock + c.Lease*100
-	s.V.GuardFor = leader
+	v := &s.V
+	until := out.Clock + c.Lease*100
+	if v.GuardFor != leader && out.Clock < v.Guard {
+		if v.Guard > v.GuardAll {
+			v.GuardAll, v.GuardAllFor = v.Guard, v.GuardFor
+		}
+		v.Guard = until
+	} else {
+		v.Guard = max(v.Guard, until)
+	}
+	v.GuardFor = leader
 }
 
-// guarded reports whether s's guard refuses a prepare from (or a stand
-// by) from.
-func (s *Server) guarded(c *Config, from NodeID, out *Out) bool {
-	return c.Lease > 0 && out.Clock < s.V.Guard && from != s.V.GuardFor
+// guarded reports whether s's guards refuse a prepare from (or a stand
+// by) from, and if so whose lease (None: the quiet period) they guard
+// until when.
+func (s *Server) guarded(c *Config, from NodeID, out *Out) (bool, NodeID, int) {
+	v := &s.V
+	switch {
+	case c.Lease == 0:
+	case out.Clock < v.Guard && from != v.GuardFor:
+		return true, v.GuardFor, v.Guard
+	case out.Clock < v.GuardAll:
+		return true, v.GuardAllFor, v.GuardAll
+	}
+	return false, None, 0
 }
 
 // quiet starts a restarted server's quiet period.
