@@ -196,6 +196,10 @@ func (t *LockTable) apply(n int32, c Cmd, clock int) string {
 	case OpAcquire:
 		switch e.Holder {
 		case who:
+			// The holder's acquire counts as a renew: its client restarts
+			// its belief from this request's send, so the leader's expiry
+			// clock restarts too, exactly as for renew (§3.2).
+			e.Since = clock
 			return tokPrefix + strconv.Itoa(int(e.Token))
 		case 0:
 			e.Holder, e.Token, e.Since = who, n, clock
