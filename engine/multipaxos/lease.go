@@ -136,7 +136,9 @@ func (s *Server) guard(c *Config, leader NodeID, out *Out) {
 	v := &s.V
 	until := out.Clock + c.Lease*100
 	if v.GuardFor != leader && out.Clock < v.Guard {
-		if v.Guard > v.GuardAll {
+		// Guard >= GuardAll always (clocks only run forward), so the
+		// guard that ends last moves, and GuardAllFor is never GuardFor.
+		if v.Guard >= v.GuardAll {
 			v.GuardAll, v.GuardAllFor = v.Guard, v.GuardFor
 		}
 		v.Guard = until
