@@ -13,7 +13,9 @@ import (
 //
 //   - A server that acks heartbeat b from leader l guards until its clock
 //     + L: till then it refuses prepares from any other server (nack
-//     why=lease) and does not stand.
+//     why=lease) and does not stand. Acking does not raise promised, so it
+//     may ack two leaders (2.3, then a stale 1.1): each guard holds, so
+//     till the earlier ends it refuses everyone (GuardAll).
 //   - Once a majority (the leader included) acked round R, the leader
 //     holds its lease until t0 + L·(100−P)/(100+P) on its own clock, t0
 //     being its clock when it sent R; any higher ballot it learns of ends
@@ -22,7 +24,7 @@ import (
 //     leader believes it holds the lease.
 //   - A restarted server has forgotten its guards, so it guards for L on
 //     its clock for nobody (the quiet period): it promises nothing and
-//     does not stand.
+//     does not stand; an ack meanwhile does not end it.
 //
 // Reads (get ... via=): via=log proposes the get as a command; via=index
 // (once the leader has executed everything it proposed) records the
