@@ -89,6 +89,10 @@ type mpSlotCost struct {
 // owner, so that late messages are charged to it.
 const mpSlotsKept = 64
 
+// mpClaimScan is how far back from the end of its log a replying server's
+// slots are searched for the command replied to.
+const mpClaimScan = 512
+
 // first reports whether id is the first reply to its request, and marks it.
 func (c *mpCounters) first(id mp.ReqID) bool {
 	i := int(id.Client) - 1
@@ -295,7 +299,8 @@ func (c *mpCounters) charge(owner string, change bool) {
 func (c *mpCounters) claim(s *MPSim, m *mp.Message, change bool) int {
 	srv := &s.p.st.Servers[m.From]
 	slot := int32(0)
-	for i := srv.V.Slots.Len(); i >= 1; i-- {
+	// The reply is sent as its slot executes, near the end of the log.
+	for i := srv.V.Slots.Len(); i >= 1 && i > srv.V.Slots.Len()-mpClaimScan; i-- {
 		if srv.V.Slots.At(i-1).Decided.ID == m.Req {
 			slot = int32(i)
 			break
