@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -40,17 +41,21 @@ import (
 //
 // States are told apart by sim.MPCanon: the protocol state, the god's-eye
 // records and the in-flight multiset compared by content (message ids
-// ignored), plus the search's own budget counters. No symmetry reduction.
+// ignored), plus the search's own budget counters. In the key-value
+// workload clients with the same quota are interchangeable: a state is
+// stored under the least encoding of its client renamings (mpsym.go;
+// NoSymmetry turns this off). Servers are not (mpsym.go says why).
 // Dead messages (see mpDead), whose delivery can change nothing now or
 // later, are left out of the state and never delivered, duplicated or
 // dropped: a state with one is the same, step for step, as the state
 // without it, so the verdict and the length of the shortest
 // counterexample are unchanged.
-// The search stores per state only a fingerprint, its parent and the
-// action that reached it (24 bytes with the hash table); a state is
-// rebuilt for expansion by replaying its path from the start (children of
-// one parent are expanded one after another, so the parent is rebuilt
-// once for them all).
+// The search runs on the one explorer (explore.go), which stores per
+// state only a fingerprint, its parent and the action that reached it
+// (about 32 bytes with the hash table); a state is rebuilt for expansion
+// by replaying its path from the start (children of one parent are
+// expanded one after another, so the parent is rebuilt once for them
+// all).
 type MPEngineOptions struct {
 	// Cluster is the cluster searched: servers, clients, window, the
 	// bootstrapped leader and the bug switches. Timeout, heartbeat and
@@ -81,9 +86,11 @@ type MPEngineOptions struct {
 	// or "" for any.
 	Invariant string
 	// NoReduction keeps dead messages in the state and explores their
-	// delivery (for comparison: same verdict and shortest length, more
-	// states).
+	// delivery, and turns symmetry off (for comparison: same verdict and
+	// shortest length, more states).
 	NoReduction bool
+	// NoSymmetry turns off the reduction by client symmetry (see mpSym).
+	NoSymmetry bool
 	// Ticks, Clocks and Pauses bound the ticks, clock-rate changes and
 	// client pauses in one schedule, and Workload names the clients'
 	// commands (mplease.go). Default 0 and kv: time never passes.
@@ -201,6 +208,8 @@ func (o *MPEngineOptions) Bounds() string {
 	}
 	if o.NoReduction {
 		sb.WriteString(" --no-reduction")
+	} else if o.NoSymmetry {
+		sb.WriteString(" --no-symmetry")
 	}
 	if len(o.Prefix) > 0 {
 		fmt.Fprintf(&sb, " (from the state after %d prefix actions)", len(o.Prefix))
@@ -250,6 +259,11 @@ type mpSearch struct {
 	msgBuf []byte
 	live   []bool
 
+	// sym are the client renamings of the symmetry reduction (mpSym);
+	// alt is an encoding buffer.
+	sym []mp.ClientRenaming
+	alt []byte
+
 	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
 	startBallots int
 
@@ -274,27 +288,9 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 		return nil, err
 	}
 	startT := time.Now()
-	e := &mpSearch{opt: opt}
-	e.start = sim.NewMP(opt.Cluster)
-	e.cfg = e.start.Config()
-	e.canon.Time = opt.timed()
-	for i, line := range opt.Prefix {
-		if err := e.start.Do(line); err != nil {
-			return nil, fmt.Errorf("%w: prefix line %d: %v", ErrOptions, i+1, err)
-		}
-	}
-	if p := e.start.PausedNodes(); len(p) > 0 {
-		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
-	}
-	if opt.Cluster.Leader != "" {
-		e.startBallots = 1
-	}
-	e.quota = make([]int, opt.Cluster.Clients)
-	for c := range e.quota {
-		e.quota[c] = int(e.start.State().Client(e.cfg, e.cfg.Client(c+1)).Seq) // the prefix's requests
-	}
-	for i := range opt.Commands {
-		e.quota[i%len(e.quota)]++
+	e, err := newMPSearch(opt)
+	if err != nil {
+		return nil, err
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
 	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
@@ -319,6 +315,35 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 	return &e.res, nil
 }
 
+// newMPSearch prepares the search of normalized options: the start state
+// (after the prefix), the clients' quotas and the symmetries.
+func newMPSearch(opt MPEngineOptions) (*mpSearch, error) {
+	e := &mpSearch{opt: opt}
+	e.start = sim.NewMP(opt.Cluster)
+	e.cfg = e.start.Config()
+	e.canon.Time = opt.timed()
+	for i, line := range opt.Prefix {
+		if err := e.start.Do(line); err != nil {
+			return nil, fmt.Errorf("%w: prefix line %d: %v", ErrOptions, i+1, err)
+		}
+	}
+	if p := e.start.PausedNodes(); len(p) > 0 {
+		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
+	}
+	if opt.Cluster.Leader != "" {
+		e.startBallots = 1
+	}
+	e.quota = make([]int, opt.Cluster.Clients)
+	for c := range e.quota {
+		e.quota[c] = int(e.start.State().Client(e.cfg, e.cfg.Client(c+1)).Seq) // the prefix's requests
+	}
+	for i := range opt.Commands {
+		e.quota[i%len(e.quota)]++
+	}
+	e.sym = e.symmetries()
+	return e, nil
+}
+
 // The search as an exploreModel.
 
 func (e *mpSearch) root() *mpState { return &mpState{s: e.start} }
@@ -335,7 +360,16 @@ func (e *mpSearch) violated(st *mpState) bool { return st.s.Violated(e.opt.Invar
 
 func (e *mpSearch) key(dst []byte, st *mpState) []byte {
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(st.h))
-	return e.canon.Append(dst, st.s, func(m *mp.Message) bool { return e.dead(st.s, st.h, m) })
+	n := len(dst)
+	dead := func(m *mp.Message) bool { return e.dead(st.s, st.h, m) }
+	dst = e.canon.Append(dst, st.s, dead)
+	for _, r := range e.sym {
+		e.alt = e.canon.AppendRenamed(e.alt[:0], st.s, dead, r)
+		if bytes.Compare(e.alt, dst[n:]) < 0 {
+			dst = append(dst[:n], e.alt...)
+		}
+	}
+	return dst
 }
 
 func (e *mpSearch) apply(st *mpState, a uint32) error {
