@@ -38,16 +38,20 @@ func mirrorAct(t *testing.T, e *mpSearch, s, m *sim.MPSim, r mp.ClientRenaming, 
 	return a
 }
 
-// TestMPClientSymmetry: along random schedules of a two-client cluster,
-// the state reached and the state reached by the mirrored schedule (c1
-// and c2 swapped, and the values they write) have the same key with the
+// TestMPClientSymmetry: along random schedules of a two- or three-client
+// cluster, the state reached and the state reached by the mirrored
+// schedule (clients renamed, and the values they write) have the same key with the
 // reduction on — and different keys with it off, so the test sees real
 // mirror pairs — and the same verdicts.
 func TestMPClientSymmetry(t *testing.T) {
-	for _, bug := range []mp.Bug{0, mp.BugSkipPhase1, mp.BugNoDedup} {
+	for _, c := range []struct {
+		bug              mp.Bug
+		clients, renames int
+	}{{0, 2, 1}, {mp.BugSkipPhase1, 2, 1}, {mp.BugNoDedup, 2, 1}, {0, 3, 5}} {
+		bug := c.bug
 		opt := MPEngineOptions{
-			Cluster:  sim.MPCluster{Servers: 3, Clients: 2, Leader: "s1", Seed: sim.DefaultSeed, Bugs: mp.BugSet(bug)},
-			Commands: 4, MaxRound: 3, Crashes: 1, Dups: 1, Drops: 1, Retries: 2,
+			Cluster:  sim.MPCluster{Servers: 3, Clients: c.clients, Leader: "s1", Seed: sim.DefaultSeed, Bugs: mp.BugSet(bug)},
+			Commands: 2 * c.clients, MaxRound: 3, Crashes: 1, Dups: 1, Drops: 1, Retries: 2,
 		}
 		if err := opt.normalize(); err != nil {
 			t.Fatal(err)
@@ -58,13 +62,13 @@ func TestMPClientSymmetry(t *testing.T) {
 		}
 		noSym := *e
 		noSym.sym = nil
-		if len(e.sym) != 1 {
-			t.Fatalf("renamings %+v, want the swap of c1 and c2", e.sym)
+		if len(e.sym) != c.renames {
+			t.Fatalf("renamings %+v, want %d", e.sym, c.renames)
 		}
-		r := e.sym[0]
 		rng := rand.New(rand.NewPCG(1, uint64(bug)))
 		differ, steps := 0, 0
 		for walk := range 40 {
+			r := e.sym[walk%len(e.sym)]
 			x := &mpState{s: e.start.Clone()}
 			y := &mpState{s: e.start.Clone()}
 			for range 30 {
@@ -98,7 +102,7 @@ func TestMPClientSymmetry(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%v: %d steps, %d mirror pairs told apart without the reduction", bug, steps, differ)
+		t.Logf("%v, %d clients: %d steps, %d mirror pairs told apart without the reduction", bug, c.clients, steps, differ)
 		if differ < steps/2 {
 			t.Errorf("only %d of %d mirror pairs differ without the reduction", differ, steps)
 		}
