@@ -159,3 +159,35 @@ func TestMPSymmetryOff(t *testing.T) {
 		}
 	}
 }
+
+// TestMPCounts pins the figures of a few Multi-Paxos searches with client
+// symmetry, so that a change to the engine or the reductions that changes
+// the state space is noticed (without symmetry: 660, 85 and 5,821 states).
+func TestMPCounts(t *testing.T) {
+	for _, c := range MPBugCases() {
+		var states, depth int
+		var stop Stop
+		switch c.Bug {
+		case mp.BugSkipPhase1:
+			states, depth, stop = 387, 7, StopViolation
+		case mp.BugExecOutOfOrder:
+			states, depth, stop = 47, 6, StopViolation
+		default:
+			continue
+		}
+		for _, clean := range []bool{false, true} {
+			opt := c.Options
+			if clean {
+				if c.Bug != mp.BugExecOutOfOrder || raceEnabled {
+					continue
+				}
+				opt.Cluster.Bugs = 0
+				states, depth, stop = 2911, 17, StopComplete
+			}
+			res := mustMP(t, opt)
+			if res.Stop != stop || res.DistinctStates != states || res.Depth != depth {
+				t.Errorf("%s: %s, %d states, depth %d; want %s, %d, %d", opt.Bounds(), res.Stop, res.DistinctStates, res.Depth, stop, states, depth)
+			}
+		}
+	}
+}
