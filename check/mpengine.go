@@ -1,7 +1,6 @@
 package check
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -259,10 +258,12 @@ type mpSearch struct {
 	msgBuf []byte
 	live   []bool
 
-	// sym are the client renamings of the symmetry reduction (mpSym);
-	// alt is an encoding buffer.
-	sym []mp.ClientRenaming
-	alt []byte
+	// sym are the client renamings of the symmetry reduction (mpsym.go);
+	// the rest are symKey's buffers.
+	sym      []mp.ClientRenaming
+	alt, sig []byte
+	sigBest  []byte
+	ties     []int
 
 	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
 	startBallots int
@@ -360,16 +361,11 @@ func (e *mpSearch) violated(st *mpState) bool { return st.s.Violated(e.opt.Invar
 
 func (e *mpSearch) key(dst []byte, st *mpState) []byte {
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(st.h))
-	n := len(dst)
 	dead := func(m *mp.Message) bool { return e.dead(st.s, st.h, m) }
-	dst = e.canon.Append(dst, st.s, dead)
-	for _, r := range e.sym {
-		e.alt = e.canon.AppendRenamed(e.alt[:0], st.s, dead, r)
-		if bytes.Compare(e.alt, dst[n:]) < 0 {
-			dst = append(dst[:n], e.alt...)
-		}
+	if len(e.sym) == 0 {
+		return e.canon.Append(dst, st.s, dead)
 	}
-	return dst
+	return e.symKey(dst, st.s, dead)
 }
 
 func (e *mpSearch) apply(st *mpState, a uint32) error {

@@ -1,7 +1,11 @@
 package check
 
 import (
+	"bytes"
+	"encoding/binary"
+
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	"github.com/paxviz/paxviz/engine/sim"
 )
 
 // Client symmetry in the Multi-Paxos search (mpSym).
@@ -69,4 +73,60 @@ func (e *mpSearch) symmetries() []mp.ClientRenaming {
 	}
 	rec(0)
 	return out
+}
+
+// symKey appends to dst the least encoding of s among its renamings by
+// e.sym and the identity. The renamings are first compared by their
+// clients' records alone (clientSig, cheap); only those tied for the least
+// are encoded in full. Both comparisons are of the renamed state itself,
+// so every state of one class picks the same representative.
+func (e *mpSearch) symKey(dst []byte, s *sim.MPSim, dead func(*mp.Message) bool) []byte {
+	e.sigBest = e.clientSig(e.sigBest[:0], s, nil)
+	e.ties = append(e.ties[:0], -1)
+	for i := range e.sym {
+		e.sig = e.clientSig(e.sig[:0], s, &e.sym[i])
+		switch c := bytes.Compare(e.sig, e.sigBest); {
+		case c < 0:
+			e.sigBest, e.sig = e.sig, e.sigBest
+			e.ties = append(e.ties[:0], i)
+		case c == 0:
+			e.ties = append(e.ties, i)
+		}
+	}
+	n := len(dst)
+	for j, i := range e.ties {
+		if i < 0 {
+			e.alt = e.canon.Append(e.alt[:0], s, dead)
+		} else {
+			e.alt = e.canon.AppendRenamed(e.alt[:0], s, dead, e.sym[i])
+		}
+		if j == 0 || bytes.Compare(e.alt, dst[n:]) < 0 {
+			dst = append(dst[:n], e.alt...)
+		}
+	}
+	return dst
+}
+
+// clientSig appends the clients' records of s renamed by r (nil: as they
+// are), new client 1 first.
+func (e *mpSearch) clientSig(dst []byte, s *sim.MPSim, r *mp.ClientRenaming) []byte {
+	cl := s.State().Clients
+	for k := range cl {
+		c := cl[k]
+		if r != nil {
+			for i, to := range r.To {
+				if to == k+1 {
+					c = cl[i]
+				}
+			}
+			c.Pending, c.Last, c.LastResult = r.Cmd(c.Pending), r.Req(c.Last), r.Val(c.LastResult)
+		}
+		dst = binary.AppendVarint(dst, int64(c.Seq))
+		dst = mp.AppendCmd(dst, c.Pending)
+		dst = append(dst, byte(c.Hint), byte(c.LastTo), byte(c.Via), byte(c.Last.Client))
+		dst = binary.AppendVarint(dst, int64(c.Last.Seq))
+		dst = binary.AppendUvarint(dst, uint64(len(c.LastResult)))
+		dst = append(dst, c.LastResult...)
+	}
+	return dst
 }

@@ -54,6 +54,9 @@ func (r ClientRenaming) Node(cfg *Config, id NodeID) NodeID {
 	return cfg.Client(r.Client(cfg.ClientIndex(id)))
 }
 
+// Req returns the request id renamed.
+func (r ClientRenaming) Req(id ReqID) ReqID { return r.req(id) }
+
 func (r ClientRenaming) req(id ReqID) ReqID {
 	if id.Client != 0 {
 		id.Client = int8(r.Client(int(id.Client)))
