@@ -269,6 +269,7 @@ func TestMPDeadMessages(t *testing.T) {
 	}
 	opt := MPBugCases()[3].Options // exec_out_of_order's bounds, no election
 	opt.Cluster.Bugs = 0
+	opt.NoSymmetry = true // this reduction alone (symmetry: mpsym_test.go)
 	red := mustMP(t, opt)
 	opt.NoReduction = true
 	full := mustMP(t, opt)
