@@ -52,6 +52,11 @@ func TestSearchFromMP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.Stop == StopTimeout && raceEnabled {
+		// The quick search's 8 s of wall time (6,617 states) runs out
+		// under the race detector on a loaded machine.
+		t.Skipf("the quick search timed out under the race detector after %d states", res.DistinctStates)
+	}
 	if res.Violation == nil || res.Violation.Invariant != "agreement" || b.Elections != 1 || b.MaxRound != 2 || b.Commands != 2 || !strings.Contains(res.Bounds, "--ballots 2") {
 		t.Fatalf("no_adopt from the start: %+v %+v", res, b)
 	}
