@@ -83,6 +83,9 @@ func verify(l *Lesson) Diagnostics {
 		if q := st.Question; q != nil && !run(q.Reveal, where+", reveal") {
 			return d.diags
 		}
+		if st.Compare != nil {
+			verifyCompare(&d, k, st)
+		}
 	}
 	for _, name := range l.Breaks {
 		if !broken[name] {
@@ -149,6 +152,7 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 			}
 		}
 		blocks(blockActions, rs.Actions, ts.Actions, rs.ActionsLine, ts.ActionsLine)
+		compareCompareSteps(&d, k, at, rs, ts)
 		rg, tg := rs.Goal, ts.Goal
 		switch {
 		case rg != nil && tg == nil:

@@ -255,6 +255,9 @@ func (l *Lesson) PathScript() string {
 		st := &l.Steps[k]
 		fmt.Fprintf(&sb, "\n# step %d: %s (line %d)\n", k+1, oneLine(st.Title), st.Line)
 		block("actions", st.Actions)
+		if c := st.Compare; c != nil {
+			fmt.Fprintf(&sb, "# a side-by-side comparison (the ```compare block at line %d; paxviz compare runs it)\n", c.Line)
+		}
 		if g := st.Goal; g != nil {
 			block("solution", g.Solution)
 			block("goal", g.Expects)
