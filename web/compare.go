@@ -42,6 +42,8 @@ type CompareData struct {
 func (s *Server) compareRoutes(r chi.Router) {
 	r.Get("/compare", s.handleCompare)
 	r.Post("/compare", s.handleComparePost)
+	r.Get("/s/{id}/compare", s.handleLessonCompareGet)
+	r.Post("/s/{id}/compare", s.handleLessonComparePost)
 }
 
 func compareExamples() []CompareExampleView {
