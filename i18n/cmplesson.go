@@ -14,6 +14,8 @@ func init() {
 		"cmpl.now_n":        {"{ap}: {ac} is {av}", "{ap}：{ac}为 {av}"},
 		"cmpl.now_o":        {"{av} against {bv}", "{av} 对 {bv}"},
 		"cmpl.none":         {"no comparison has run", "还没有运行对比"},
+		"cmpl.m.neither":    {"ticks where neither has a leader", "两者都没有领导者的 tick 数"},
+		"cmpl.goal_open":    {"Not yet: edit the schedule and run both to make these true.", "还没有：修改调度并运行两者，使这些成立。"},
 		"cmpl.p.both":       {"Both at once", "两者同时"},
 		// The counters a lesson's goal may name (lessons.CompareCounters).
 		"cmpl.c.commands":    {"commands issued", "已发出的命令"},

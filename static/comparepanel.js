@@ -76,6 +76,18 @@ export function makeComparePanel() {
   const playBtn = $("cmp-play");
   let cmp = null;
   let timer = null;
+  // neither[T]: the ticks before T where neither pane shows a leader
+  // (lessons.BothLeaderless counts the same up to the end).
+  let neither = [];
+
+  function countNeither() {
+    const leads = (f) => !!(f && f.servers.some((s) => s.leader));
+    neither = [0];
+    for (let tick = 0; tick < cmp.until; tick++) {
+      const none = !leads(frameAt(cmp.multipaxos, tick)) && !leads(frameAt(cmp.raft, tick));
+      neither.push(neither[tick] + (none ? 1 : 0));
+    }
+  }
 
   function drawTable(tick) {
     const a = frameAt(cmp.multipaxos, tick).metrics, b = frameAt(cmp.raft, tick).metrics;
@@ -84,6 +96,9 @@ export function makeComparePanel() {
       return el("tr", { dataset: { key }, class: x !== y ? "differ" : "" },
         el("th", { scope: "row" }, t("compare.m." + key)), el("td", { class: "mp" }, x), el("td", { class: "raft" }, y));
     });
+    const n = String(neither[Math.min(tick, neither.length - 1)] || 0);
+    rows.push(el("tr", { dataset: { key: "neither" } }, el("th", { scope: "row" }, t("cmpl.m.neither")),
+      el("td", { class: "mp" }, n), el("td", { class: "raft" }, n)));
     rows.push(el("tr", { dataset: { key: "violations" } }, el("th", { scope: "row" }, t("compare.m.violations")),
       el("td", { class: "mp" }, String(cmp.multipaxos.violations)), el("td", { class: "raft" }, String(cmp.raft.violations))));
     $("cmp-table").tBodies[0].replaceChildren(...rows);
@@ -109,6 +124,7 @@ export function makeComparePanel() {
   function load(c, tick = 0) {
     stop();
     cmp = c;
+    countNeither();
     slider.max = String(c.until);
     show(tick);
   }

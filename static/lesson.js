@@ -87,7 +87,7 @@ export function startLesson(content, api) {
     const text = el("div", { class: "goal-text" });
     html(text, st.goal.html);
     wrap.append(text);
-    wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
+    wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t(st.compare ? "cmpl.goal_open" : "lesson.goal_open")));
     const ul = el("ul", { class: "goal-checks" });
     for (const c of lv.checks) {
       const want = c.want ? t(c.want, said(c.want_args)) : c.text;

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paxviz/paxviz/engine/sim"
 	"github.com/paxviz/paxviz/lessons"
 )
 
@@ -78,12 +79,24 @@ func TestBrowserLessonCompare(t *testing.T) {
 	if lt := row("leaderless"); lt[0] == 0 || lt[1] == 0 {
 		t.Errorf("leaderless ticks (Multi-Paxos, Raft) = %v: both need a leader", lt)
 	}
+	// The ticks where neither has a leader: the page counts what the
+	// linter checks (lessons.BothLeaderless).
+	c, err := sim.RunCompare(l.Steps[predict].Compare.Schedule, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nb, want := row("neither"), lessons.BothLeaderless(c); nb[0] != want || nb[1] != want || want == 0 {
+		t.Errorf("ticks where neither has a leader: page %v, lessons.BothLeaderless %d", nb, want)
+	}
 	b.shot("cmplesson-predict")
 
 	// The goal: said in words, open on the step's own schedule.
 	b.click("#lesson-next")
 	b.wait("goal step", viewJS+`.lesson.step === `+strconv.Itoa(goal)+` && `+viewJS+`.lesson.met === false && document.querySelector(".lesson-goal:not(.met)") !== null`)
-	b.wait("its comparison", `!document.getElementById("lesson-compare").hidden && !document.getElementById("cmp-view").hidden && document.getElementById("cmp-script").value.includes("crash leader")`)
+	b.wait("its comparison", `!document.getElementById("lesson-compare").hidden && !document.getElementById("cmp-view").hidden && document.body.dataset.cmpRev === String(`+viewJS+`.lesson.compare.rev) && document.getElementById("cmp-script").value.includes("crash leader")`)
+	if b.evalString(`document.getElementById("cmp-own").textContent`) != "" {
+		t.Error("the step's own schedule is called the learner's")
+	}
 	checks := b.evalString(`[...document.querySelectorAll("#lesson-goal .goal-checks li")].map(li => li.textContent).join(" | ")`)
 	if strings.Contains(checks, "expect ") || strings.Contains(checks, "@") || !strings.Contains(checks, "Raft: entries overwritten > 0") || !strings.Contains(checks, "now Raft: entries overwritten is 0") {
 		t.Errorf("goal lines: %q", checks)
@@ -100,9 +113,8 @@ func TestBrowserLessonCompare(t *testing.T) {
 	b.eval(`document.getElementById("cmp-script").value = ` + strconv.Quote(l.Steps[goal].Compare.Solution))
 	b.click("#cmp-run")
 	b.wait("goal met", viewJS+`.lesson.met === true && document.querySelector(".lesson-goal.met") !== null && document.getElementById("cmp-error").hidden`)
-	if got := b.evalString(`document.getElementById("cmp-own").textContent`); got == "" {
-		t.Error("the page does not say the comparison is the learner's")
-	}
+	// The page shows the learner's comparison, and says it is theirs.
+	b.wait("the learner's comparison", `document.body.dataset.cmpRev === String(`+viewJS+`.lesson.compare.rev) && document.getElementById("cmp-own").textContent !== ""`)
 	b.eval(`(() => { const s = document.getElementById("cmp-tick"); s.value = s.max; s.dispatchEvent(new Event("input")); })()`)
 	b.wait("last tick", `document.body.dataset.tick === "200"`)
 	if mv := row("moved"); mv[0] <= mv[1] {
