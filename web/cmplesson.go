@@ -85,6 +85,9 @@ func (s *Session) setLessonCompare(text string) error {
 	if err != nil {
 		return err
 	}
+	if s.lesson.cmp == lc {
+		return nil // the same comparison (a reveal, the next step's): the page keeps its place
+	}
 	s.lesson.cmp = lc
 	s.lesson.cmpRev++
 	return nil

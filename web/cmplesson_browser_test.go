@@ -52,7 +52,7 @@ func TestBrowserLessonCompare(t *testing.T) {
 	q := l.Steps[predict].Question
 	b.click(fmt.Sprintf(`#lesson-question .choice[data-choice="%d"]`, q.Correct()+1))
 	b.wait("revealed", viewJS+`.lesson.revealed === true && !document.getElementById("cmp-view").hidden`)
-	b.wait("both panes", `document.querySelectorAll("#pane-mp .cmp-server").length === 3 && document.querySelectorAll("#pane-raft .cmp-server").length === 3 && document.body.dataset.tick === "0"`)
+	b.wait("both panes", `document.body.dataset.cmpRev === String(`+viewJS+`.lesson.compare.rev) && document.querySelectorAll("#pane-mp .cmp-server").length === 3 && document.querySelectorAll("#pane-raft .cmp-server").length === 3`)
 	// Past the crash at tick 80 neither protocol has a leader.
 	b.eval(`(() => { const s = document.getElementById("cmp-tick"); s.value = "86"; s.dispatchEvent(new Event("input")); })()`)
 	b.wait("tick 86", `document.body.dataset.tick === "86"`)
