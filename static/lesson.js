@@ -72,7 +72,6 @@ export function startLesson(content, api) {
     }
     renderGoal(v, st);
     renderQuestion(v, st);
-
     save(v);
     renderEnd(v);
   }
