@@ -58,7 +58,7 @@ func init() {
 		"mp.steady":             {"steady state (phase 1 skipped)", "稳定状态（跳过第一阶段）"},
 		"mp.change":             {"with a leader change (phase 1 paid)", "伴随领导者更替（付出第一阶段）"},
 		"mp.commands":           {"commands", "命令数"},
-		"mp.messages":           {"messages between servers", "服务器间消息"},
+		"mp.messages":           {"messages between servers (heartbeats and catch-up commits not counted)", "服务器间消息（不计心跳和追赶补发的 commit）"},
 		"mp.delays":             {"message delays", "消息延迟"},
 		"mp.cost_none":          {"no command committed yet", "尚无已提交的命令"},
 		"mp.recent":             {"{id}: {d} delays, {m} messages", "{id}：{d} 次延迟，{m} 条消息"},

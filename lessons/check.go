@@ -63,6 +63,9 @@ func verify(l *Lesson) Diagnostics {
 	for k := range l.Steps {
 		st := &l.Steps[k]
 		where := fmt.Sprintf("step %d %q", k+1, st.Title)
+		if st.ClusterLine != "" { // freshstep.go: the path starts afresh
+			s = sim.NewMachine(st.AnyCluster)
+		}
 		if !run(st.Actions, where+", actions") {
 			return d.diags
 		}
@@ -153,6 +156,9 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 		}
 		blocks(blockActions, rs.Actions, ts.Actions, rs.ActionsLine, ts.ActionsLine)
 		compareCompareSteps(&d, k, at, rs, ts)
+		if rs.ClusterLine != ts.ClusterLine {
+			d.errorf(max(ts.ActionsLine, ts.Line), "step %d starts afresh on %q, but the step in %s on %q", k+1, ts.ClusterLine, at(max(rs.ActionsLine, rs.Line)), rs.ClusterLine)
+		}
 		rg, tg := rs.Goal, ts.Goal
 		switch {
 		case rg != nil && tg == nil:

@@ -76,6 +76,11 @@ type Step struct {
 	// (0: none).
 	Actions     []sim.Stmt
 	ActionsLine int
+	// ClusterLine, when set, starts the step afresh on this cluster (the
+	// first line of its ```actions, freshstep.go); AnyCluster is its
+	// parsed form.
+	ClusterLine string
+	AnyCluster  sim.AnyCluster
 	// Goal, when set, is what the learner must make true with their own
 	// actions.
 	Goal *Goal

@@ -92,6 +92,9 @@ type parser struct {
 	strayText bool
 	// badObjective is set once an objectives: item has been reported.
 	badObjective bool
+	// fresh is the cluster line that starts the ```actions block being
+	// read (freshstep.go), until the block is stored.
+	fresh freshLine
 }
 
 func unquote(s string) string {
@@ -599,6 +602,7 @@ func (p *parser) endFence(f *fence, line string, ln int) {
 	switch f.kind {
 	case blockActions:
 		b.st.Actions, b.st.ActionsLine = stmts, f.line
+		b.st.ClusterLine, b.st.AnyCluster, p.fresh = p.fresh.line, p.fresh.cl, freshLine{}
 	case blockGoal:
 		b.goal.expects = stmts
 	case blockSolution:
@@ -610,6 +614,7 @@ func (p *parser) endFence(f *fence, line string, ln int) {
 
 // script parses the lines of a script block.
 func (p *parser) script(f *fence) []sim.Stmt {
+	p.fresh = freshLine{}
 	var stmts []sim.Stmt
 	empty := true
 	for i, raw := range f.lines {
@@ -623,7 +628,10 @@ func (p *parser) script(f *fence) []sim.Stmt {
 			continue // no valid cluster line: reported in the front matter
 		}
 		if strings.Fields(text)[0] == "cluster" {
-			p.errorf(ln, "the cluster line belongs in the front matter (cluster: ...), not in a script block")
+			if f.kind == blockActions && len(stmts) == 0 && p.freshCluster(text, ln) {
+				continue
+			}
+			p.errorf(ln, "the cluster line belongs in the front matter (cluster: ...), not in a script block (a Multi-Paxos or Raft step may start afresh with one as the first line of its ```actions)")
 			continue
 		}
 		st, err := p.cl.ParseStmt(text)

@@ -48,7 +48,7 @@ func (st *Step) stepStmts() []sim.Stmt {
 // sim.Machine, or their Text to a protocol's history).
 func (l *Lesson) EntryStmts(k int) []sim.Stmt {
 	var out []sim.Stmt
-	for j := 0; j < k && j < len(l.Steps); j++ {
+	for j := l.base(k); j < k && j < len(l.Steps); j++ {
 		out = append(out, l.Steps[j].stepStmts()...)
 	}
 	if k >= 0 && k < len(l.Steps) {
@@ -60,7 +60,7 @@ func (l *Lesson) EntryStmts(k int) []sim.Stmt {
 // EndStmts is EndActions for a lesson of any protocol.
 func (l *Lesson) EndStmts(k int) []sim.Stmt {
 	var out []sim.Stmt
-	for j := 0; j <= k && j < len(l.Steps); j++ {
+	for j := l.base(k); j <= k && j < len(l.Steps); j++ {
 		out = append(out, l.Steps[j].stepStmts()...)
 	}
 	return out
@@ -71,7 +71,7 @@ func (l *Lesson) EntryMachine(k int) (*sim.Machine, error) {
 	if k < 0 || k >= len(l.Steps) {
 		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
 	}
-	return l.replayMachine(l.EntryStmts(k))
+	return l.replayMachine(k, l.EntryStmts(k))
 }
 
 // EndMachine is End for a lesson of any protocol.
@@ -79,11 +79,11 @@ func (l *Lesson) EndMachine(k int) (*sim.Machine, error) {
 	if k < 0 || k >= len(l.Steps) {
 		return nil, fmt.Errorf("lessons: %s has no step %d (steps 0..%d)", l.ID, k, len(l.Steps)-1)
 	}
-	return l.replayMachine(l.EndStmts(k))
+	return l.replayMachine(k, l.EndStmts(k))
 }
 
-func (l *Lesson) replayMachine(stmts []sim.Stmt) (*sim.Machine, error) {
-	m := sim.NewMachine(l.AnyCluster)
+func (l *Lesson) replayMachine(k int, stmts []sim.Stmt) (*sim.Machine, error) {
+	m := sim.NewMachine(l.ClusterAt(k))
 	for i := range stmts {
 		if _, err := m.Apply(&stmts[i]); err != nil {
 			return nil, fmt.Errorf("lessons: %s: replaying %q: %v", l.File, stmts[i].Text, err)
@@ -217,7 +217,7 @@ func (st *Step) GoalMetIn(s *sim.Machine) (bool, []GoalCheck) {
 // and EntryActions(k). paxviz run replays it; the sandbox can start from it.
 func (l *Lesson) EntryScript(k int) string {
 	var sb strings.Builder
-	sb.WriteString(l.ClusterLine)
+	sb.WriteString(l.ClusterLineAt(k))
 	sb.WriteByte('\n')
 	if l.Protocol != sim.ProtoPaxos {
 		for _, st := range l.EntryStmts(k) {
@@ -236,24 +236,55 @@ func (l *Lesson) EntryScript(k int) string {
 
 // PathScript renders the whole canonical path as one script, with every
 // assertion and each goal as expect lines, and a comment per step:
-// `paxviz lesson script FILE | paxviz run -` shows its trace.
+// `paxviz lesson script FILE | paxviz run -` shows its trace. From a step
+// that starts afresh on another cluster (freshstep.go) the lines are
+// comments: one run has one cluster line, and `paxviz lesson script FILE
+// STEP` gives that step's entry.
 func (l *Lesson) PathScript() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# %s (%s): the canonical path of %s\n", l.ID, l.Lang, l.File)
 	sb.WriteString(l.ClusterLine)
 	sb.WriteByte('\n')
+	quoted := "" // "# " once the path has moved to another cluster
 	block := func(what string, stmts []sim.Stmt) {
 		if len(stmts) == 0 {
 			return
 		}
 		fmt.Fprintf(&sb, "# %s\n", what)
 		for _, st := range stmts {
-			fmt.Fprintf(&sb, "%-40s # line %d\n", st.Text, st.Line)
+			fmt.Fprintf(&sb, "%s%-40s # line %d\n", quoted, st.Text, st.Line)
+		}
+	}
+	// breaks lists the declared breaks; before a fresh step, those the
+	// first run (steps up to last) shows, the others as comments.
+	breaks := func(last int) {
+		if len(l.Breaks) == 0 {
+			return
+		}
+		sb.WriteString("\n# breaks (the lesson breaks these invariants on purpose)\n")
+		var end *sim.Machine
+		if last >= 0 {
+			end, _ = l.EndMachine(last)
+		}
+		for _, name := range l.Breaks {
+			if end != nil && !end.Violated(name) {
+				fmt.Fprintf(&sb, "# expect violation %s (in a later run)\n", name)
+				continue
+			}
+			fmt.Fprintf(&sb, "expect violation %s\n", name)
 		}
 	}
 	for k := range l.Steps {
 		st := &l.Steps[k]
+		if k > 0 && st.ClusterLine != "" && quoted == "" {
+			breaks(k - 1)
+			fmt.Fprintf(&sb, "\n%s\n# (paxviz lesson script %s %d | paxviz run - runs it)\n", freshNote(k, st), l.File, k+1)
+			quoted = "# "
+		}
 		fmt.Fprintf(&sb, "\n# step %d: %s (line %d)\n", k+1, oneLine(st.Title), st.Line)
+		if k > 0 && st.ClusterLine != "" && quoted != "" {
+			fmt.Fprintf(&sb, "# %s\n", st.ClusterLine)
+		}
 		block("actions", st.Actions)
 		if c := st.Compare; c != nil {
 			fmt.Fprintf(&sb, "# a side-by-side comparison (the ```compare block at line %d; paxviz compare runs it)\n", c.Line)
@@ -266,11 +297,8 @@ func (l *Lesson) PathScript() string {
 			block("reveal", q.Reveal)
 		}
 	}
-	if len(l.Breaks) > 0 {
-		sb.WriteString("\n# breaks (the lesson breaks these invariants on purpose)\n")
-		for _, name := range l.Breaks {
-			fmt.Fprintf(&sb, "expect violation %s\n", name)
-		}
+	if quoted == "" {
+		breaks(-1)
 	}
 	return sb.String()
 }

@@ -15,6 +15,9 @@ const (
 	PollValue = "value"
 	// PollMessage asks which in-flight message will be delivered first.
 	PollMessage = "message"
+	// PollLeader asks which server will lead next (a Multi-Paxos or Raft
+	// room); the choices are the servers.
+	PollLeader = "leader"
 )
 
 // Poll is a predict question put to the class.

@@ -7,6 +7,7 @@ import { startLesson } from "./lesson.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
 import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
 import { keepRecord, resume, wasResumed } from "./resume.js";
+import { followLayout } from "./taborder.js";
 
 const $ = (id) => document.getElementById(id);
 let view = JSON.parse($("initial").textContent);
@@ -810,6 +811,7 @@ document.addEventListener("keydown", (e) => {
 onEachView(() => { if (selected !== null) select(selected, false); });
 
 render(false);
+followLayout(document.querySelector("main.workspace"));
 const lessonContent = document.getElementById("lesson-content");
 if (lessonContent) startLesson(JSON.parse(lessonContent.textContent), { send, currentView, onEachView, whenConnected });
 window.paxvizFirstDraw = performance.now();

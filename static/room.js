@@ -1,8 +1,12 @@
 // The classroom page (instructor and students): follows the room's shared
 // session over the room socket, runs polls, and lets a student try it
-// themselves on a private fork (an ordinary session on /ws/{id}).
+// themselves on a private fork (an ordinary session on /ws/{id}). A room
+// runs any protocol: a view with v.mp or v.raft is drawn by the same
+// Multi-Paxos or Raft code as the sandbox (mp.js, raft.js).
 import { t, el, commonKeys, isTyping } from "./common.js";
-import { Diagram } from "./diagram.js";
+import { Diagram, msgName } from "./diagram.js";
+import { mpRender, mpFields, mpCtls } from "./mp.js";
+import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
 
 const $ = (id) => document.getElementById(id);
 const cfg = JSON.parse($("room-config").textContent);
@@ -108,7 +112,7 @@ function showError(msg, cmd) {
 // ---- the cluster ----------------------------------------------------------------
 
 const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
-  nodeCard: (nd) => nodeCard(nd),
+  nodeCard: (nd, v) => nodeCard(nd, v || current()),
   select: () => {},
   selected: () => null,
   chipMenu: (m) => { if (canAct()) sendCmd(`deliver #${m.id}`); },
@@ -118,12 +122,13 @@ const diagram = new Diagram($("diagram"), $("wires"), $("nodes"), {
 function canAct() { return instructor || onFork(); }
 function current() { return onFork() ? forkView : roomView; }
 
-function nodeCard(nd) {
+function nodeCard(nd, v) {
   const card = el("article", { class: `node role-${nd.role} ${nd.up ? "up" : "down"}`, dataset: { node: nd.name }, tabindex: "0",
     "aria-label": `${nd.name} ${t("role." + nd.role)} ${nd.up ? t("ui.up") : t("ui.down")}` });
   card.append(el("header", {}, el("strong", { class: "name" }, nd.name), el("span", { class: "role" }, t("role." + nd.role)),
     el("span", { class: "status" }, nd.up ? t("ui.up") : t("ui.down"))));
   const rows = el("dl", {});
+  if (v && (v.mp || v.raft)) return logCard(card, rows, nd, v);
   const row = (k, val) => rows.append(el("dt", {}, k), el("dd", {}, val));
   if (nd.proposer) {
     const p = nd.proposer;
@@ -139,6 +144,23 @@ function nodeCard(nd) {
   return card;
 }
 
+// logCard fills a Multi-Paxos or Raft server's (or client's) card as the
+// sandbox does; its buttons only for who may act (the instructor, or a
+// student on their own copy).
+function logCard(card, rows, nd, v) {
+  for (const f of v.mp ? mpFields(nd, v) : raftFields(nd, v)) {
+    rows.append(el("dt", { dataset: { field: f.key } }, f.label), el("dd", { class: f.cls || "", dataset: { field: f.key } }, f.value));
+  }
+  card.append(rows);
+  if (canAct()) {
+    const ctls = el("div", { class: "ctls" });
+    if (v.mp) mpCtls(ctls, nd, v, sendCmd); else raftCtls(ctls, nd, v, sendCmd);
+    card.append(ctls);
+  }
+  if (v.raft) raftCard(card, nd, v);
+  return card;
+}
+
 function draw() {
   const v = current();
   if (!v || v.type !== "state") return;
@@ -147,17 +169,24 @@ function draw() {
   diagram.drawCards(v.state.nodes, v);
   diagram.drawMessages(v.state.inflight, { instant: true });
   prevDrawn = v;
-  const box = $("chosen");
-  box.replaceChildren(el("span", { class: "label" }, t("ui.godseye")));
-  if (!v.state.chosen.length) box.append(el("span", {}, t("ui.chosen_none")));
-  for (const c of v.state.chosen_detail || []) box.append(el("span", { class: "chosen-value" }, t("ui.chosen", { v: c.value, b: c.ballot, acc: c.acceptors.join(", "), step: c.step })));
+  if (v.mp) mpRender(v);
+  else if (v.raft) {
+    raftRender(v, sendCmd);
+    // The tick buttons drive the cluster: only for who may act.
+    $("raft-tools").hidden = !canAct();
+  } else {
+    const box = $("chosen");
+    box.replaceChildren(el("span", { class: "label" }, t("ui.godseye")));
+    if (!v.state.chosen.length) box.append(el("span", {}, t("ui.chosen_none")));
+    for (const c of v.state.chosen_detail || []) box.append(el("span", { class: "chosen-value" }, t("ui.chosen", { v: c.value, b: c.ballot, acc: c.acceptors.join(", "), step: c.step })));
+  }
   const list = $("msg-list");
   list.replaceChildren();
   $("inflight-count").textContent = `(${v.state.inflight.length})`;
   if (!v.state.inflight.length) list.append(el("li", { class: "empty" }, t("ui.none_inflight")));
   for (const m of v.state.inflight) {
     const li = el("li", { class: "msg t-" + m.type, dataset: { msg: m.id } },
-      el("span", { class: "msg-id" }, "#" + m.id), el("span", { class: "msg-type" }, t("msg." + m.type)),
+      el("span", { class: "msg-id" }, "#" + m.id), el("span", { class: "msg-type" }, msgName(m.type)),
       el("span", { class: "msg-text" }, m.text.replace(/^\S+ /, "")));
     if (canAct()) {
       li.append(el("span", { class: "msg-btns" },
@@ -360,7 +389,7 @@ $("lesson-reveal")?.addEventListener("click", () => sendCmd("lesson reveal"));
 $("btn-fork")?.addEventListener("click", () => sendRoom("fork"));
 $("btn-back")?.addEventListener("click", () => sendRoom("back"));
 $("btn-share")?.addEventListener("click", () => { if (sendRoom("share")) $("share-done").textContent = t("room.shared"); });
-for (const k of ["lesson", "value", "message", "reveal", "revote", "end"]) $("poll-" + k)?.addEventListener("click", () => sendRoom("poll " + k));
+for (const k of ["lesson", "value", "message", "leader", "reveal", "revote", "end"]) $("poll-" + k)?.addEventListener("click", () => sendRoom("poll " + k));
 $("btn-release")?.addEventListener("click", () => sendRoom(status && status.released ? "recall" : "release"));
 $("btn-lock")?.addEventListener("click", () => sendRoom(status && status.locked ? "unlock" : "lock"));
 $("btn-close")?.addEventListener("click", () => { if (confirm(t("room.close_confirm"))) sendRoom("close"); });

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/paxviz/paxviz/engine/sim"
@@ -16,12 +17,18 @@ var errPatterns = []struct {
 	re  *regexp.Regexp
 	key string
 }{
+	// A live session takes no expect line: say so before any of its
+	// parse errors.
+	{regexp.MustCompile(`^(?P<what>expect)( [a-z_]+)?: `), "cmderr.not_live"},
 	// Forms whose usage line is itself English prose come first.
+	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: [a-z]+ SEL \(.*then b=, s=, id=, v=\)$`), "cmderr.usage_sel_mp"},
+	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: [a-z]+ SEL \(.*then t=TERM\)$`), "cmderr.usage_sel_raft"},
 	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: [a-z]+ SEL \(`), "cmderr.usage_sel"},
 	{regexp.MustCompile(`^partition: usage: partition G`), "cmderr.usage_partition"},
 	{regexp.MustCompile(`^(?P<cmd>[a-z]+): usage: (?P<usage>.+)$`), "cmderr.usage"},
 	{regexp.MustCompile(`^usage: (?P<usage>.+)$`), "cmderr.usage"},
-	{regexp.MustCompile(`unknown node "(?P<node>[^"]*)" \(this cluster has (?P<nodes>[^)]*)\)`), "cmderr.unknown_node"},
+	{regexp.MustCompile(`unknown (node|server) "(?P<node>[^"]*)" \(this cluster has (?P<nodes>[^)]*)\)`), "cmderr.unknown_node"},
+	{regexp.MustCompile(`^unknown command "(?P<cmd>[^"]*)" \(commands: (?P<cmds>put, [^)]*)\)`), "cmderr.unknown_command_list"},
 	{regexp.MustCompile(`^unknown command "(?P<cmd>[^"]*)"`), "cmderr.unknown_command"},
 	{regexp.MustCompile(`unknown message type "(?P<type>[^"]*)" \((?P<types>[^)]*)\)`), "cmderr.unknown_type"},
 	{regexp.MustCompile(`no such step (?P<step>-?\d+) \(this branch has steps 0\.\.(?P<end>\d+)\)`), "cmderr.no_step"},
@@ -76,6 +83,47 @@ var errPatterns = []struct {
 	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) has used every ballot round \((?P<n>\d+)\)$`), "cmderr.rounds"},
 	{regexp.MustCompile(`^[a-z]+: the network would hold more than (?P<n>\d+) messages$`), "cmderr.network_full"},
 	{regexp.MustCompile(`^[a-z]+: no such node$`), "cmderr.no_node"},
+	// Multi-Paxos and Raft (the errors of their script languages and
+	// clusters; a runtime error starts with the command line).
+	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) is crashed$`), "cmderr.node_down"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: (the server is crashed|the node is down)$`), "cmderr.node_down"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: (the server is not crashed|the node is up)$`), "cmderr.node_up"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: clients do not crash$`), "cmderr.client_crash"},
+	{regexp.MustCompile(`^[a-z]+: multipaxos: malformed operation\n(?P<op>[a-z]+) takes (?P<n>\d+) arguments$`), "cmderr.op_args"},
+	{regexp.MustCompile(`^[a-z]+: multipaxos: malformed operation\n"(?P<w>[^"]*)": keys and values are words`), "cmderr.op_word"},
+	{regexp.MustCompile(`^[a-z]+: multipaxos: malformed operation\nnil is not a value$`), "cmderr.op_nil"},
+	{regexp.MustCompile(`^[a-z]+: multipaxos: malformed operation\n"(?P<w>[^"]*)": a token is a slot number$`), "cmderr.bad_token"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: the client already has a request outstanding$`), "cmderr.outstanding"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: the client has no request outstanding$`), "cmderr.not_outstanding"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: the client has used every request number$`), "cmderr.request_numbers"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: the client holds no token for that lock$`), "cmderr.no_token"},
+	{regexp.MustCompile(`^[a-z]+ (?P<node>\S+)[^:]*: the client does not believe it holds that lock$`), "cmderr.no_belief"},
+	{regexp.MustCompile(`(the lock service needs app=lock in the cluster line|not a lock service cluster \(app=lock\))$`), "cmderr.need_lock"},
+	{regexp.MustCompile(`^[a-z]+[^:]*: (?P<node>\S+) is paused$`), "cmderr.paused"},
+	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) is already paused$`), "cmderr.already_paused"},
+	{regexp.MustCompile(`^[a-z]+: (?P<node>\S+) is not paused$`), "cmderr.not_paused"},
+	{regexp.MustCompile(`^[a-z]+: via= is for get only$`), "cmderr.via_get"},
+	{regexp.MustCompile(`via=(?P<v>\S*): the read paths are log, index and lease$`), "cmderr.via"},
+	{regexp.MustCompile(`^clock: rate=(?P<r>\S*): the rate must be a whole number within drift=(?P<d>\d+) of 100 \((?P<lo>\d+)\.\.(?P<hi>\d+)\)$`), "cmderr.clock_rate"},
+	{regexp.MustCompile(`^[a-z]+: bad ballot "(?P<v>[^"]*)"`), "cmderr.bad_ballot"},
+	{regexp.MustCompile(`^[a-z]+: bad slot "(?P<v>[^"]*)"`), "cmderr.bad_slot"},
+	{regexp.MustCompile(`^[a-z]+: bad request id "(?P<v>[^"]*)"`), "cmderr.bad_req"},
+	{regexp.MustCompile(`^[a-z]+: bad token "(?P<w>[^"]*)"`), "cmderr.bad_token"},
+	{regexp.MustCompile(`^[a-z]+: bad term "t=(?P<v>[^"]*)"`), "cmderr.bad_term"},
+	{regexp.MustCompile(`^[a-z]+: (?P<v>\S+): noop is reserved`), "cmderr.noop_reserved"},
+	{regexp.MustCompile(`^[a-z]+: (?P<v>\S+): a value is 1\.\.64 letters`), "cmderr.bad_value"},
+	{regexp.MustCompile(`: the leader's log is full$`), "cmderr.log_full"},
+	{regexp.MustCompile(`: (the node has )?no such timer$`), "cmderr.no_timer"},
+	{regexp.MustCompile(`^lesson: this session plays no lesson$`), "cmderr.not_lesson"},
+}
+
+// usageKeys say in the viewer's language the usage lines that hold words
+// of English (the others are the script's own words).
+var usageKeys = map[string]string{
+	"put C K V | get C K | cas C K OLD NEW, each with [to=S]":      "usage.mp_request",
+	"clock NODE rate=R (R in percent of true time)":                "usage.clock",
+	"write C K V (K names the lock whose token the store carries)": "usage.write",
+	"partition G | G ... (e.g. partition p1 a1 | *)":               "usage.partition",
 }
 
 // roleKeys name a role in the viewer's language (the engine says "a
@@ -115,6 +163,23 @@ func errorText(lang i18n.Lang, err error) string {
 		}
 		if k, ok := roleKeys[args["role"]]; ok {
 			args["role"] = i18n.T(lang, k)
+		}
+		if k, ok := usageKeys[args["usage"]]; ok {
+			args["usage"] = i18n.T(lang, k)
+		}
+		if cmds, ok := args["cmds"]; ok {
+			// The sandbox's own commands, then the session's verbs.
+			var list []string
+			for _, w := range strings.Split(cmds+", undo, redo, goto, play, pause", ", ") {
+				if w != "expect" && !slices.Contains(list, w) {
+					list = append(list, w)
+				}
+			}
+			sep := ", "
+			if lang == i18n.ZH {
+				sep = "、"
+			}
+			args["cmds"] = strings.Join(list, sep)
 		}
 		if ty, ok := args["types"]; ok {
 			args["types"] = strings.ReplaceAll(ty, ", or ", ", ")

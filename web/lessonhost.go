@@ -102,7 +102,7 @@ func (sdLessonHost) check(s *Session, e *sim.Stmt) LessonCheckView {
 type mpLessonHost struct{}
 
 func (mpLessonHost) enter(s *Session, l *lessons.Lesson, k int) (int, error) {
-	h, err := newLogHistory(l.ClusterLine)
+	h, err := newLogHistory(l.ClusterLineAt(k))
 	if err != nil {
 		return -1, err
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -71,22 +70,5 @@ func TestMPSession(t *testing.T) {
 	s.call(context.Background(), func(s *Session) { err2 = s.handle(nil, "propose s1 X") })
 	if err2 == nil {
 		t.Fatal("a single-decree command was taken")
-	}
-}
-
-// A room refuses a Multi-Paxos cluster (its code reads a single-decree
-// history) with an error, and leaves no session behind.
-func TestMPRoomRefused(t *testing.T) {
-	srv, ts := newTestServer(t, Options{})
-	code, _, body := createRoom(t, ts.URL, `{"script": "cluster multipaxos servers=3 clients=1\n"}`)
-	if code != http.StatusBadRequest || !strings.Contains(body, "single-decree") {
-		t.Fatalf("%d %s", code, body)
-	}
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.reg.Len() != 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := srv.reg.Len(); n != 0 {
-		t.Fatalf("%d sessions left", n)
 	}
 }

@@ -93,6 +93,7 @@ type liveRoom struct {
 	mu        sync.Mutex
 	m         *room.Room
 	lesson    *lessons.Lesson // nil for a sandbox room
+	proto     string          // the shared session's protocol (View.Protocol: "" single-decree, "multipaxos", "raft"); never changes
 	simStep   int
 	lessonIdx int
 	rev       uint64
@@ -247,10 +248,6 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 	if err != nil {
 		return nil, err
 	}
-	if sess.mp != nil {
-		sess.Close()
-		return nil, errors.New("a room hosts a single-decree cluster; open a Multi-Paxos or Raft cluster in the sandbox")
-	}
 	for range 100 {
 		code, err := room.NewCode(nil)
 		if err != nil {
@@ -281,7 +278,7 @@ func (h *roomHub) create(script string, l *lessons.Lesson, step int) (*liveRoom,
 
 // start registers a room and runs its loop.
 func (h *roomHub) start(m *room.Room, sess *Session, l *lessons.Lesson) *liveRoom {
-	lr := &liveRoom{hub: h, code: m.Code, sess: sess, m: m, lesson: l, done: make(chan struct{}), dirty: true, saveKick: make(chan struct{}, 1)}
+	lr := &liveRoom{hub: h, code: m.Code, sess: sess, m: m, lesson: l, proto: viewProtocol(sess.View()), done: make(chan struct{}), dirty: true, saveKick: make(chan struct{}, 1)}
 	lr.noteFrame(sess.View()) // the step, before anyone asks
 	h.mu.Lock()
 	if h.ctx.Err() != nil {
@@ -476,7 +473,7 @@ func (lr *liveRoom) persist() error {
 	defer cancel()
 	var rec roomRecord
 	err := lr.sess.call(ctx, func(s *Session) {
-		rec.Script = s.h.Script()
+		rec.Script = s.scriptText()
 		if s.lesson != nil {
 			rec.LessonStep, rec.LessonLang = s.lesson.step, string(s.lesson.lesson.Lang)
 		}
@@ -757,7 +754,7 @@ func (h *roomHub) handleFromSession(w http.ResponseWriter, r *http.Request) {
 	var l *lessons.Lesson
 	step := 0
 	if err := sess.call(r.Context(), func(s *Session) {
-		script = s.h.Script()
+		script = s.scriptText()
 		if s.lesson != nil {
 			l, step = s.lesson.lesson, s.lesson.step
 		}
@@ -924,7 +921,7 @@ func (h *roomHub) handleQR(w http.ResponseWriter, r *http.Request) {
 func (h *roomHub) renderRoom(w http.ResponseWriter, r *http.Request, lr *liveRoom, instructor bool) {
 	lang := langOf(r)
 	m := Meta{Lang: lang, Page: "room", Title: i18n.T(lang, "room.title") + " " + lr.code + " · paxviz", Big: r.URL.Query().Get("big") == "1"}
-	d := RoomData{Meta: m, Code: lr.code, Instructor: instructor, Initial: lr.sess.View(), JoinURL: baseURL(r) + "/r/" + lr.code}
+	d := RoomData{Meta: m, Code: lr.code, Instructor: instructor, Initial: lr.sess.View(), JoinURL: baseURL(r) + "/r/" + lr.code, Protocol: lr.proto}
 	lr.mu.Lock()
 	l := lr.lesson
 	lr.mu.Unlock()
@@ -1253,7 +1250,7 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 		lr.mu.Unlock()
 		step := 0
 		if fs, err := lr.hub.s.reg.Get(fork); err == nil {
-			fs.call(ctx, func(s *Session) { step = s.h.Step() })
+			fs.call(ctx, func(s *Session) { step = s.curStep() })
 		} else if fork != "" {
 			return rc.errT("room.err_fork_gone")
 		}
@@ -1313,7 +1310,7 @@ func (rc *roomConn) fork(ctx context.Context, now time.Time) error {
 	var l *lessons.Lesson
 	step := 0
 	if err := lr.sess.call(ctx, func(s *Session) {
-		script = s.h.Script()
+		script = s.scriptText()
 		if s.lesson != nil {
 			l, step = s.lesson.lesson, s.lesson.step
 		}
@@ -1368,7 +1365,7 @@ func (rc *roomConn) fork(ctx context.Context, now time.Time) error {
 func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) error {
 	lr := rc.lr
 	if len(args) != 1 {
-		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|reveal|revote|end")
+		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|leader|reveal|revote|end")
 	}
 	switch args[0] {
 	case "reveal", "revote", "end":
@@ -1391,14 +1388,16 @@ func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) erro
 		}
 		lr.changedLocked()
 		return nil
-	case room.PollLesson, room.PollValue, room.PollMessage:
+	case room.PollLesson, room.PollValue, room.PollMessage, room.PollLeader:
 	default:
-		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|reveal|revote|end")
+		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|leader|reveal|revote|end")
 	}
 	p := room.Poll{Kind: args[0]}
 	var qerr error
 	if err := lr.sess.call(ctx, func(s *Session) {
-		st := s.h.State()
+		// The choices come from the view every protocol renders (the
+		// generic state: values proposed, messages in flight, nodes).
+		st := s.buildView().State
 		switch args[0] {
 		case room.PollLesson:
 			if s.lesson == nil {
@@ -1412,17 +1411,23 @@ func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) erro
 			}
 			p.Step, p.N = s.lesson.step, len(q.Choices)
 		case room.PollValue:
-			p.Choices = append(p.Choices, st.State().Proposed...)
+			p.Choices = append(p.Choices, st.Proposed...)
 			if len(p.Choices) < 2 {
 				qerr = rc.errT("room.err_few_values")
 				return
 			}
 		case room.PollMessage:
-			for _, m := range st.State().InFlight {
+			for _, m := range st.InFlight {
 				p.Choices = append(p.Choices, "#"+strconv.Itoa(m.ID)+" "+m.Text)
 			}
 			if len(p.Choices) < 2 {
 				qerr = rc.errT("room.err_few_msgs")
+				return
+			}
+		case room.PollLeader:
+			p.Choices = leaderChoices(st)
+			if len(p.Choices) < 2 {
+				qerr = rc.errT("room.err_few_servers")
 				return
 			}
 		}
@@ -1464,6 +1469,12 @@ func (rc *roomConn) project(ctx context.Context, id int) error {
 	script, err := fs.Script(ctx)
 	if err != nil {
 		return rc.errT("room.err_fork_gone")
+	}
+	if err := rc.sameProtocol(script); err != nil {
+		return err
+	}
+	if lr.proto != "" {
+		return rc.projectLog(ctx, script)
 	}
 	h, err := historyFromScript(script)
 	if err != nil {

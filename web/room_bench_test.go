@@ -31,10 +31,16 @@ type benchRoom struct {
 
 func newBenchRoom(b *testing.B, n int) *benchRoom {
 	b.Helper()
+	return newBenchRoomScript(b, n, roomScript)
+}
+
+// newBenchRoomScript is newBenchRoom on a room running script.
+func newBenchRoomScript(b *testing.B, n int, script string) *benchRoom {
+	b.Helper()
 	srv := NewServer(Options{CommandRate: 1e9, CommandBurst: 1e9, MaxSessions: 5000,
 		Classroom: ClassroomOptions{Limits: room.Limits{MaxStudents: n + 10, JoinRate: 1e9, JoinBurst: 1e9}}})
 	ts := newServerForBench(srv)
-	lr, err := srv.rooms.create(roomScript, nil, 0)
+	lr, err := srv.rooms.create(script, nil, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -83,9 +89,22 @@ func percentiles(b *testing.B, lat []time.Duration, prefix string) {
 // from the instructor's action to the last student's frame of the new
 // state, and how many states students lost. Target (issue 11): p99 under
 // 100 ms, none lost.
-func BenchmarkRoom1000Students(b *testing.B) {
+func BenchmarkRoom1000Students(b *testing.B) { benchRoomFollow(b, roomScript) }
+
+// BenchmarkRoom1000StudentsRaft is BenchmarkRoom1000Students in a Raft
+// room (a leader, a committed log of 13 entries: a larger frame than a
+// single-decree one; frame-bytes reports its size). Same targets.
+func BenchmarkRoom1000StudentsRaft(b *testing.B) {
+	script := raftRoomScript + "timeout s1\nrun max=6\n"
+	for i := range 12 {
+		script += "propose s1 v" + strconv.Itoa(i) + "\n"
+	}
+	benchRoomFollow(b, script+"run max=200\n")
+}
+
+func benchRoomFollow(b *testing.B, script string) {
 	const n = 1000
-	br := newBenchRoom(b, n)
+	br := newBenchRoomScript(b, n, script)
 	defer br.stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -161,6 +180,7 @@ func BenchmarkRoom1000Students(b *testing.B) {
 	b.StopTimer()
 	percentiles(b, lat, "")
 	b.ReportMetric(float64(lost.Load()), "lost")
+	b.ReportMetric(float64(len(br.lr.sess.View())), "frame-bytes")
 	cancel()
 	br.stop()
 	wg.Wait()

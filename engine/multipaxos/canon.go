@@ -183,6 +183,7 @@ func (st *State) AppendCanonical(b []byte) []byte {
 		b = appendInt(b, int64(v.MajRound))
 		// Leases and reads (lease.go) and the lock table (lock.go).
 		b = appendInt(appendInt(b, int64(v.Guard)), int64(v.GuardFor))
+		b = appendInt(appendInt(b, int64(v.GuardAll)), int64(v.GuardAllFor))
 		b = appendInt(b, int64(v.Lease))
 		b = appendUvarint(b, uint64(len(v.Sent)))
 		for _, r := range v.Sent {

@@ -13,7 +13,9 @@ import (
 //
 //   - A server that acks heartbeat b from leader l guards until its clock
 //     + L: till then it refuses prepares from any other server (nack
-//     why=lease) and does not stand.
+//     why=lease) and does not stand. Acking does not raise promised, so it
+//     may ack two leaders (2.3, then a stale 1.1): each guard holds, so
+//     till the earlier ends it refuses everyone (GuardAll).
 //   - Once a majority (the leader included) acked round R, the leader
 //     holds its lease until t0 + L·(100−P)/(100+P) on its own clock, t0
 //     being its clock when it sent R; any higher ballot it learns of ends
@@ -22,7 +24,7 @@ import (
 //     leader believes it holds the lease.
 //   - A restarted server has forgotten its guards, so it guards for L on
 //     its clock for nobody (the quiet period): it promises nothing and
-//     does not stand.
+//     does not stand; an ack meanwhile does not end it.
 //
 // Reads (get ... via=): via=log proposes the get as a command; via=index
 // (once the leader has executed everything it proposed) records the
@@ -123,19 +125,44 @@ func (s *Server) HasLease(clock int) bool {
 }
 
 // guard starts (or extends) s's guard for leader's lease as it acks a
-// heartbeat.
+// heartbeat. An ack never shortens or narrows a guard that still runs: if
+// it guards another leader's lease (or its restart quiet period), that
+// guard moves to GuardAll, and till it ends s refuses every prepare —
+// the other leader's, as it guards this one's lease now, and this one's,
+// as it still guards the other's (multipaxos.md §3.3: a server answering
+// heartbeat b guards until its clock + lease).
 func (s *Server) guard(c *Config, leader NodeID, out *Out) {
 	if c.Lease == 0 {
 		return
 	}
-	s.V.Guard = out.Clock + c.Lease*100
-	s.V.GuardFor = leader
+	v := &s.V
+	until := out.Clock + c.Lease*100
+	if v.GuardFor != leader && out.Clock < v.Guard {
+		// Guard >= GuardAll always (clocks only run forward), so the
+		// guard that ends last moves, and GuardAllFor is never GuardFor.
+		if v.Guard >= v.GuardAll {
+			v.GuardAll, v.GuardAllFor = v.Guard, v.GuardFor
+		}
+		v.Guard = until
+	} else {
+		v.Guard = max(v.Guard, until)
+	}
+	v.GuardFor = leader
 }
 
-// guarded reports whether s's guard refuses a prepare from (or a stand
-// by) from.
-func (s *Server) guarded(c *Config, from NodeID, out *Out) bool {
-	return c.Lease > 0 && out.Clock < s.V.Guard && from != s.V.GuardFor
+// guarded reports whether s's guards refuse a prepare from (or a stand
+// by) from, and if so whose lease (None: the quiet period) they guard
+// until when.
+func (s *Server) guarded(c *Config, from NodeID, out *Out) (bool, NodeID, int) {
+	v := &s.V
+	switch {
+	case c.Lease == 0:
+	case out.Clock < v.Guard && from != v.GuardFor:
+		return true, v.GuardFor, v.Guard
+	case out.Clock < v.GuardAll:
+		return true, v.GuardAllFor, v.GuardAll
+	}
+	return false, None, 0
 }
 
 // quiet starts a restarted server's quiet period.

@@ -13,13 +13,15 @@ import (
 //
 //   - The replicated state machine keeps per lock L its holder and token.
 //     `acquire:L` returns `tok:T`, T the slot of the command that granted
-//     it (monotonic and unique for free), the same token to the holder,
-//     else `busy`; `renew:L:T` and `release:L:T` return ok to the holder
+//     it (monotonic and unique for free), the same token to the holder
+//     (which counts as a renew: the client's belief restarts from that
+//     request, so the expiry clock does too), else `busy`; `renew:L:T` and `release:L:T` return ok to the holder
 //     of token T (release frees L), else `lost`; the leader's `expire:L:T`
 //     frees L only if T is current.
 //   - Expiry is decided in the log: at each heartbeat the leader proposes
 //     `expire:L:T` once its clock has run ttl since it executed the grant
-//     or last renew of (L, T), or since it became leader if later. It
+//     or last renew (or holder's acquire) of (L, T), or since it became
+//     leader if later. It
 //     proposes only when it has executed every slot it proposed and
 //     nothing waits in its queue, so the expire takes the very next slot:
 //     every renew before it is known, every renew after it comes too late
@@ -196,6 +198,10 @@ func (t *LockTable) apply(n int32, c Cmd, clock int) string {
 	case OpAcquire:
 		switch e.Holder {
 		case who:
+			// The holder's acquire counts as a renew: its client restarts
+			// its belief from this request's send, so the leader's expiry
+			// clock restarts too, exactly as for renew (§3.2).
+			e.Since = clock
 			return tokPrefix + strconv.Itoa(int(e.Token))
 		case 0:
 			e.Holder, e.Token, e.Since = who, n, clock

@@ -92,6 +92,12 @@ const (
 	SendRenew           // a renew the client issues itself while it holds a lock (lock.go)
 )
 
+// How a server acks a heartbeat (Note.N2 of NoteHeartbeatOK).
+const (
+	HBPlain = iota // it guards the sender's lease (if lease > 0)
+	HBHolds        // and still guards Peer2's lease (None: its quiet period) until Text, refusing every prepare till then
+)
+
 // Note narrates one thing a node did, in data, so that every front end can
 // render it in its own language.
 type Note struct {

@@ -111,14 +111,19 @@ type Volatile struct {
 	MajRound int32
 	// Leases and reads (lease.go), all on the server's own clock in
 	// hundredths of a tick: Guard is when its guard ends, for GuardFor's
-	// lease (None: the restart quiet period); Lease is when the leader's
+	// lease (None: the restart quiet period); GuardAll is when an earlier
+	// guard, for GuardAllFor's lease (None: the quiet period), ends: till
+	// then it refuses every prepare, as it acked GuardFor's heartbeat while
+	// that guard still ran (GuardAll <= Guard); Lease is when the leader's
 	// lease ends (0: none); Sent the clock at which each heartbeat round
 	// above MajRound was sent; Reads the reads waiting for a read index.
-	Guard    int
-	GuardFor NodeID
-	Lease    int
-	Sent     []RoundSent
-	Reads    []PendingRead
+	Guard       int
+	GuardFor    NodeID
+	GuardAll    int
+	GuardAllFor NodeID
+	Lease       int
+	Sent        []RoundSent
+	Reads       []PendingRead
 	// Locks is the lock service's state machine (lock.go).
 	Locks LockTable
 }
@@ -338,8 +343,8 @@ func (s *Server) CanStand() bool { return s.D.MaxRound < MaxRound }
 
 // stand starts phase 1 for every open slot with a new ballot (§1.3).
 func (s *Server) stand(c *Config, out *Out) {
-	if s.guarded(c, s.ID, out) {
-		out.note(Note{Kind: NoteGuarded, Node: s.ID, Peer2: s.V.GuardFor, Text: ClockText(s.V.Guard)})
+	if ok, who, until := s.guarded(c, s.ID, out); ok {
+		out.note(Note{Kind: NoteGuarded, Node: s.ID, Peer2: who, Text: ClockText(until)})
 		s.armElection(c, out)
 		return
 	}
@@ -404,8 +409,8 @@ func (s *Server) handlePrepare(c *Config, m *Message, out *Out) {
 	if !validSlot(m.FromSlot) {
 		return
 	}
-	if s.guarded(c, m.From, out) {
-		out.note(Note{Kind: NoteGuardNack, Node: s.ID, Peer: m.From, B: m.Ballot, Peer2: s.V.GuardFor, Text: ClockText(s.V.Guard)})
+	if ok, who, until := s.guarded(c, m.From, out); ok {
+		out.note(Note{Kind: NoteGuardNack, Node: s.ID, Peer: m.From, B: m.Ballot, Peer2: who, Text: ClockText(until)})
 		out.send(Message{Type: MsgNack, From: s.ID, To: m.From, Ballot: m.Ballot, Promised: s.D.Promised, Rejects: MsgPrepare, WhyLease: true})
 		return
 	}
@@ -770,7 +775,13 @@ func (s *Server) handleHeartbeat(c *Config, m *Message, out *Out) {
 		s.armElection(c, out)
 	}
 	s.guard(c, m.From, out)
-	out.note(Note{Kind: NoteHeartbeatOK, Node: s.ID, Peer: m.From, B: m.Ballot, N: int(m.Round), Slot: s.V.Upto})
+	note := Note{Kind: NoteHeartbeatOK, Node: s.ID, Peer: m.From, B: m.Ballot, N: int(m.Round), Slot: s.V.Upto}
+	if c.Lease > 0 && out.Clock < s.V.GuardAll {
+		// It still guards an earlier lease (or its quiet period): till
+		// then it refuses every prepare, this leader's included.
+		note.N2, note.Peer2, note.Text = HBHolds, s.V.GuardAllFor, ClockText(s.V.GuardAll)
+	}
+	out.note(note)
 	out.send(Message{Type: MsgHeartbeatOK, From: s.ID, To: m.From, Ballot: m.Ballot, Upto: s.V.Upto, Round: m.Round})
 }
 

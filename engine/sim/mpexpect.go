@@ -116,13 +116,15 @@ func mpWant(cfg *mp.Config, e *mpExpect, text map[string]string) (string, map[st
 		a["b"], a["cmd"] = e.b.String(), word(0)
 		return "want.mp_vote", a
 	case "lease":
-		if len(e.words) == 2 { // a lock client's belief (mplock.go): as written
-			return "want.expect", text
+		if len(e.words) == 2 { // a lock client's belief (mplock.go)
+			return lockWant(e, a)
 		}
 		if word(0) == "yes" {
 			return "want.mp_lease_yes", a
 		}
 		return "want.mp_lease_no", a
+	case "stored":
+		return lockWant(e, a)
 	}
 	return "want.expect", text
 }
@@ -204,8 +206,8 @@ func (s *MPSim) evalDetail(x *Expect) (bool, string, map[string]string) {
 		a["b"], a["cmd"] = v.B.String(), v.Cmd.String()
 		return ok, "got.mp_vote", a
 	case "lease":
-		if len(e.words) == 2 { // a lock client's belief (mplock.go): evalLock's words
-			break
+		if len(e.words) == 2 { // a lock client's belief (mplock.go)
+			return ok, "got.mp_lock", s.lockGot(e, a)
 		}
 		sv := &s.p.st.Servers[e.node]
 		a["clock"] = clockText(s.W.Clock(e.node))
@@ -214,6 +216,8 @@ func (s *MPSim) evalDetail(x *Expect) (bool, string, map[string]string) {
 			return ok, "got.mp_lease", a
 		}
 		return ok, "got.mp_lease_none", a
+	case "stored":
+		return ok, "got.mp_stored", s.lockGot(e, a)
 	}
 	return ok, "got.text", map[string]string{"text": got}
 }

@@ -208,6 +208,13 @@ func mpNarration(c *mp.Config, n *mp.Note) Narration {
 		if n.Peer2 == mp.None {
 			key += ".quiet"
 		}
+	case mp.NoteHeartbeatOK:
+		if n.N2 == mp.HBHolds {
+			key += ".holds"
+			if n.Peer2 == mp.None {
+				key += ".quiet"
+			}
+		}
 	case mp.NoteLead:
 		if int32(n.N) < n.Slot {
 			key += ".none"

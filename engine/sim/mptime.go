@@ -46,7 +46,8 @@ func clockText(c int) string {
 
 // timeText renders node id's clock, pause, lease and guard for
 // DescribeNode (lease<T: it holds the leader lease until its clock reads
-// T; guards=L<T: it guards L's lease, or its quiet period, until T),
+// T; guards=L<T: it guards L's lease, or its quiet period, until T;
+// guards=K<U,L<T: it also still guards K's until U, refusing everyone),
 // empty while every clock reads true time, nothing is paused and lease=0
 // (so that scripts without them print as before).
 func (s *MPSim) timeText(id int) string {
@@ -65,14 +66,25 @@ func (s *MPSim) timeText(id int) string {
 			txt += " lease<" + mp.ClockText(sv.V.Lease)
 		}
 		if sv.Up && clock < sv.V.Guard {
-			who := "quiet"
-			if sv.V.GuardFor != mp.None {
-				who = cfg.Name(sv.V.GuardFor)
+			txt += " guards="
+			if clock < sv.V.GuardAll {
+				// It refuses everyone till the earlier guard ends.
+				txt += guardText(cfg, sv.V.GuardAllFor, sv.V.GuardAll) + ","
 			}
-			txt += " guards=" + who + "<" + mp.ClockText(sv.V.Guard)
+			txt += guardText(cfg, sv.V.GuardFor, sv.V.Guard)
 		}
 	}
 	return txt
+}
+
+// guardText renders one guard for timeText: whose lease (quiet: the
+// restart quiet period) until when.
+func guardText(cfg *mp.Config, who mp.NodeID, until int) string {
+	name := "quiet"
+	if who != mp.None {
+		name = cfg.Name(who)
+	}
+	return name + "<" + mp.ClockText(until)
 }
 
 // expectTime parses `expect clock N C` (C in ticks, up to two decimals)

@@ -49,11 +49,22 @@ const (
 // delays behind each message in flight (a client's request arriving at a
 // server starts a chain at 0; a timer starts one at 0; every message sent
 // while handling a message one delay deeper), and the server-to-server
-// messages (heartbeats apart) since the last command was committed.
+// messages a command cost (multipaxos.md §7 M1, lesson 14): the accept,
+// accepted and commit messages of its slot, sent before or after its reply
+// (the accepted messages beyond a majority arrive late), plus the other
+// server-to-server messages since the last command was committed (an
+// election: prepare, promise, nack). Heartbeats, their acks and the commits
+// a heartbeat_ok makes the leader resend (catch-up of a lagging server) are
+// not the cost of a command and are not counted.
 type mpCounters struct {
-	depth          map[int]int
-	since          int
-	sincePrepare   bool
+	depth        map[int]int
+	since        int
+	sincePrepare bool
+	// slots: the phase 2 messages of each slot not yet claimed by a
+	// command, or, once claimed, which command they are charged to.
+	slots map[int32]mpSlotCost
+	// lastChange: the last command committed with a leader change.
+	lastChange     string
 	Steady, Change MPCost
 	Recent         []MPCommandCost
 	Ops            []MPOp
@@ -65,6 +76,22 @@ type mpCounters struct {
 	// counted[c-1] is the highest request number of client c counted.
 	counted []int32
 }
+
+// mpSlotCost is the phase 2 messages of one slot and the command they are
+// charged to (owner "" before the slot's first reply).
+type mpSlotCost struct {
+	msgs   int
+	owner  string
+	change bool
+}
+
+// mpSlotsKept is how many slots below the last claimed one keep their
+// owner, so that late messages are charged to it.
+const mpSlotsKept = 64
+
+// mpClaimScan is how far back from the end of its log a replying server's
+// slots are searched for the command replied to.
+const mpClaimScan = 512
 
 // first reports whether id is the first reply to its request, and marks it.
 func (c *mpCounters) first(id mp.ReqID) bool {
@@ -82,7 +109,9 @@ func (c *mpCounters) first(id mp.ReqID) bool {
 	return true
 }
 
-func newMPCounters() mpCounters { return mpCounters{depth: map[int]int{}} }
+func newMPCounters() mpCounters {
+	return mpCounters{depth: map[int]int{}, slots: map[int32]mpSlotCost{}}
+}
 
 func (c mpCounters) clone() mpCounters {
 	if c.depth != nil {
@@ -91,6 +120,13 @@ func (c mpCounters) clone() mpCounters {
 			d[k] = v
 		}
 		c.depth = d
+	}
+	if c.slots != nil {
+		sl := make(map[int32]mpSlotCost, len(c.slots))
+		for k, v := range c.slots {
+			sl[k] = v
+		}
+		c.slots = sl
 	}
 	c.Recent = append([]MPCommandCost(nil), c.Recent...)
 	c.Ops = append([]MPOp(nil), c.Ops...)
@@ -105,6 +141,9 @@ func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 	cfg := s.p.cfg
 	if c.depth == nil {
 		c.depth = map[int]int{}
+	}
+	if c.slots == nil {
+		c.slots = map[int32]mpSlotCost{}
 	}
 	if len(c.leader) != cfg.Servers {
 		c.leader, c.leadDepth = make([]bool, cfg.Servers), make([]int, cfg.Servers)
@@ -138,16 +177,13 @@ func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 		if ev.Sent[i].Fate == FateInFlight {
 			c.depth[m.ID] = (d+1)<<1 | bit
 		}
-		if cfg.IsServer(m.From) && cfg.IsServer(m.To) && m.From != m.To && m.Type != mp.MsgHeartbeat && m.Type != mp.MsgHeartbeatOK {
-			c.since++
-			if m.Type == mp.MsgPrepare {
-				c.sincePrepare = true
-			}
+		if cfg.IsServer(m.From) && cfg.IsServer(m.To) && m.From != m.To {
+			c.count(m, ev.Msg.Type == mp.MsgHeartbeatOK)
 		}
 		// A command counts once, at its first reply (a new leader that
 		// re-proposes it replies again).
 		if m.Type == mp.MsgReply && !m.NotLeader && cfg.IsServer(m.From) && c.first(m.Req) {
-			cc := MPCommandCost{ID: m.Req.String(), Step: ev.Step, Delays: d, Messages: c.since, Change: c.sincePrepare}
+			cc := MPCommandCost{ID: m.Req.String(), Step: ev.Step, Delays: d, Messages: c.since + c.claim(s, m, c.sincePrepare), Change: c.sincePrepare}
 			if cc.Change && !elect {
 				// The request reached a leader that had just won phase 1:
 				// the command waited for it all the same.
@@ -163,6 +199,9 @@ func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 			c.Recent = append(c.Recent, cc)
 			if len(c.Recent) > mpMaxRecent {
 				c.Recent = c.Recent[1:]
+			}
+			if cc.Change {
+				c.lastChange = cc.ID
 			}
 			c.since, c.sincePrepare = 0, false
 		}
@@ -203,6 +242,85 @@ func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 			}
 		}
 	}
+}
+
+// count charges one server-to-server message: to its slot's command if it
+// is phase 2 (accept, accepted, a nack to an accept, a decision's commit),
+// else to the next command committed; heartbeats, their acks and catch-up
+// commits (sent on a heartbeat_ok) to none.
+func (c *mpCounters) count(m *mp.Message, onHeartbeatOK bool) {
+	switch {
+	case m.Type == mp.MsgHeartbeat || m.Type == mp.MsgHeartbeatOK:
+		return
+	case m.Type == mp.MsgCommit && onHeartbeatOK:
+		return
+	case m.Slot > 0 && (m.Type == mp.MsgAccept || m.Type == mp.MsgAccepted || m.Type == mp.MsgCommit || m.Type == mp.MsgNack):
+		sc := c.slots[m.Slot]
+		sc.msgs++
+		c.slots[m.Slot] = sc
+		if sc.owner != "" {
+			// A late message of a slot already paid for.
+			c.charge(sc.owner, sc.change)
+		}
+		return
+	case m.Type == mp.MsgNack && m.Rejects == mp.MsgHeartbeat:
+		return
+	case (m.Type == mp.MsgPromise || m.Type == mp.MsgNack) && !c.sincePrepare && c.lastChange != "":
+		// The tail of the election the last command with a leader change
+		// paid for (no prepare since): a promise or a refusal that came
+		// after the new leader had a majority.
+		c.charge(c.lastChange, true)
+		return
+	}
+	c.since++
+	if m.Type == mp.MsgPrepare {
+		c.sincePrepare = true
+	}
+}
+
+// charge adds one message to the cost of command owner, already counted.
+func (c *mpCounters) charge(owner string, change bool) {
+	k := &c.Steady
+	if change {
+		k = &c.Change
+	}
+	k.Messages++
+	for i := len(c.Recent) - 1; i >= 0; i-- {
+		if c.Recent[i].ID == owner {
+			c.Recent[i].Messages++
+			break
+		}
+	}
+}
+
+// claim charges to the command of reply m the phase 2 messages of its slot
+// and of every unclaimed slot before it (no-ops, a re-proposal's older
+// slot), and returns how many.
+func (c *mpCounters) claim(s *MPSim, m *mp.Message, change bool) int {
+	srv := &s.p.st.Servers[m.From]
+	slot := int32(0)
+	// The reply is sent as its slot executes, near the end of the log.
+	for i := srv.V.Slots.Len(); i >= 1 && i > srv.V.Slots.Len()-mpClaimScan; i-- {
+		if srv.V.Slots.At(i-1).Decided.ID == m.Req {
+			slot = int32(i)
+			break
+		}
+	}
+	if slot == 0 {
+		return 0
+	}
+	n := 0
+	owner := m.Req.String()
+	for k, sc := range c.slots {
+		switch {
+		case sc.owner == "" && k <= slot:
+			n += sc.msgs
+			c.slots[k] = mpSlotCost{msgs: sc.msgs, owner: owner, change: change}
+		case sc.owner != "" && k < slot-mpSlotsKept:
+			delete(c.slots, k)
+		}
+	}
+	return n
 }
 
 // MPSlotView is one slot of one server's log.

@@ -73,7 +73,11 @@ func (p *raftProto) flush(id int, w *World[rf.Message, Narration]) {
 	}
 	if w.Tracing() {
 		for i := range o.Notes {
-			w.Note(raftNarration(p.cfg, &o.Notes[i]))
+			n := raftNarration(p.cfg, &o.Notes[i])
+			if i > 0 {
+				oldTermCommit(&n, &o.Notes[i-1], &o.Notes[i])
+			}
+			w.Note(n)
 		}
 	}
 	// CommittedCount scans the committed prefix: only narration needs it.
