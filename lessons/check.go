@@ -86,6 +86,9 @@ func verify(l *Lesson) Diagnostics {
 		if q := st.Question; q != nil && !run(q.Reveal, where+", reveal") {
 			return d.diags
 		}
+		if st.Compare != nil {
+			verifyCompare(&d, k, st)
+		}
 	}
 	for _, name := range l.Breaks {
 		if !broken[name] {
@@ -152,6 +155,7 @@ func compareTranslations(ref, tr *Lesson) Diagnostics {
 			}
 		}
 		blocks(blockActions, rs.Actions, ts.Actions, rs.ActionsLine, ts.ActionsLine)
+		compareCompareSteps(&d, k, at, rs, ts)
 		if rs.ClusterLine != ts.ClusterLine {
 			d.errorf(max(ts.ActionsLine, ts.Line), "step %d starts afresh on %q, but the step in %s on %q", k+1, ts.ClusterLine, at(max(rs.ActionsLine, rs.Line)), rs.ClusterLine)
 		}

@@ -86,6 +86,10 @@ type Step struct {
 	Goal *Goal
 	// Question, when set, is a multiple-choice question or a prediction.
 	Question *Question
+	// Compare, when set, is the step's side-by-side comparison (a
+	// ```compare block; compare.go): its goal, solution and reveal are
+	// about the comparison, not the lesson's cluster.
+	Compare *CompareStep
 }
 
 // Goal is a state the learner must reach within a step.

@@ -47,7 +47,9 @@ func replayLesson(t *testing.T, l *Lesson) {
 		if err != nil {
 			t.Fatalf("step %d: %v", k+1, err)
 		}
-		if st.Goal != nil {
+		// A comparison step's goal is about its comparison, checked by
+		// verify (compare_test.go), not about the cluster.
+		if st.Goal != nil && st.Compare == nil {
 			if met, _ := st.GoalMetIn(entry); met {
 				t.Errorf("step %d %q: the goal holds on entry", k+1, st.Title)
 			}
@@ -56,7 +58,7 @@ func replayLesson(t *testing.T, l *Lesson) {
 		if err != nil {
 			t.Fatalf("step %d: %v", k+1, err)
 		}
-		if st.Goal != nil {
+		if st.Goal != nil && st.Compare == nil {
 			if met, checks := st.GoalMetIn(end); !met {
 				t.Errorf("step %d %q: the solution does not reach the goal: %+v", k+1, st.Title, checks)
 			}

@@ -409,7 +409,7 @@ func (p *parser) openFence(line string, ln int) *fence {
 		word = words[0]
 	}
 	switch word {
-	case blockActions, blockGoal, blockSolution, blockReveal:
+	case blockActions, blockGoal, blockSolution, blockReveal, blockCompare:
 		f.kind = word
 		if len(words) > 1 {
 			p.errorf(ln, "unexpected %q after ```%s: a script block's fence line holds only its kind", strings.Join(words[1:], " "), word)
@@ -417,7 +417,7 @@ func (p *parser) openFence(line string, ln int) *fence {
 		return f
 	case "", "text":
 	default:
-		p.errorf(ln, "unknown block kind %q: script blocks are ```actions, ```goal, ```solution and ```reveal; a block shown as code is ```text (or has no kind)", word)
+		p.errorf(ln, "unknown block kind %q: script blocks are ```actions, ```goal, ```solution, ```reveal and ```compare; a block shown as code is ```text (or has no kind)", word)
 	}
 	p.text(line, ln, true)
 	return f
@@ -559,6 +559,9 @@ func (p *parser) endFence(f *fence, line string, ln int) {
 	if b == nil {
 		p.errorf(f.line, "a ```%s block before the first step: start a step with a line ## Title", f.kind)
 		return
+	}
+	if p.compareFence(f) {
+		return // a comparison step's block (compare.go)
 	}
 	placed := true
 	switch f.kind {

@@ -286,6 +286,9 @@ func (l *Lesson) PathScript() string {
 			fmt.Fprintf(&sb, "# %s\n", st.ClusterLine)
 		}
 		block("actions", st.Actions)
+		if c := st.Compare; c != nil {
+			fmt.Fprintf(&sb, "# a side-by-side comparison (the ```compare block at line %d; paxviz compare runs it)\n", c.Line)
+		}
 		if g := st.Goal; g != nil {
 			block("solution", g.Solution)
 			block("goal", g.Expects)

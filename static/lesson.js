@@ -8,6 +8,9 @@ export function startLesson(content, api) {
   const key = "paxviz.lesson." + content.id;
   let hintShown = -1;
   let shownStep = -1;
+  // An argument "@KEY" of a goal line stands for KEY's translation (a
+  // comparison's counters, web/cmplesson.go).
+  const said = (args) => Object.fromEntries(Object.entries(args || {}).map(([k, x]) => [k, typeof x === "string" && x.startsWith("@") ? t(x.slice(1)) : x]));
 
   const progress = () => { try { return JSON.parse(localStorage.getItem(key) || "null") || {}; } catch { return {}; } };
   // Progress kept in this browser: the session (so that the home page
@@ -83,12 +86,12 @@ export function startLesson(content, api) {
     const text = el("div", { class: "goal-text" });
     html(text, st.goal.html);
     wrap.append(text);
-    wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t("lesson.goal_open")));
+    wrap.append(el("p", { class: "goal-status", role: "status" }, lv.met ? t("lesson.goal_met") : t(st.compare ? "cmpl.goal_open" : "lesson.goal_open")));
     const ul = el("ul", { class: "goal-checks" });
     for (const c of lv.checks) {
-      const said = c.want ? t(c.want, c.want_args) : c.text;
-      const args = Object.fromEntries(Object.entries(c.args || {}).map(([k, x]) => [k, x === "none" ? t("ui.nothing") : x]));
-      ul.append(el("li", { class: c.ok ? "ok" : "open", title: c.text }, (c.ok ? "✓ " : "○ ") + said + (c.ok ? "" : " — " + t("lesson.now", { state: t(c.key, args) }))));
+      const want = c.want ? t(c.want, said(c.want_args)) : c.text;
+      const args = Object.fromEntries(Object.entries(said(c.args)).map(([k, x]) => [k, x === "none" ? t("ui.nothing") : x]));
+      ul.append(el("li", { class: c.ok ? "ok" : "open", title: c.text }, (c.ok ? "✓ " : "○ ") + want + (c.ok ? "" : " — " + t("lesson.now", { state: t(c.key, args) }))));
     }
     wrap.append(ul);
     const btns = el("div", { class: "lesson-nav" });

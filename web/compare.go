@@ -42,6 +42,8 @@ type CompareData struct {
 func (s *Server) compareRoutes(r chi.Router) {
 	r.Get("/compare", s.handleCompare)
 	r.Post("/compare", s.handleComparePost)
+	r.Get("/s/{id}/compare", s.handleLessonCompareGet)
+	r.Post("/s/{id}/compare", s.handleLessonComparePost)
 }
 
 func compareExamples() []CompareExampleView {
@@ -52,9 +54,23 @@ func compareExamples() []CompareExampleView {
 	return out
 }
 
-// runCompareJSON parses and runs a schedule within the web budgets; the
-// error is in the reader's language.
-func runCompareJSON(lang i18n.Lang, text string) ([]byte, string, int) {
+// runCompareJSON parses and runs a schedule for the address addr within
+// the web budgets (comparelimit.go); the error is in the reader's
+// language.
+func (s *Server) runCompareJSON(lang i18n.Lang, addr, text string) ([]byte, string, int) {
+	c, msg, status := s.runCompare(lang, addr, text)
+	if c == nil {
+		return nil, msg, status
+	}
+	b, err := json.Marshal(c)
+	if err != nil || len(b) > compareMaxJSON {
+		return nil, i18n.T(lang, "compare.too_big"), http.StatusRequestEntityTooLarge
+	}
+	return b, "", http.StatusOK
+}
+
+// runCompare is runCompareJSON without the JSON.
+func (s *Server) runCompare(lang i18n.Lang, addr, text string) (*sim.Comparison, string, int) {
 	sc, err := sim.ParseCompare(text)
 	if err != nil {
 		return nil, i18n.Format(lang, "compare.bad", map[string]string{"err": err.Error()}), http.StatusBadRequest
@@ -62,6 +78,13 @@ func runCompareJSON(lang i18n.Lang, text string) ([]byte, string, int) {
 	if sc.Until > compareWebUntil {
 		return nil, i18n.Format(lang, "compare.too_long", map[string]string{"n": itoa(compareWebUntil)}), http.StatusBadRequest
 	}
+	switch s.cmpLimits.acquire(addr) {
+	case compareTooFast:
+		return nil, i18n.T(lang, "compare.too_fast"), http.StatusTooManyRequests
+	case compareAddrBusy:
+		return nil, i18n.T(lang, "compare.addr_busy"), http.StatusTooManyRequests
+	}
+	defer s.cmpLimits.release(addr)
 	select {
 	case compareSlots <- struct{}{}:
 		defer func() { <-compareSlots }()
@@ -72,11 +95,7 @@ func runCompareJSON(lang i18n.Lang, text string) ([]byte, string, int) {
 	if err != nil {
 		return nil, i18n.Format(lang, "compare.bad", map[string]string{"err": err.Error()}), http.StatusBadRequest
 	}
-	b, err := json.Marshal(c)
-	if err != nil || len(b) > compareMaxJSON {
-		return nil, i18n.T(lang, "compare.too_big"), http.StatusRequestEntityTooLarge
-	}
-	return b, "", http.StatusOK
+	return c, "", http.StatusOK
 }
 
 // handleCompare shows the page with ?script= (a permalink), ?ex=NAME, or
@@ -98,7 +117,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Script = strings.ReplaceAll(d.Script, "\r\n", "\n")
 	var status int
-	d.Initial, d.Error, status = runCompareJSON(m.Lang, d.Script)
+	d.Initial, d.Error, status = s.runCompareJSON(m.Lang, clientAddr(r), d.Script)
 	s.render(w, r, status, ComparePage(d))
 }
 
@@ -114,7 +133,7 @@ func (s *Server) handleComparePost(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]string{"error": i18n.Format(lang, "compare.bad", map[string]string{"err": err.Error()})})
 		return
 	}
-	b, msg, status := runCompareJSON(lang, strings.ReplaceAll(r.PostForm.Get("script"), "\r\n", "\n"))
+	b, msg, status := s.runCompareJSON(lang, clientAddr(r), strings.ReplaceAll(r.PostForm.Get("script"), "\r\n", "\n"))
 	if status != http.StatusOK {
 		w.WriteHeader(status)
 		json.NewEncoder(w).Encode(map[string]string{"error": msg})

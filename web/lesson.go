@@ -28,8 +28,10 @@ type lessonRun struct {
 	revealed bool
 	met      bool
 	checks   []LessonCheckView
-	solved   bool // the learner asked to be shown the solution
-	maxStep  int  // furthest step entered
+	solved   bool           // the learner asked to be shown the solution
+	maxStep  int            // furthest step entered
+	cmp      *lessonCompare // a comparison step's comparison (cmplesson.go)
+	cmpRev   int            // counts the comparisons shown
 }
 
 // LessonView is the lesson part of a view: where the learner is and what
@@ -46,6 +48,8 @@ type LessonView struct {
 	Revealed bool              `json:"revealed"`
 	Solved   bool              `json:"solved"`
 	MaxStep  int               `json:"max_step"`
+	// Compare: a comparison step's comparison (cmplesson.go).
+	Compare *LessonCompareView `json:"compare,omitempty"`
 }
 
 // LessonCheckView is one expect line of a goal and whether it holds; Key
@@ -67,6 +71,9 @@ func (s *Session) lessonView() *LessonView {
 	st := &l.lesson.Steps[l.step]
 	lv.HasGoal = st.Goal != nil
 	lv.Checks = append(lv.Checks, l.checks...)
+	if l.cmp != nil {
+		lv.Compare = &LessonCompareView{Rev: l.cmpRev, Own: l.cmp.own}
+	}
 	if q := st.Question; q != nil && l.answer >= 0 {
 		lv.Correct = q.IsCorrect(l.answer)
 	}
@@ -83,6 +90,10 @@ func (s *Session) afterChange() {
 	host := lessonHostFor(s.lesson.lesson)
 	if st.Goal == nil || host == nil {
 		s.lesson.met, s.lesson.checks = false, nil
+		return
+	}
+	if st.Compare != nil {
+		s.lesson.met, s.lesson.checks = compareChecks(st, s.lesson.cmp)
 		return
 	}
 	s.lesson.met, s.lesson.checks = true, nil
@@ -114,6 +125,9 @@ func (s *Session) enterStep(k int) error {
 	}
 	l.step, l.answer, l.revealed, l.solved = k, -1, false, false
 	l.maxStep = max(l.maxStep, k)
+	if err := s.enterCompare(); err != nil {
+		return fmt.Errorf("lesson: step %d: its comparison does not run: %v", k+1, err)
+	}
 	s.playing = false
 	s.setLast(nil)
 	s.lastAct = ""
@@ -188,6 +202,9 @@ func (s *Session) lessonVerb(args []string) error {
 		}
 		if err = s.enterStep(l.step); err == nil {
 			err = s.runStmts(st.Goal.Solution)
+			if c := st.Compare; err == nil && c != nil && c.Solution != "" {
+				err = s.setLessonCompare(c.Solution)
+			}
 			l.solved = true
 		}
 	default:
@@ -352,7 +369,8 @@ func lessonPage(l *lessons.Lesson, lang i18n.Lang, explicitStep bool) *LessonPag
 	p.Objectives = l.Objectives
 	p.Sources = l.Sources
 	for _, st := range l.Steps {
-		sp := LessonStepContent{Title: st.Title, HTML: lessons.Render(st.Narrative)}
+		sp := LessonStepContent{Title: st.Title, HTML: lessons.Render(st.Narrative), Compare: st.Compare != nil}
+		p.HasCompare = p.HasCompare || st.Compare != nil
 		if g := st.Goal; g != nil {
 			sp.Goal = &LessonGoalContent{HTML: lessons.Render(g.Text), Hint: lessons.Render(g.Hint)}
 		}

@@ -91,6 +91,7 @@ type Server struct {
 	searches  searchTurns
 	rooms     *roomHub
 	lessonLog lessonDiagLog
+	cmpLimits compareLimits // comparisons per address (comparelimit.go)
 }
 
 // Limits of the web app. The per-address ones are sized for a classroom
