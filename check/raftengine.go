@@ -66,6 +66,16 @@ type RaftEngineOptions struct {
 	// Crashes, Dups and Drops bound the crashes, duplications and drops
 	// in one schedule. Default 0.
 	Crashes, Dups, Drops int
+	// Fresh narrows the model (a bounded search, not a reduction): the
+	// network loses every message whose term is below the highest term
+	// any server has reached, except that up to Stale such old messages
+	// may still be delivered in one schedule (never duplicated or dropped).
+	// Old messages past that budget leave the state. A counterexample
+	// found is real (paxviz run replays it: the lost messages merely stay
+	// undelivered); a clean search says nothing about schedules that
+	// deliver more old messages. Raft's Figure 8 delivers none.
+	Fresh bool
+	Stale int
 	// Invariant is the invariant to search for (a name in rf.Invariants),
 	// or "" for any.
 	Invariant string
@@ -125,6 +135,10 @@ func (o *RaftEngineOptions) normalize() error {
 		return fmt.Errorf("%w: dups must be 0..%d, not %d", ErrOptions, MaxDups, o.Dups)
 	case o.Drops < 0 || o.Drops > MaxDups:
 		return fmt.Errorf("%w: drops must be 0..%d, not %d", ErrOptions, MaxDups, o.Drops)
+	case o.Stale < 0 || o.Stale > MaxDups:
+		return fmt.Errorf("%w: stale must be 0..%d, not %d", ErrOptions, MaxDups, o.Stale)
+	case o.Stale > 0 && !o.Fresh:
+		return fmt.Errorf("%w: stale bounds the old messages delivered under fresh: set fresh too", ErrOptions)
 	case o.MaxStates < 0:
 		return fmt.Errorf("%w: max-states must not be negative", ErrOptions)
 	case o.MaxMemoryBytes < 0:
@@ -157,6 +171,9 @@ func (o *RaftEngineOptions) Bounds() string {
 		fmt.Fprintf(&sb, " --batch %d", c.Batch)
 	}
 	fmt.Fprintf(&sb, " --probe %d", c.Probe)
+	if o.Fresh {
+		fmt.Fprintf(&sb, " --fresh --stale %d", o.Stale)
+	}
 	if c.Bugs != 0 {
 		fmt.Fprintf(&sb, " --bugs %s", c.Bugs)
 	}
@@ -194,6 +211,7 @@ const (
 	rhDrops
 	rhCommands
 	rhHeartbeats
+	rhStale
 )
 
 type raftSearch struct {
@@ -402,11 +420,12 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 	e.msgBuf = e.msgBuf[:0]
 	e.msgEnc = e.msgEnc[:0]
 	e.live = e.live[:0]
+	top := topTerm(st)
 	for i := range msgs {
 		n := len(e.msgBuf)
 		e.msgBuf = rf.AppendMessageKey(e.msgBuf, &msgs[i], nil)
 		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
-		e.live = append(e.live, !e.dead(st, &msgs[i]))
+		e.live = append(e.live, !e.gone(st, h, top, &msgs[i]))
 	}
 	for _, k := range []int{rfActDeliver, rfActDup, rfActDrop} {
 		h2 := h
@@ -434,7 +453,16 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 					continue next // an identical copy leads to the same state
 				}
 			}
-			if done, err := visit(packAct(k, msgs[i].ID), h2); done || err != nil {
+			h3 := h2
+			if e.opt.Fresh && msgs[i].Term < top {
+				// An old message within the stale budget: delivered
+				// only, at the cost of one.
+				if k != rfActDeliver {
+					continue
+				}
+				h3 = h2.inc(rhStale)
+			}
+			if done, err := visit(packAct(k, msgs[i].ID), h3); done || err != nil {
 				return done, err
 			}
 		}
@@ -471,7 +499,7 @@ func (e *raftSearch) expand(id uint32) (bool, error) {
 			return true, err
 		}
 		e.res.Transitions++
-		if kind, _ := unpackAct(a); kind == rfActDeliver && e.drops(base, w) {
+		if kind, _ := unpackAct(a); kind == rfActDeliver && e.drops(base, w, h2) {
 			return false, nil
 		}
 		if e.violated(w) {
@@ -524,8 +552,9 @@ func (e *raftSearch) encodePerm(dst []byte, h mpHeader, s *sim.RaftSim, p rf.Per
 	e.msgBuf = e.msgBuf[:0]
 	e.msgs = e.msgs[:0]
 	msgs := s.InFlight()
+	top := topTerm(st)
 	for i := range msgs {
-		if e.dead(st, &msgs[i]) {
+		if e.gone(st, h, top, &msgs[i]) {
 			continue
 		}
 		n := len(e.msgBuf)
@@ -634,6 +663,27 @@ func permute(xs []int, k int, f func()) {
 	}
 }
 
+// topTerm returns the highest term any server of st has reached.
+func topTerm(st *rf.State) int32 {
+	var t int32
+	for i := range st.Servers {
+		t = max(t, st.Servers[i].D.Term)
+	}
+	return t
+}
+
+// gone reports whether message m, in flight in state st (whose highest
+// term is top) after a schedule that used budget h, can no longer matter:
+// it is dead, or Fresh lost it (its term is below top and the stale
+// budget is spent). Both last: terms never decrease and budgets are never
+// refunded.
+func (e *raftSearch) gone(st *rf.State, h mpHeader, top int32, m *rf.Message) bool {
+	if e.opt.Fresh && m.Term < top && h.get(rhStale) >= e.opt.Stale {
+		return true
+	}
+	return e.dead(st, m)
+}
+
 // dead reports whether reply m, in flight in state st, can change nothing
 // if delivered, now or after any later step (so delivering it is a stutter
 // step). Terms never decrease (currentTerm is durable under every switch),
@@ -691,7 +741,7 @@ func (e *raftSearch) dead(st *rf.State, m *rf.Message) bool {
 // flight obliges nothing), so it needs no exploring: the verdict and the
 // shortest counterexample stay the same (as with drops, which never
 // matter to safety).
-func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
+func (e *raftSearch) drops(base, w *sim.RaftSim, h2 mpHeader) bool {
 	if e.opt.NoReduction {
 		return false
 	}
@@ -709,8 +759,9 @@ func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
 		last = bm[len(bm)-1].ID
 	}
 	st := w.State()
+	top := topTerm(st)
 	for _, m := range w.InFlight() {
-		if m.ID > last && !e.dead(st, &m) {
+		if m.ID > last && !e.gone(st, h2, top, &m) {
 			return false
 		}
 	}
