@@ -548,7 +548,11 @@ func (e *raftSearch) encodePerm(dst []byte, h mpHeader, s *sim.RaftSim, p rf.Per
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(h))
 	st := s.State()
 	dst = st.AppendKeyPerm(e.cfg, p, dst)
-	dst = s.Checker().AppendKeyPerm(p, dst)
+	if e.opt.NoReduction {
+		dst = s.Checker().AppendKeyPerm(p, dst)
+	} else {
+		dst = s.Checker().AppendKeyLive(p, st, dst)
+	}
 	e.msgBuf = e.msgBuf[:0]
 	e.msgs = e.msgs[:0]
 	msgs := s.InFlight()
