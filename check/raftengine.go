@@ -681,9 +681,24 @@ func topTerm(st *rf.State) int32 {
 // it is dead, or Fresh lost it (its term is below top and the stale
 // budget is spent). Both last: terms never decrease and budgets are never
 // refunded.
+//
+// With no stale budget at all, one kind of request is gone too: a
+// requestvote of its receiver's term whose receiver has voted for another
+// server in that term. It is refused, and the refusal (of the candidate's
+// term) is dead; the receiver's vote of that term is durable (unless
+// forget_vote), and once the receiver's term has risen the request is old
+// and lost.
 func (e *raftSearch) gone(st *rf.State, h mpHeader, top int32, m *rf.Message) bool {
-	if e.opt.Fresh && m.Term < top && h.get(rhStale) >= e.opt.Stale {
-		return true
+	if e.opt.Fresh && h.get(rhStale) >= e.opt.Stale {
+		if m.Term < top {
+			return true
+		}
+		if e.opt.Stale == 0 && m.Type == rf.MsgRequestVote && !e.cfg.Bugs.Has(rf.BugForgetVote) && e.cfg.IsServer(m.To) {
+			r := &st.Servers[m.To].D
+			if r.Term == m.Term && r.VotedFor != rf.None && r.VotedFor != m.From {
+				return true
+			}
+		}
 	}
 	return e.dead(st, m)
 }
