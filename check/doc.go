@@ -64,8 +64,9 @@
 //
 // # Counterexamples
 //
-// The search stores fingerprints and a parent link per state, not states.
-// On a violation it replays the path from the fresh cluster: at each step
+// The search stores fingerprints and a parent link per state, not states
+// (the explorer of explore.go, which every engine search shares, keeps
+// them). On a violation it replays the path from the fresh cluster: at each step
 // it takes the first action (in the order above) whose successor has the
 // next fingerprint on the path, so the replayed schedule has the real
 // message ids and acceptor names even when the search stored a renamed

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -252,25 +251,32 @@ type engineSearch struct {
 	symmetric bool
 	start     *sim.Sim // the state the search starts from, with real ids
 	startG    *Refinement
-	base      *sim.Sim // the state being expanded (loaded)
 	work      *sim.Sim // a successor being built (copied, then stepped)
 	canon     sim.Canon
-	set       *fpSet
-	parent    []uint32 // each state's parent (the start state is its own)
-	cur       frontier
-	next      frontier
 	enc       []byte
 	gbuf      []byte
 	order     []int
 
-	// Refinement: the ghost of the state being expanded and of the
-	// successor being built, and the first mismatch of the current step.
-	gBase, gWork *Refinement
-	refineErr    error
+	// Refinement: the ghost of the successor being built, and the first
+	// mismatch of the current step.
+	gWork     *Refinement
+	refineErr error
 
-	res     Result
-	peakMem int64
-	budget  budget
+	// violation is the invariant and detail of the last violation seen.
+	violation [2]string
+
+	res Result
+}
+
+// engState is a state of the single-decree search as the explorer holds
+// it: the simulation (loaded from its canonical encoding, so its
+// in-flight messages are in canonical order), the refinement ghost, the
+// budget used, and whether the step that reached it was not a spec step.
+type engState struct {
+	s         *sim.Sim
+	g         *Refinement
+	h         header
+	refineErr error
 }
 
 // Engine explores every state of the simulated cluster reachable within
@@ -284,24 +290,31 @@ func Engine(ctx context.Context, opt EngineOptions) (*Result, error) {
 	}
 	start := time.Now()
 	cfg := opt.Cluster.EngineConfig()
-	e := &engineSearch{opt: opt, cfg: cfg, set: newFPSet()}
+	e := &engineSearch{opt: opt, cfg: cfg}
 	e.symmetric = !opt.NoSymmetry && !opt.NoReduction && !opt.Refine && sim.Symmetric(cfg)
 	e.canon.KeepDead = opt.NoReduction
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	e.budget = budget{ctx: ctx}
+	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
 	if opt.Timeout > 0 {
-		e.budget.deadline = start.Add(opt.Timeout)
+		b.budget.deadline = start.Add(opt.Timeout)
 	}
 	if err := e.prepare(); err != nil {
 		return nil, err
 	}
-	if err := e.run(); err != nil {
+	out, err := explore[*engState](e, b)
+	if err != nil {
 		return nil, err
+	}
+	out.fill(&e.res)
+	if out.stop == StopViolation {
+		if err := e.reportPath(out.path); err != nil {
+			return nil, err
+		}
 	}
 	if opt.Refine {
 		e.res.RefinementSteps = e.startG.Steps() + e.res.Transitions - 1
 	}
-	e.res.finish(start, e.peakMem)
+	e.res.finish(start, out.peakMem)
 	return &e.res, nil
 }
 
@@ -334,19 +347,11 @@ func (e *engineSearch) prepare() error {
 	// No ballot of a round above MaxRound is started by the search, and
 	// none above the start state's highest round exists yet.
 	e.canon.RoundBound = int32(max(e.opt.MaxRound, highestRound(s)))
-	e.base = s.Clone()
 	e.work = s.Clone()
 	if e.opt.Refine {
-		e.gBase = g.Clone()
 		e.gWork = g.Clone()
 	}
 	return nil
-}
-
-func (e *engineSearch) memory() int64 {
-	m := e.set.bytes() + int64(cap(e.parent))*4 + e.cur.bytes() + e.next.bytes()
-	e.peakMem = max(e.peakMem, m)
-	return m
 }
 
 // encode appends the search state (header, ghost, simulation) to dst.
@@ -374,53 +379,86 @@ func (e *engineSearch) startHeader() header {
 	return h
 }
 
-func (e *engineSearch) run() error {
-	res := &e.res
-	if e.refineErr != nil {
-		return e.report(nil, "refinement", e.refineErr.Error())
-	}
-	if v := e.start.Violations(); e.violated(e.start) {
-		return e.report(nil, e.targetOf(v), "")
-	}
-	root := e.encode(nil, e.startHeader(), e.start, e.startG)
-	id, _ := e.set.insert(fingerprint(root))
-	e.parent = append(e.parent, id)
-	e.cur.push(root, id)
-	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
-	expanded := 0
-	for len(e.cur.ids) > 0 {
-		for i := range e.cur.ids {
-			if expanded%64 == 0 {
-				if why, stop := e.budget.stop(); stop {
-					res.Stop = why
-					e.memory()
-					return nil
-				}
-				if e.memory() > e.opt.MaxMemoryBytes {
-					res.Stop = StopMaxMemory
-					return nil
-				}
-			}
-			expanded++
-			done, err := e.expand(e.cur.state(i), e.cur.ids[i])
-			if err != nil || done {
-				e.memory()
-				return err
-			}
-		}
-		e.memory()
-		e.cur, e.next = e.next, e.cur
-		e.next.reset()
-		if len(e.cur.ids) > 0 {
-			res.Depth++
-		}
-	}
-	res.Stop = StopComplete
-	return nil
+// The search as an exploreModel (with a loader: the explorer keeps the
+// frontier's encodings and expands a state by loading it).
+
+func (e *engineSearch) root() *engState {
+	return &engState{s: e.start, g: e.startG, h: e.startHeader(), refineErr: e.refineErr}
 }
 
-// violated reports whether s breaks the invariant searched for.
-func (e *engineSearch) violated(s *sim.Sim) bool { return s.Violated(e.opt.Invariant) }
+func (e *engineSearch) copyState(dst, src *engState) *engState {
+	if dst == nil {
+		dst = &engState{s: src.s.Clone()}
+		if src.g != nil {
+			dst.g = src.g.Clone()
+		}
+	} else {
+		dst.s.CopyFrom(src.s)
+		if src.g != nil {
+			dst.g.copyFrom(src.g)
+		}
+	}
+	dst.h, dst.refineErr = src.h, src.refineErr
+	return dst
+}
+
+func (e *engineSearch) load(dst *engState, key []byte) (*engState, error) {
+	if dst == nil {
+		dst = &engState{s: e.start.Clone()}
+		if e.startG != nil {
+			dst.g = e.startG.Clone()
+		}
+	}
+	h, ghost, simBytes := splitState(key)
+	if err := dst.s.LoadCanonical(simBytes); err != nil {
+		return dst, fmt.Errorf("check: internal error: %v", err)
+	}
+	if dst.g != nil {
+		if err := dst.g.loadGhost(ghost, dst.s); err != nil {
+			return dst, fmt.Errorf("check: internal error: %v", err)
+		}
+	}
+	dst.h, dst.refineErr = h, nil
+	return dst, nil
+}
+
+func (e *engineSearch) key(dst []byte, st *engState) []byte {
+	return e.encode(dst, st.h, st.s, st.g)
+}
+
+// violated reports whether the step to st broke the invariant searched
+// for or, with refinement checking, was not a spec step; it notes which
+// in e.violation for the report.
+func (e *engineSearch) violated(st *engState) bool {
+	switch {
+	case st.s.Violated(e.opt.Invariant):
+		e.violation = [2]string{e.targetOf(st.s.Violations()), ""}
+	case st.refineErr != nil:
+		e.violation = [2]string{"refinement", st.refineErr.Error()}
+	default:
+		return false
+	}
+	return true
+}
+
+// identity returns the in-flight order of a loaded state: as they are.
+func (e *engineSearch) identity(s *sim.Sim) []int {
+	e.order = e.order[:0]
+	for j := range s.InFlight() {
+		e.order = append(e.order, j)
+	}
+	return e.order
+}
+
+func (e *engineSearch) actions(st *engState, visit func(a uint32) (bool, error)) (bool, error) {
+	return e.actionsFrom(st.s, st.h, e.identity(st.s), visit)
+}
+
+func (e *engineSearch) apply(st *engState, a uint32) error {
+	h, err := e.step(st.s, st.h, st.g, e.identity(st.s), a, &st.refineErr)
+	st.h = h
+	return err
+}
 
 // targetOf names the violation to report among vs.
 func (e *engineSearch) targetOf(vs []sim.Violation) string {
@@ -430,12 +468,29 @@ func (e *engineSearch) targetOf(vs []sim.Violation) string {
 	return vs[0].Invariant
 }
 
+// reportPath ends the search with the counterexample the explorer found:
+// the violating state is the last of path (the start state when path is
+// empty).
+func (e *engineSearch) reportPath(path []exploreStep) error {
+	if len(path) == 0 {
+		if e.refineErr != nil {
+			return e.report(nil, "refinement", e.refineErr.Error())
+		}
+		return e.report(nil, e.targetOf(e.start.Violations()), "")
+	}
+	targets := make([]fp, len(path))
+	for i, st := range path {
+		targets[i] = st.fp
+	}
+	return e.report(targets, e.violation[0], e.violation[1])
+}
+
 // actions calls visit with every action the search takes from state s
 // with header h, in a fixed order: proposals, retries, then deliveries,
 // duplications and drops of the live in-flight messages (named by rank in
 // order, the canonical order; of identical copies only the first), then
 // crashes and restarts. It stops early when visit says so.
-func (e *engineSearch) actions(s *sim.Sim, h header, order []int, visit func(act uint32) (bool, error)) (bool, error) {
+func (e *engineSearch) actionsFrom(s *sim.Sim, h header, order []int, visit func(act uint32) (bool, error)) (bool, error) {
 	nodes := s.Nodes()
 	ballotsLeft := e.opt.Ballots == 0 || h.ballots < e.opt.Ballots
 	for i, p := range e.cfg.Proposers {
@@ -542,19 +597,29 @@ func (e *engineSearch) simAction(s *sim.Sim, order []int, act uint32) sim.Action
 // successor's ghost is e.gWork and e.refineErr says whether the step was a
 // spec step.
 func (e *engineSearch) successor(from *sim.Sim, h header, g *Refinement, order []int, act uint32) (header, error) {
-	w := e.work
-	w.CopyFrom(from)
+	e.work.CopyFrom(from)
+	var gw *Refinement
 	if g != nil {
-		gw := e.gWork
+		gw = e.gWork
 		gw.copyFrom(g)
-		e.refineErr = nil
+	}
+	return e.step(e.work, h, gw, order, act, &e.refineErr)
+}
+
+// step applies act to w (with header h and ghost g, whose live in-flight
+// messages in canonical order are order) and returns the header after
+// it; with refinement on, *refineErr says whether the step was a spec
+// step.
+func (e *engineSearch) step(w *sim.Sim, h header, g *Refinement, order []int, act uint32, refineErr *error) (header, error) {
+	*refineErr = nil
+	if g != nil {
 		w.Trace = func(ev *sim.Event) {
-			if e.refineErr == nil {
-				e.refineErr = gw.Observe(w, ev)
+			if *refineErr == nil {
+				*refineErr = g.Observe(w, ev)
 			}
 		}
 	}
-	a := e.simAction(from, order, act)
+	a := e.simAction(w, order, act)
 	_, err := w.Apply(&a)
 	w.Trace = nil
 	if err != nil {
@@ -573,70 +638,6 @@ func (e *engineSearch) successor(from *sim.Sim, h header, g *Refinement, order [
 		h.dups++
 	}
 	return h, nil
-}
-
-// expand generates every successor of one state. It returns done when the
-// search is over (a violation or the state budget).
-func (e *engineSearch) expand(state []byte, parent uint32) (bool, error) {
-	h, ghost, simBytes := splitState(state)
-	if err := e.base.LoadCanonical(simBytes); err != nil {
-		return true, fmt.Errorf("check: internal error: %v", err)
-	}
-	var g *Refinement
-	if e.opt.Refine {
-		g = e.gBase
-		if err := g.loadGhost(ghost, e.base); err != nil {
-			return true, fmt.Errorf("check: internal error: %v", err)
-		}
-	}
-	// A loaded state holds exactly its live messages, in canonical order.
-	e.order = e.order[:0]
-	for j := range e.base.InFlight() {
-		e.order = append(e.order, j)
-	}
-	return e.actions(e.base, h, e.order, func(act uint32) (bool, error) {
-		h2, err := e.successor(e.base, h, g, e.order, act)
-		if err != nil {
-			return true, err
-		}
-		e.res.Transitions++
-		var g2 *Refinement
-		if g != nil {
-			g2 = e.gWork
-		}
-		e.enc = e.encode(e.enc[:0], h2, e.work, g2)
-		f := fingerprint(e.enc)
-		if e.violated(e.work) {
-			return true, e.report(e.targets(parent, f), e.targetOf(e.work.Violations()), "")
-		}
-		if e.refineErr != nil {
-			return true, e.report(e.targets(parent, f), "refinement", e.refineErr.Error())
-		}
-		id, isNew := e.set.insert(f)
-		if !isNew {
-			return false, nil
-		}
-		if e.res.DistinctStates >= e.opt.MaxStates {
-			e.res.Stop = StopMaxStates
-			return true, nil
-		}
-		e.res.DistinctStates++
-		e.parent = append(e.parent, parent)
-		e.next.push(e.enc, id)
-		return false, nil
-	})
-}
-
-// targets returns the fingerprints of the states on the path from the
-// start state (excluded) to state id, then last.
-func (e *engineSearch) targets(id uint32, last fp) []fp {
-	var rev []fp
-	for id != 0 {
-		rev = append(rev, e.set.fps[id])
-		id = e.parent[id]
-	}
-	slices.Reverse(rev)
-	return append(rev, last)
 }
 
 // report ends the search with the counterexample to a violation of inv

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -40,17 +41,21 @@ import (
 //
 // States are told apart by sim.MPCanon: the protocol state, the god's-eye
 // records and the in-flight multiset compared by content (message ids
-// ignored), plus the search's own budget counters. No symmetry reduction.
+// ignored), plus the search's own budget counters. In the key-value
+// workload clients with the same quota are interchangeable: a state is
+// stored under the least encoding of its client renamings (mpsym.go;
+// NoSymmetry turns this off). Servers are not (mpsym.go says why).
 // Dead messages (see mpDead), whose delivery can change nothing now or
 // later, are left out of the state and never delivered, duplicated or
 // dropped: a state with one is the same, step for step, as the state
 // without it, so the verdict and the length of the shortest
 // counterexample are unchanged.
-// The search stores per state only a fingerprint, its parent and the
-// action that reached it (24 bytes with the hash table); a state is
-// rebuilt for expansion by replaying its path from the start (children of
-// one parent are expanded one after another, so the parent is rebuilt
-// once for them all).
+// The search runs on the one explorer (explore.go), which stores per
+// state only a fingerprint, its parent and the action that reached it
+// (about 32 bytes with the hash table); a state is rebuilt for expansion
+// by replaying its path from the start (children of one parent are
+// expanded one after another, so the parent is rebuilt once for them
+// all).
 type MPEngineOptions struct {
 	// Cluster is the cluster searched: servers, clients, window, the
 	// bootstrapped leader and the bug switches. Timeout, heartbeat and
@@ -81,9 +86,11 @@ type MPEngineOptions struct {
 	// or "" for any.
 	Invariant string
 	// NoReduction keeps dead messages in the state and explores their
-	// delivery (for comparison: same verdict and shortest length, more
-	// states).
+	// delivery, and turns symmetry off (for comparison: same verdict and
+	// shortest length, more states).
 	NoReduction bool
+	// NoSymmetry turns off the reduction by client symmetry (see mpSym).
+	NoSymmetry bool
 	// Ticks, Clocks and Pauses bound the ticks, clock-rate changes and
 	// client pauses in one schedule, and Workload names the clients'
 	// commands (mplease.go). Default 0 and kv: time never passes.
@@ -201,6 +208,8 @@ func (o *MPEngineOptions) Bounds() string {
 	}
 	if o.NoReduction {
 		sb.WriteString(" --no-reduction")
+	} else if o.NoSymmetry {
+		sb.WriteString(" --no-symmetry")
 	}
 	if len(o.Prefix) > 0 {
 		fmt.Fprintf(&sb, " (from the state after %d prefix actions)", len(o.Prefix))
@@ -240,32 +249,32 @@ const (
 )
 
 type mpSearch struct {
-	opt    MPEngineOptions
-	cfg    *mp.Config
-	quota  []int // commands per client
-	start  *sim.MPSim
-	canon  sim.MPCanon
-	set    *fpSet
-	parent []uint32
-	act    []uint32
-	hdr    []mpHeader
-	depth  []uint16
-	cur    []uint32
-	next   []uint32
-	enc    []byte
+	opt   MPEngineOptions
+	cfg   *mp.Config
+	quota []int // commands per client
+	start *sim.MPSim
+	canon sim.MPCanon
+
 	msgEnc [][]byte
 	msgBuf []byte
 	live   []bool
 
+	// sym are the client renamings of the symmetry reduction (mpSym);
+	// alt is an encoding buffer.
+	sym []mp.ClientRenaming
+	alt []byte
+
 	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
 	startBallots int
 
-	cacheID  uint32
-	cacheSim *sim.MPSim
+	res Result
+}
 
-	res     Result
-	peakMem int64
-	budget  budget
+// mpState is a state of the Multi-Paxos search: the simulation and the
+// budget its schedule has used.
+type mpState struct {
+	s *sim.MPSim
+	h mpHeader
 }
 
 // MultiPaxosEngine explores every state of the simulated Multi-Paxos
@@ -279,7 +288,37 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 		return nil, err
 	}
 	startT := time.Now()
-	e := &mpSearch{opt: opt, set: newFPSet()}
+	e, err := newMPSearch(opt)
+	if err != nil {
+		return nil, err
+	}
+	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
+	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
+	if opt.Timeout > 0 {
+		b.budget.deadline = startT.Add(opt.Timeout)
+	}
+	out, err := explore[*mpState](e, b)
+	if err != nil {
+		return nil, err
+	}
+	out.fill(&e.res)
+	if out.stop == StopViolation {
+		acts := make([]uint32, len(out.path))
+		for i, st := range out.path {
+			acts[i] = st.act
+		}
+		if err := e.report(acts); err != nil {
+			return nil, err
+		}
+	}
+	e.res.finish(startT, out.peakMem)
+	return &e.res, nil
+}
+
+// newMPSearch prepares the search of normalized options: the start state
+// (after the prefix), the clients' quotas and the symmetries.
+func newMPSearch(opt MPEngineOptions) (*mpSearch, error) {
+	e := &mpSearch{opt: opt}
 	e.start = sim.NewMP(opt.Cluster)
 	e.cfg = e.start.Config()
 	e.canon.Time = opt.timed()
@@ -301,105 +340,72 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 	for i := range opt.Commands {
 		e.quota[i%len(e.quota)]++
 	}
-	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	e.budget = budget{ctx: ctx}
-	if opt.Timeout > 0 {
-		e.budget.deadline = startT.Add(opt.Timeout)
-	}
-	if err := e.run(); err != nil {
-		return nil, err
-	}
-	e.res.finish(startT, e.peakMem)
-	return &e.res, nil
+	e.sym = e.symmetries()
+	return e, nil
 }
 
-func (e *mpSearch) memory() int64 {
-	m := e.set.bytes() + int64(cap(e.parent)+cap(e.act)+cap(e.hdr)+cap(e.cur)+cap(e.next))*4 + int64(cap(e.depth))*2
-	e.peakMem = max(e.peakMem, m)
-	return m
-}
+// The search as an exploreModel.
 
-func (e *mpSearch) violated(s *sim.MPSim) bool { return s.Violated(e.opt.Invariant) }
+func (e *mpSearch) root() *mpState { return &mpState{s: e.start} }
 
-func (e *mpSearch) encode(h mpHeader, s *sim.MPSim) fp {
-	e.enc = binary.LittleEndian.AppendUint64(e.enc[:0], uint64(h))
-	e.enc = e.canon.Append(e.enc, s, func(m *mp.Message) bool { return e.dead(s, h, m) })
-	return fingerprint(e.enc)
-}
-
-func (e *mpSearch) run() error {
-	res := &e.res
-	if e.violated(e.start) {
-		return e.report(0)
+func (e *mpSearch) copyState(dst, src *mpState) *mpState {
+	if dst == nil {
+		dst = new(mpState)
 	}
-	id, _ := e.set.insert(e.encode(0, e.start))
-	e.parent, e.act, e.hdr, e.depth = append(e.parent, id), append(e.act, 0), append(e.hdr, 0), append(e.depth, 0)
-	e.cur = append(e.cur, id)
-	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
-	for n := 0; len(e.cur) > 0; {
-		for _, id := range e.cur {
-			if n%64 == 0 {
-				if why, stop := e.budget.stop(); stop {
-					res.Stop = why
-					e.memory()
-					return nil
-				}
-				if e.memory() > e.opt.MaxMemoryBytes {
-					res.Stop = StopMaxMemory
-					return nil
-				}
-			}
-			n++
-			done, err := e.expand(id)
-			if err != nil || done {
-				e.memory()
-				return err
-			}
-		}
-		e.memory()
-		e.cur, e.next = e.next, e.cur[:0]
-		if len(e.cur) > 0 {
-			res.Depth++
+	dst.s, dst.h = src.s.Clone(), src.h
+	return dst
+}
+
+func (e *mpSearch) violated(st *mpState) bool { return st.s.Violated(e.opt.Invariant) }
+
+func (e *mpSearch) key(dst []byte, st *mpState) []byte {
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(st.h))
+	n := len(dst)
+	dead := func(m *mp.Message) bool { return e.dead(st.s, st.h, m) }
+	dst = e.canon.Append(dst, st.s, dead)
+	for _, r := range e.sym {
+		e.alt = e.canon.AppendRenamed(e.alt[:0], st.s, dead, r)
+		if bytes.Compare(e.alt, dst[n:]) < 0 {
+			dst = append(dst[:n], e.alt...)
 		}
 	}
-	res.Stop = StopComplete
+	return dst
+}
+
+func (e *mpSearch) apply(st *mpState, a uint32) error {
+	if err := e.applySim(st.s, a); err != nil {
+		return err
+	}
+	st.h = mpAfter(st.h, a)
 	return nil
 }
 
-// path returns the actions from the start to state id.
-func (e *mpSearch) path(id uint32) []uint32 {
-	var p []uint32
-	for id != 0 {
-		p = append(p, e.act[id])
-		id = e.parent[id]
+// mpAfter is the budget used after action a, used h before.
+func mpAfter(h mpHeader, a uint32) mpHeader {
+	kind, _ := unpackAct(a)
+	switch kind {
+	case mpActTimeout:
+		return h.inc(hBallots)
+	case mpActRetry:
+		return h.inc(hRetries)
+	case mpActDup:
+		return h.inc(hDups)
+	case mpActDrop:
+		return h.inc(hDrops)
+	case mpActCrash:
+		return h.inc(hCrashes)
+	case mpActTick:
+		return h.inc(hTicks)
+	case mpActClock:
+		return h.inc(hClocks)
+	case mpActPause:
+		return h.inc(hPauses)
 	}
-	slices.Reverse(p)
-	return p
+	return h
 }
 
-// build returns state id, rebuilt: from the cached state when it is id's
-// parent, else by replaying id's path from the start. The result is the
-// caller's.
-func (e *mpSearch) build(id uint32) (*sim.MPSim, error) {
-	if id == 0 {
-		return e.start.Clone(), nil
-	}
-	p := e.parent[id]
-	if e.cacheSim == nil || e.cacheID != p {
-		s := e.start.Clone()
-		for _, a := range e.path(p) {
-			if err := e.apply(s, a); err != nil {
-				return nil, err
-			}
-		}
-		e.cacheID, e.cacheSim = p, s
-	}
-	s := e.cacheSim.Clone()
-	return s, e.apply(s, e.act[id])
-}
-
-// apply performs packed action a on s.
-func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
+// applySim performs packed action a on s.
+func (e *mpSearch) applySim(s *sim.MPSim, a uint32) error {
 	kind, arg := unpackAct(a)
 	var err error
 	switch kind {
@@ -431,9 +437,10 @@ func (e *mpSearch) apply(s *sim.MPSim, a uint32) error {
 	return nil
 }
 
-// actions calls visit with every action from state s with header h, in
-// the order MPEngineOptions describes, and the header after it.
-func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+// actions calls visit with every action from state x, in the order
+// MPEngineOptions describes.
+func (e *mpSearch) actions(x *mpState, visit func(a uint32) (bool, error)) (bool, error) {
+	s, h := x.s, x.h
 	st := s.State()
 	cfg := e.cfg
 	if done, err := e.clientActions(s, h, visit); done || err != nil {
@@ -443,7 +450,7 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 	for srv := range cfg.Servers {
 		sv := &st.Servers[srv]
 		if sv.Up && int(sv.D.MaxRound)+1 <= e.opt.MaxRound && (e.opt.Ballots == 0 || ballots < e.opt.Ballots) {
-			if done, err := visit(packAct(mpActTimeout, srv), h.inc(hBallots)); done || err != nil {
+			if done, err := visit(packAct(mpActTimeout, srv)); done || err != nil {
 				return done, err
 			}
 		}
@@ -452,7 +459,7 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 		for c := range cfg.Clients {
 			id := cfg.Client(c + 1)
 			if !st.Client(cfg, id).Pending.IsZero() {
-				if done, err := visit(packAct(mpActRetry, int(id)), h.inc(hRetries)); done || err != nil {
+				if done, err := visit(packAct(mpActRetry, int(id))); done || err != nil {
 					return done, err
 				}
 			}
@@ -469,16 +476,11 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 		e.live = append(e.live, !e.dead(s, h, &msgs[i]))
 	}
 	for _, k := range []int{mpActDeliver, mpActDup, mpActDrop} {
-		h2 := h
 		switch {
 		case k == mpActDup && (h.get(hDups) >= e.opt.Dups || len(msgs) >= sim.MaxInFlight):
 			continue
-		case k == mpActDup:
-			h2 = h.inc(hDups)
 		case k == mpActDrop && h.get(hDrops) >= e.opt.Drops:
 			continue
-		case k == mpActDrop:
-			h2 = h.inc(hDrops)
 		}
 	next:
 		for i := range msgs {
@@ -490,7 +492,7 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 					continue next // an identical copy leads to the same state
 				}
 			}
-			if done, err := visit(packAct(k, msgs[i].ID), h2); done || err != nil {
+			if done, err := visit(packAct(k, msgs[i].ID)); done || err != nil {
 				return done, err
 			}
 		}
@@ -498,7 +500,7 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 	if h.get(hCrashes) < e.opt.Crashes {
 		for srv := range cfg.Servers {
 			if st.Servers[srv].Up {
-				if done, err := visit(packAct(mpActCrash, srv), h.inc(hCrashes)); done || err != nil {
+				if done, err := visit(packAct(mpActCrash, srv)); done || err != nil {
 					return done, err
 				}
 			}
@@ -506,54 +508,12 @@ func (e *mpSearch) actions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpH
 	}
 	for srv := range cfg.Servers {
 		if !st.Servers[srv].Up {
-			if done, err := visit(packAct(mpActRestart, srv), h); done || err != nil {
+			if done, err := visit(packAct(mpActRestart, srv)); done || err != nil {
 				return done, err
 			}
 		}
 	}
 	return e.timeActions(s, h, visit)
-}
-
-// expand generates every successor of state id.
-func (e *mpSearch) expand(id uint32) (bool, error) {
-	base, err := e.build(id)
-	if err != nil {
-		return true, err
-	}
-	return e.actions(base, e.hdr[id], func(a uint32, h2 mpHeader) (bool, error) {
-		w := base.Clone()
-		if err := e.apply(w, a); err != nil {
-			return true, err
-		}
-		e.res.Transitions++
-		f := e.encode(h2, w)
-		if e.violated(w) {
-			// Record the violating state so that its path is known.
-			e.parent = append(e.parent, id)
-			e.act = append(e.act, a)
-			e.hdr = append(e.hdr, h2)
-			e.depth = append(e.depth, e.depth[id]+1)
-			return true, e.report(uint32(len(e.parent) - 1))
-		}
-		nid, isNew := e.set.insert(f)
-		if !isNew {
-			return false, nil
-		}
-		if e.res.DistinctStates >= e.opt.MaxStates {
-			e.res.Stop = StopMaxStates
-			return true, nil
-		}
-		e.res.DistinctStates++
-		if int(nid) != len(e.parent) {
-			return true, fmt.Errorf("check: internal error: state %d stored as %d", len(e.parent), nid)
-		}
-		e.parent = append(e.parent, id)
-		e.act = append(e.act, a)
-		e.hdr = append(e.hdr, h2)
-		e.depth = append(e.depth, e.depth[id]+1)
-		e.next = append(e.next, nid)
-		return false, nil
-	})
 }
 
 // describe renders action a on state s (before it runs) as a script line.
@@ -600,9 +560,8 @@ func (e *mpSearch) describe(s *sim.MPSim, a uint32) string {
 // report ends the search with the counterexample reaching state id: it
 // replays the path from the start, writes it as a script ending in expect
 // violation NAME, and checks that paxviz run of the script exits 0.
-func (e *mpSearch) report(id uint32) error {
+func (e *mpSearch) report(path []uint32) error {
 	s := e.start.Clone()
-	path := e.path(id)
 	v := &Violation{Steps: len(path)}
 	cur := -1
 	s.W.Trace = func(ev *sim.WEvent[mp.Message, sim.Narration]) {
@@ -616,7 +575,7 @@ func (e *mpSearch) report(id uint32) error {
 	for i, a := range path {
 		cur = i
 		lines = append(lines, e.describe(s, a))
-		if err := e.apply(s, a); err != nil {
+		if err := e.applySim(s, a); err != nil {
 			return err
 		}
 	}

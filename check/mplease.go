@@ -143,7 +143,7 @@ func lockStep(ops int32) mp.Op {
 func lockValue(c int) string { return string(rune('A' + c - 1)) }
 
 // clientActions visits the workload's client actions.
-func (e *mpSearch) clientActions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+func (e *mpSearch) clientActions(s *sim.MPSim, h mpHeader, visit func(a uint32) (bool, error)) (bool, error) {
 	st := s.State()
 	cfg := e.cfg
 	if e.opt.Workload == WorkloadNone {
@@ -156,7 +156,7 @@ func (e *mpSearch) clientActions(s *sim.MPSim, h mpHeader, visit func(a uint32, 
 			if !cl.Pending.IsZero() || int(cl.Seq) >= e.quota[c] || s.Paused(id) {
 				continue
 			}
-			if done, err := visit(packAct(mpActRequest, c), h); done || err != nil {
+			if done, err := visit(packAct(mpActRequest, c)); done || err != nil {
 				return done, err
 			}
 			continue
@@ -180,7 +180,7 @@ func (e *mpSearch) clientActions(s *sim.MPSim, h mpHeader, visit func(a uint32, 
 				continue
 			}
 		}
-		if done, err := visit(packAct(mpActLock, c), h); done || err != nil {
+		if done, err := visit(packAct(mpActLock, c)); done || err != nil {
 			return done, err
 		}
 	}
@@ -188,10 +188,10 @@ func (e *mpSearch) clientActions(s *sim.MPSim, h mpHeader, visit func(a uint32, 
 }
 
 // timeActions visits tick, clock and pause actions within the budget.
-func (e *mpSearch) timeActions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+func (e *mpSearch) timeActions(s *sim.MPSim, h mpHeader, visit func(a uint32) (bool, error)) (bool, error) {
 	cfg := e.cfg
 	if h.get(hTicks) < e.opt.Ticks {
-		if done, err := visit(packAct(mpActTick, 0), h.inc(hTicks)); done || err != nil {
+		if done, err := visit(packAct(mpActTick, 0)); done || err != nil {
 			return done, err
 		}
 	}
@@ -201,7 +201,7 @@ func (e *mpSearch) timeActions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2
 				if s.Rate(mp.NodeID(id)) == rate {
 					continue
 				}
-				if done, err := visit(packAct(mpActClock, id*2+k), h.inc(hClocks)); done || err != nil {
+				if done, err := visit(packAct(mpActClock, id*2+k)); done || err != nil {
 					return done, err
 				}
 			}
@@ -211,7 +211,7 @@ func (e *mpSearch) timeActions(s *sim.MPSim, h mpHeader, visit func(a uint32, h2
 		for c := range cfg.Clients {
 			id := cfg.Client(c + 1)
 			if !s.Paused(id) {
-				if done, err := visit(packAct(mpActPause, int(id)), h.inc(hPauses)); done || err != nil {
+				if done, err := visit(packAct(mpActPause, int(id))); done || err != nil {
 					return done, err
 				}
 			}

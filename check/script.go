@@ -51,7 +51,7 @@ func (e *engineSearch) counterexample(targets []fp, inv, detail string) (*Violat
 		order = e.canon.InFlightOrder(s, order)
 		var chosen uint32
 		var next header
-		_, err := e.actions(s, h, order, func(act uint32) (bool, error) {
+		_, err := e.actionsFrom(s, h, order, func(act uint32) (bool, error) {
 			h2, err := e.successor(s, h, g, order, act)
 			if err != nil {
 				return true, err

@@ -66,6 +66,7 @@ func cmdCheckMPEngine(ctx context.Context, args []string, stdout, stderr io.Writ
 	fs.StringVar(&opt.Workload, "workload", "", "the clients' commands: kv (default), stale-read (c1 reads x, the others put), lock (with --app lock)")
 	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(sim.InvariantNames(sim.ProtoMultiPaxos), ", "))
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "keep dead messages (for comparison)")
+	fs.BoolVar(&opt.NoSymmetry, "no-symmetry", false, "store each renaming of the clients apart (for comparison)")
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")

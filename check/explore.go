@@ -1,0 +1,280 @@
+package check
+
+import "slices"
+
+// The one explorer of every engine-level search (`paxviz check engine`,
+// single-decree, Multi-Paxos, and Raft once ported): a breadth-first
+// search that finds a shortest counterexample, keeps a visited set of
+// fingerprints (fingerprint.go), watches the state, memory and time
+// budgets (Result's stop reasons), and keeps a parent link and the action
+// taken for every state, from which the protocol rebuilds a replayable
+// script.
+//
+// A protocol plugs in as an exploreModel[S], S being its search state (a
+// pointer type: the simulation plus the schedule's budget counters, and
+// whatever else the verdict depends on). The explorer owns a few S values
+// and reuses them; it never looks inside one. What a model provides:
+//
+//   - root: the start state (the explorer copies it, never changes it);
+//   - copyState(dst, src): dst made a copy of src; dst may be the zero S,
+//     then a new one is returned;
+//   - actions(s, visit): every action of the search from s, packed in a
+//     uint32, in a fixed order (the order decides which shortest
+//     counterexample is found); stop when visit says so;
+//   - apply(s, a): action a performed on s, budget counters included (an
+//     action found by actions from an equal state must apply);
+//   - key(dst, s): s's canonical encoding appended to dst. States with the
+//     same key must be interchangeable: the same verdicts now and after
+//     every sequence of actions (up to renaming). This is the hook for
+//     every state reduction: leave out what cannot matter (message ids,
+//     dead messages), and for symmetry return the least encoding among
+//     the renamings of s that the protocol's behaviour commutes with
+//     (sim.Canon.AppendSymmetric, raftSearch.candidates, mpSym). The
+//     explorer stores only the key's fingerprint;
+//   - violated(s): s breaks what the search looks for.
+//
+// Optionally:
+//
+//   - exploreLoader: load(dst, key) rebuilds a state from its key. The
+//     explorer then keeps the keys of the frontier (two BFS levels) and
+//     expands a state by loading it; without it, it keeps only
+//     fingerprints, parent links and actions (about 24 bytes a state) and
+//     rebuilds a state by replaying its path from root (the parent is
+//     cached, so the children of one parent cost one replay).
+//   - exploreStutterer: stutter(base, next, a) says that the step a from
+//     base to next needs no exploring (next is base less a message that
+//     could matter to nothing, say): it counts as a transition only.
+//
+// The outcome (exploreOutcome) has the figures of Result and, on a
+// violation, the path from root: each step's action and the fingerprint
+// of the state it reached. A model with a loader (whose stored states may
+// be renamed representatives) rebuilds the real schedule by matching
+// fingerprints (engineSearch.counterexample); a replaying model simply
+// replays the actions from root.
+//
+// Porting Raft (raftengine.go) is mechanical: its search state becomes
+// {*sim.RaftSim, mpHeader} with apply advancing the header as actions
+// does today; key is encode (its candidates are the symmetry hook);
+// drops is the stutterer; report replays outcome.path's actions.
+type exploreModel[S any] interface {
+	root() S
+	copyState(dst, src S) S
+	actions(s S, visit func(a uint32) (bool, error)) (bool, error)
+	apply(s S, a uint32) error
+	key(dst []byte, s S) []byte
+	violated(s S) bool
+}
+
+// exploreLoader is implemented by models whose states can be rebuilt from
+// their keys (see exploreModel).
+type exploreLoader[S any] interface {
+	load(dst S, key []byte) (S, error)
+}
+
+// exploreStutterer is implemented by models that skip some steps (see
+// exploreModel).
+type exploreStutterer[S any] interface {
+	stutter(base, next S, a uint32) bool
+}
+
+// exploreBounds are the budgets of one exploration.
+type exploreBounds struct {
+	maxStates int
+	maxMemory int64
+	budget    budget
+}
+
+// exploreStep is one step of a counterexample: the action and the
+// fingerprint of the state it reached.
+type exploreStep struct {
+	act uint32
+	fp  fp
+}
+
+// exploreOutcome is what an exploration found.
+type exploreOutcome struct {
+	stop        Stop
+	states      int
+	transitions int64
+	depth       int
+	peakMem     int64
+	// path leads from root to the violating state (empty when root
+	// violates); nil unless stop is StopViolation.
+	path []exploreStep
+}
+
+// explorer is one breadth-first exploration of a model.
+type explorer[S any] struct {
+	m       exploreModel[S]
+	loader  exploreLoader[S]
+	stutter exploreStutterer[S]
+	b       exploreBounds
+
+	set    *fpSet
+	parent []uint32 // each state's parent (root is its own)
+	act    []uint32 // the action that reached each state (root: 0)
+	cur    frontier
+	next   frontier
+	key    []byte
+
+	start, base, work, cache S
+	cacheID                  uint32
+	cached                   bool
+
+	out exploreOutcome
+}
+
+// explore runs the breadth-first search of m within b.
+func explore[S any](m exploreModel[S], b exploreBounds) (*exploreOutcome, error) {
+	x := &explorer[S]{m: m, b: b, set: newFPSet()}
+	x.loader, _ = m.(exploreLoader[S])
+	x.stutter, _ = m.(exploreStutterer[S])
+	err := x.run()
+	return &x.out, err
+}
+
+func (x *explorer[S]) memory() int64 {
+	m := x.set.bytes() + int64(cap(x.parent)+cap(x.act))*4 + x.cur.bytes() + x.next.bytes()
+	x.out.peakMem = max(x.out.peakMem, m)
+	return m
+}
+
+func (x *explorer[S]) run() error {
+	out := &x.out
+	x.start = x.m.root()
+	if x.m.violated(x.start) {
+		out.stop, out.path = StopViolation, []exploreStep{}
+		return nil
+	}
+	x.key = x.m.key(x.key[:0], x.start)
+	id, _ := x.set.insert(fingerprint(x.key))
+	x.parent, x.act = append(x.parent, id), append(x.act, 0)
+	x.push(&x.cur, id)
+	out.states, out.transitions, out.depth = 1, 1, 1
+	for n := 0; len(x.cur.ids) > 0; {
+		for i, id := range x.cur.ids {
+			if n%64 == 0 {
+				if why, stop := x.b.budget.stop(); stop {
+					out.stop = why
+					x.memory()
+					return nil
+				}
+				if x.memory() > x.b.maxMemory {
+					out.stop = StopMaxMemory
+					return nil
+				}
+			}
+			n++
+			done, err := x.expand(i, id)
+			if err != nil || done {
+				x.memory()
+				return err
+			}
+		}
+		x.memory()
+		x.cur, x.next = x.next, x.cur
+		x.next.reset()
+		if len(x.cur.ids) > 0 {
+			out.depth++
+		}
+	}
+	out.stop = StopComplete
+	return nil
+}
+
+// push adds state id, whose key is in x.key, to frontier f.
+func (x *explorer[S]) push(f *frontier, id uint32) {
+	if x.loader != nil {
+		f.push(x.key, id)
+		return
+	}
+	f.ids = append(f.ids, id)
+}
+
+// path returns the states from root (excluded) to state id.
+func (x *explorer[S]) path(id uint32) []uint32 {
+	var p []uint32
+	for id != 0 {
+		p = append(p, id)
+		id = x.parent[id]
+	}
+	slices.Reverse(p)
+	return p
+}
+
+// build makes x.base state id, the i-th of the current level: loaded from
+// its key, or replayed from the cached parent.
+func (x *explorer[S]) build(i int, id uint32) error {
+	var err error
+	if x.loader != nil {
+		x.base, err = x.loader.load(x.base, x.cur.state(i))
+		return err
+	}
+	if id == 0 {
+		x.base = x.m.copyState(x.base, x.start)
+		return nil
+	}
+	p := x.parent[id]
+	if !x.cached || x.cacheID != p {
+		x.cache = x.m.copyState(x.cache, x.start)
+		for _, n := range x.path(p) {
+			if err := x.m.apply(x.cache, x.act[n]); err != nil {
+				return err
+			}
+		}
+		x.cacheID, x.cached = p, true
+	}
+	x.base = x.m.copyState(x.base, x.cache)
+	return x.m.apply(x.base, x.act[id])
+}
+
+// expand generates every successor of state id, the i-th of the current
+// level. It returns done when the search is over.
+func (x *explorer[S]) expand(i int, id uint32) (bool, error) {
+	if err := x.build(i, id); err != nil {
+		return true, err
+	}
+	out := &x.out
+	return x.m.actions(x.base, func(a uint32) (bool, error) {
+		x.work = x.m.copyState(x.work, x.base)
+		if err := x.m.apply(x.work, a); err != nil {
+			return true, err
+		}
+		out.transitions++
+		if x.stutter != nil && x.stutter.stutter(x.base, x.work, a) {
+			return false, nil
+		}
+		x.key = x.m.key(x.key[:0], x.work)
+		f := fingerprint(x.key)
+		if x.m.violated(x.work) {
+			out.stop = StopViolation
+			for _, n := range x.path(id) {
+				out.path = append(out.path, exploreStep{act: x.act[n], fp: x.set.fps[n]})
+			}
+			out.path = append(out.path, exploreStep{act: a, fp: f})
+			return true, nil
+		}
+		nid, isNew := x.set.insert(f)
+		if !isNew {
+			return false, nil
+		}
+		if out.states >= x.b.maxStates {
+			out.stop = StopMaxStates
+			return true, nil
+		}
+		out.states++
+		x.parent = append(x.parent, id)
+		x.act = append(x.act, a)
+		x.push(&x.next, nid)
+		return false, nil
+	})
+}
+
+// fill copies the figures of o into r (not the violation: the protocol
+// builds that).
+func (o *exploreOutcome) fill(r *Result) {
+	r.Stop = o.stop
+	r.DistinctStates = o.states
+	r.Transitions = o.transitions
+	r.Depth = o.depth
+}
