@@ -215,19 +215,14 @@ const (
 )
 
 type raftSearch struct {
-	opt    RaftEngineOptions
-	cfg    *rf.Config
-	start  *sim.RaftSim
-	set    *fpSet
-	parent []uint32
-	act    []uint32
-	hdr    []mpHeader
-	cur    []uint32
-	next   []uint32
+	opt   RaftEngineOptions
+	cfg   *rf.Config
+	start *sim.RaftSim
 
 	// Canonical encoding buffers.
 	enc, best []byte
 	msgBuf    []byte
+	actBuf    []byte
 	msgs      [][]byte
 	perms     []rf.Perm
 	local     [][]byte
@@ -235,14 +230,20 @@ type raftSearch struct {
 	live      []bool
 	msgEnc    [][]byte
 
-	baseKey, key []byte
+	baseKey, succKey []byte
+	// The state whose key baseKey is (drops compares each delivery's
+	// successor with it).
+	lastBase    *raftState
+	lastBaseSim *sim.RaftSim
 
-	cacheID  uint32
-	cacheSim *sim.RaftSim
+	res Result
+}
 
-	res     Result
-	peakMem int64
-	budget  budget
+// raftState is a state of the search: the simulation and the budget its
+// schedule has used.
+type raftState struct {
+	s *sim.RaftSim
+	h mpHeader
 }
 
 // RaftEngine explores every state of the simulated Raft cluster reachable
@@ -255,7 +256,7 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 		return nil, err
 	}
 	startT := time.Now()
-	e := &raftSearch{opt: opt, set: newFPSet()}
+	e := &raftSearch{opt: opt}
 	e.start = sim.NewRaft(opt.Cluster)
 	e.cfg = e.start.Config()
 	for i, line := range opt.Prefix {
@@ -267,98 +268,100 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	e.budget = budget{ctx: ctx}
+	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
 	if opt.Timeout > 0 {
-		e.budget.deadline = startT.Add(opt.Timeout)
+		b.budget.deadline = startT.Add(opt.Timeout)
 	}
-	if err := e.run(); err != nil {
+	out, err := explore[*raftState](e, b)
+	if err != nil {
 		return nil, err
 	}
-	e.res.finish(startT, e.peakMem)
+	out.fill(&e.res)
+	if out.stop == StopViolation {
+		acts := make([]uint32, len(out.path))
+		for i, st := range out.path {
+			acts[i] = st.act
+		}
+		if err := e.report(acts); err != nil {
+			return nil, err
+		}
+	}
+	e.res.finish(startT, out.peakMem)
 	return &e.res, nil
 }
 
-func (e *raftSearch) memory() int64 {
-	m := e.set.bytes() + int64(cap(e.parent)+cap(e.act)+cap(e.cur)+cap(e.next))*4 + int64(cap(e.hdr))*8
-	e.peakMem = max(e.peakMem, m)
-	return m
+// The search as an exploreModel (explore.go).
+
+func (e *raftSearch) root() *raftState { return &raftState{s: e.start} }
+
+func (e *raftSearch) copyState(dst, src *raftState) *raftState {
+	if dst == nil {
+		dst = new(raftState)
+	}
+	dst.s, dst.h = src.s.Clone(), src.h
+	return dst
 }
 
-func (e *raftSearch) violated(s *sim.RaftSim) bool { return s.Violated(e.opt.Invariant) }
+func (e *raftSearch) violated(st *raftState) bool { return st.s.Violated(e.opt.Invariant) }
 
-func (e *raftSearch) run() error {
-	res := &e.res
-	if e.violated(e.start) {
-		return e.report(0)
+// apply performs action a on st and charges it to st's budget.
+func (e *raftSearch) apply(st *raftState, a uint32) error {
+	h := e.after(st.s, st.h, a)
+	if err := e.applySim(st.s, st.h, a); err != nil {
+		return err
 	}
-	id, _ := e.set.insert(e.encode(0, e.start))
-	e.parent, e.act, e.hdr = append(e.parent, id), append(e.act, 0), append(e.hdr, 0)
-	e.cur = append(e.cur, id)
-	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
-	for n := 0; len(e.cur) > 0; {
-		for _, id := range e.cur {
-			if n%64 == 0 {
-				if why, stop := e.budget.stop(); stop {
-					res.Stop = why
-					e.memory()
-					return nil
-				}
-				if e.memory() > e.opt.MaxMemoryBytes {
-					res.Stop = StopMaxMemory
-					return nil
-				}
-			}
-			n++
-			done, err := e.expand(id)
-			if err != nil || done {
-				e.memory()
-				return err
-			}
-		}
-		e.memory()
-		e.cur, e.next = e.next, e.cur[:0]
-		if len(e.cur) > 0 {
-			res.Depth++
-		}
-	}
-	res.Stop = StopComplete
+	st.h = h
 	return nil
 }
 
-// path returns the states from the start (excluded) to state id.
-func (e *raftSearch) path(id uint32) []uint32 {
-	var p []uint32
-	for id != 0 {
-		p = append(p, id)
-		id = e.parent[id]
-	}
-	slices.Reverse(p)
-	return p
-}
-
-// build returns state id, rebuilt: from the cached state when it is id's
-// parent, else by replaying id's path from the start. The result is the
-// caller's.
-func (e *raftSearch) build(id uint32) (*sim.RaftSim, error) {
-	if id == 0 {
-		return e.start.Clone(), nil
-	}
-	p := e.parent[id]
-	if e.cacheSim == nil || e.cacheID != p {
-		s := e.start.Clone()
-		for _, n := range e.path(p) {
-			if err := e.apply(s, e.hdr[e.parent[n]], e.act[n]); err != nil {
-				return nil, err
+// after returns the budget used after action a from s with budget h (as
+// actions charges it).
+func (e *raftSearch) after(s *sim.RaftSim, h mpHeader, a uint32) mpHeader {
+	kind, arg := unpackAct(a)
+	switch kind {
+	case rfActPropose:
+		return h.inc(rhCommands)
+	case rfActHeartbeat:
+		return h.inc(rhHeartbeats)
+	case rfActDup:
+		return h.inc(rhDups)
+	case rfActDrop:
+		return h.inc(rhDrops)
+	case rfActCrash:
+		return h.inc(rhCrashes)
+	case rfActDeliver:
+		if e.opt.Fresh {
+			top := topTerm(s.State())
+			for _, m := range s.InFlight() {
+				if m.ID == arg && m.Term < top {
+					return h.inc(rhStale)
+				}
 			}
 		}
-		e.cacheID, e.cacheSim = p, s
 	}
-	s := e.cacheSim.Clone()
-	return s, e.apply(s, e.hdr[p], e.act[id])
+	return h
 }
 
-// apply performs packed action a on s, whose schedule has used budget h.
-func (e *raftSearch) apply(s *sim.RaftSim, h mpHeader, a uint32) error {
+func (e *raftSearch) actions(st *raftState, visit func(a uint32) (bool, error)) (bool, error) {
+	return e.actionsFrom(st.s, st.h, func(a uint32, _ mpHeader) (bool, error) { return visit(a) })
+}
+
+// stutter reports a delivery that only lost its message (see drops).
+func (e *raftSearch) stutter(base, next *raftState, a uint32) bool {
+	kind, _ := unpackAct(a)
+	if kind != rfActDeliver {
+		return false
+	}
+	if base != e.lastBase || base.s != e.lastBaseSim {
+		e.baseKey, e.lastBase, e.lastBaseSim = nil, base, base.s
+	}
+	return e.drops(base.s, next.s, next.h)
+}
+
+func (e *raftSearch) key(dst []byte, st *raftState) []byte { return e.encode(dst, st.h, st.s) }
+
+// applySim performs packed action a on s, whose schedule has used budget h.
+func (e *raftSearch) applySim(s *sim.RaftSim, h mpHeader, a uint32) error {
 	kind, arg := unpackAct(a)
 	var err error
 	switch kind {
@@ -385,9 +388,9 @@ func (e *raftSearch) apply(s *sim.RaftSim, h mpHeader, a uint32) error {
 	return nil
 }
 
-// actions calls visit with every action from state s with header h, in
+// actionsFrom calls visit with every action from state s with header h, in
 // the order RaftEngineOptions describes, and the header after it.
-func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+func (e *raftSearch) actionsFrom(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
 	st := s.State()
 	cfg := e.cfg
 	if h.get(rhCommands) < e.opt.Commands {
@@ -417,14 +420,15 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 		}
 	}
 	msgs := s.InFlight()
-	e.msgBuf = e.msgBuf[:0]
+	// Not msgBuf: visit encodes successors, which reuses msgBuf.
+	e.actBuf = e.actBuf[:0]
 	e.msgEnc = e.msgEnc[:0]
 	e.live = e.live[:0]
 	top := topTerm(st)
 	for i := range msgs {
-		n := len(e.msgBuf)
-		e.msgBuf = rf.AppendMessageKey(e.msgBuf, &msgs[i], nil)
-		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
+		n := len(e.actBuf)
+		e.actBuf = rf.AppendMessageKey(e.actBuf, &msgs[i], nil)
+		e.msgEnc = append(e.msgEnc, e.actBuf[n:len(e.actBuf):len(e.actBuf)])
 		e.live = append(e.live, !e.gone(st, h, top, &msgs[i]))
 	}
 	for _, k := range []int{rfActDeliver, rfActDup, rfActDrop} {
@@ -449,7 +453,7 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 				continue // its delivery changes nothing
 			}
 			for j := range i {
-				if string(e.msgEnc[j]) == string(e.msgEnc[i]) {
+				if !raftNoCopyDedup && string(e.msgEnc[j]) == string(e.msgEnc[i]) {
 					continue next // an identical copy leads to the same state
 				}
 			}
@@ -486,52 +490,9 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 	return false, nil
 }
 
-// expand generates every successor of state id.
-func (e *raftSearch) expand(id uint32) (bool, error) {
-	base, err := e.build(id)
-	if err != nil {
-		return true, err
-	}
-	e.baseKey = nil
-	return e.actions(base, e.hdr[id], func(a uint32, h2 mpHeader) (bool, error) {
-		w := base.Clone()
-		if err := e.apply(w, e.hdr[id], a); err != nil {
-			return true, err
-		}
-		e.res.Transitions++
-		if kind, _ := unpackAct(a); kind == rfActDeliver && e.drops(base, w, h2) {
-			return false, nil
-		}
-		if e.violated(w) {
-			// Record the violating state so that its path is known.
-			e.parent = append(e.parent, id)
-			e.act = append(e.act, a)
-			e.hdr = append(e.hdr, h2)
-			return true, e.report(uint32(len(e.parent) - 1))
-		}
-		nid, isNew := e.set.insert(e.encode(h2, w))
-		if !isNew {
-			return false, nil
-		}
-		if e.res.DistinctStates >= e.opt.MaxStates {
-			e.res.Stop = StopMaxStates
-			return true, nil
-		}
-		e.res.DistinctStates++
-		if int(nid) != len(e.parent) {
-			return true, fmt.Errorf("check: internal error: state %d stored as %d", len(e.parent), nid)
-		}
-		e.parent = append(e.parent, id)
-		e.act = append(e.act, a)
-		e.hdr = append(e.hdr, h2)
-		e.next = append(e.next, nid)
-		return false, nil
-	})
-}
-
-// encode returns the fingerprint of state s with header h: the least
-// encoding among the renamings symmetry tries (see candidates).
-func (e *raftSearch) encode(h mpHeader, s *sim.RaftSim) fp {
+// encode appends to dst the canonical encoding of state s with header h:
+// the least encoding among the renamings symmetry tries (see candidates).
+func (e *raftSearch) encode(dst []byte, h mpHeader, s *sim.RaftSim) []byte {
 	perms := e.candidates(s)
 	e.best = e.best[:0]
 	for i, p := range perms {
@@ -540,7 +501,7 @@ func (e *raftSearch) encode(h mpHeader, s *sim.RaftSim) fp {
 			e.best = append(e.best[:0], e.enc...)
 		}
 	}
-	return fingerprint(e.best)
+	return append(dst, e.best...)
 }
 
 // encodePerm appends the encoding of s, renamed by p, to dst.
@@ -768,9 +729,9 @@ func (e *raftSearch) drops(base, w *sim.RaftSim, h2 mpHeader) bool {
 		e.baseKey = base.State().AppendKey(e.cfg, e.baseKey)
 		e.baseKey = base.Checker().AppendKey(e.baseKey)
 	}
-	e.key = w.State().AppendKey(e.cfg, e.key[:0])
-	e.key = w.Checker().AppendKey(e.key)
-	if !bytes.Equal(e.key, e.baseKey) {
+	e.succKey = w.State().AppendKey(e.cfg, e.succKey[:0])
+	e.succKey = w.Checker().AppendKey(e.succKey)
+	if !bytes.Equal(e.succKey, e.baseKey) {
 		return false
 	}
 	last := 0
@@ -821,12 +782,12 @@ func (e *raftSearch) describe(s *sim.RaftSim, h mpHeader, a uint32) string {
 	return fmt.Sprintf("# unknown action %#x", a)
 }
 
-// report ends the search with the counterexample reaching state id: it
-// replays the path from the start, writes it as a script ending in expect
+// report ends the search with the counterexample path (actions from the
+// start): it replays the path, writes it as a script ending in expect
 // violation NAME, and checks that paxviz run of the script exits 0.
-func (e *raftSearch) report(id uint32) error {
+func (e *raftSearch) report(path []uint32) error {
 	s := e.start.Clone()
-	path := e.path(id)
+	var h mpHeader
 	v := &Violation{Steps: len(path)}
 	cur := -1
 	s.W.Trace = func(ev *sim.WEvent[rf.Message, sim.Narration]) {
@@ -837,13 +798,14 @@ func (e *raftSearch) report(id uint32) error {
 		}
 	}
 	var lines []string
-	for i, n := range path {
+	for i, a := range path {
 		cur = i
-		h := e.hdr[e.parent[n]]
-		lines = append(lines, e.describe(s, h, e.act[n]))
-		if err := e.apply(s, h, e.act[n]); err != nil {
+		lines = append(lines, e.describe(s, h, a))
+		h2 := e.after(s, h, a)
+		if err := e.applySim(s, h, a); err != nil {
 			return err
 		}
+		h = h2
 	}
 	s.W.Trace = nil
 	vs := s.Checker().Violations()
@@ -882,3 +844,7 @@ func (e *raftSearch) report(id uint32) error {
 	e.res.Violation = v
 	return nil
 }
+
+// raftNoCopyDedup, set by tests only, makes the search deliver identical
+// copies of a message one by one: the states must be the same.
+var raftNoCopyDedup bool
