@@ -16,8 +16,9 @@ import (
 // RaftEngineOptions are the cluster and bounds of an engine-level search of
 // Raft (`paxviz check engine --protocol raft`).
 //
-// The search is breadth first over the real engine running in the shared
-// world (sim.RaftSim), as MultiPaxosEngine's is. From each state it
+// The search is breadth first (the one explorer, explore.go) over the real
+// engine running in the shared world (sim.RaftSim), as MultiPaxosEngine's
+// is. From each state it
 // explores, in this order:
 //
 //   - `propose S V` at each up leader while the schedule has commands left
@@ -37,14 +38,16 @@ import (
 // each message crossing one is).
 //
 // States are told apart by the protocol's canonical encoding
-// (raft.State.AppendKeyPerm, raft.Checker.AppendKeyPerm), the in-flight
+// (raft.State.AppendKeyPerm; raft.Checker.AppendKeyLive, which leaves out
+// the god's-eye records no later step can be judged against), the in-flight
 // multiset by content and the budget the schedule has used. Servers are
 // interchangeable (raft.Perm): unless NoSymmetry is set, a state is stored
 // under the least encoding of its renamings, so each class of renamed
 // states is explored once; renaming preserves the verdict and the length
-// of the shortest counterexample. Dead replies (see raftDead), which can
+// of the shortest counterexample. Dead replies (see dead), which can
 // change nothing now or later, are left out of the state and never
-// delivered, duplicated or dropped.
+// delivered, duplicated or dropped; so are, with Fresh, the messages the
+// fresh model loses (see gone).
 type RaftEngineOptions struct {
 	// Cluster is the cluster searched: servers, noop, batch, probe and the
 	// bug switches. Election, heartbeat and seed only appear in the
