@@ -69,3 +69,23 @@ func BenchmarkRaftGalleryQuick(b *testing.B) {
 		}
 	}
 }
+
+// raftFigure8Options are commit_old_term's bounds (3 servers, 4 terms, 2
+// commands, noop=0) in the fresh model, with bugs switched on.
+func raftFigure8Options(bugs rf.BugSet) RaftEngineOptions {
+	opt := raftBenchOptions(bugs)
+	opt.MaxTerm, opt.Commands, opt.Fresh = 4, 2, true
+	return opt
+}
+
+// BenchmarkRaftFigure8Fresh: commit_old_term's shortest counterexample
+// (Figure 8, 20 steps) in the fresh model.
+func BenchmarkRaftFigure8Fresh(b *testing.B) {
+	benchRaft(b, raftFigure8Options(rf.BugSet(0).With(rf.BugCommitOldTerm)), StopViolation)
+}
+
+// BenchmarkRaftCorrectFresh342: the complete search of the correct engine
+// at the same bounds.
+func BenchmarkRaftCorrectFresh342(b *testing.B) {
+	benchRaft(b, raftFigure8Options(0), StopComplete)
+}

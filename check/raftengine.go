@@ -16,8 +16,9 @@ import (
 // RaftEngineOptions are the cluster and bounds of an engine-level search of
 // Raft (`paxviz check engine --protocol raft`).
 //
-// The search is breadth first over the real engine running in the shared
-// world (sim.RaftSim), as MultiPaxosEngine's is. From each state it
+// The search is breadth first (the one explorer, explore.go) over the real
+// engine running in the shared world (sim.RaftSim), as MultiPaxosEngine's
+// is. From each state it
 // explores, in this order:
 //
 //   - `propose S V` at each up leader while the schedule has commands left
@@ -37,14 +38,16 @@ import (
 // each message crossing one is).
 //
 // States are told apart by the protocol's canonical encoding
-// (raft.State.AppendKeyPerm, raft.Checker.AppendKeyPerm), the in-flight
+// (raft.State.AppendKeyPerm; raft.Checker.AppendKeyLive, which leaves out
+// the god's-eye records no later step can be judged against), the in-flight
 // multiset by content and the budget the schedule has used. Servers are
 // interchangeable (raft.Perm): unless NoSymmetry is set, a state is stored
 // under the least encoding of its renamings, so each class of renamed
 // states is explored once; renaming preserves the verdict and the length
-// of the shortest counterexample. Dead replies (see raftDead), which can
+// of the shortest counterexample. Dead replies (see dead), which can
 // change nothing now or later, are left out of the state and never
-// delivered, duplicated or dropped.
+// delivered, duplicated or dropped; so are, with Fresh, the messages the
+// fresh model loses (see gone).
 type RaftEngineOptions struct {
 	// Cluster is the cluster searched: servers, noop, batch, probe and the
 	// bug switches. Election, heartbeat and seed only appear in the
@@ -66,6 +69,16 @@ type RaftEngineOptions struct {
 	// Crashes, Dups and Drops bound the crashes, duplications and drops
 	// in one schedule. Default 0.
 	Crashes, Dups, Drops int
+	// Fresh narrows the model (a bounded search, not a reduction): the
+	// network loses every message whose term is below the highest term
+	// any server has reached, except that up to Stale such old messages
+	// may still be delivered in one schedule (never duplicated or dropped).
+	// Old messages past that budget leave the state. A counterexample
+	// found is real (paxviz run replays it: the lost messages merely stay
+	// undelivered); a clean search says nothing about schedules that
+	// deliver more old messages. Raft's Figure 8 delivers none.
+	Fresh bool
+	Stale int
 	// Invariant is the invariant to search for (a name in rf.Invariants),
 	// or "" for any.
 	Invariant string
@@ -125,6 +138,10 @@ func (o *RaftEngineOptions) normalize() error {
 		return fmt.Errorf("%w: dups must be 0..%d, not %d", ErrOptions, MaxDups, o.Dups)
 	case o.Drops < 0 || o.Drops > MaxDups:
 		return fmt.Errorf("%w: drops must be 0..%d, not %d", ErrOptions, MaxDups, o.Drops)
+	case o.Stale < 0 || o.Stale > MaxDups:
+		return fmt.Errorf("%w: stale must be 0..%d, not %d", ErrOptions, MaxDups, o.Stale)
+	case o.Stale > 0 && !o.Fresh:
+		return fmt.Errorf("%w: stale bounds the old messages delivered under fresh: set fresh too", ErrOptions)
 	case o.MaxStates < 0:
 		return fmt.Errorf("%w: max-states must not be negative", ErrOptions)
 	case o.MaxMemoryBytes < 0:
@@ -157,6 +174,9 @@ func (o *RaftEngineOptions) Bounds() string {
 		fmt.Fprintf(&sb, " --batch %d", c.Batch)
 	}
 	fmt.Fprintf(&sb, " --probe %d", c.Probe)
+	if o.Fresh {
+		fmt.Fprintf(&sb, " --fresh --stale %d", o.Stale)
+	}
 	if c.Bugs != 0 {
 		fmt.Fprintf(&sb, " --bugs %s", c.Bugs)
 	}
@@ -194,22 +214,18 @@ const (
 	rhDrops
 	rhCommands
 	rhHeartbeats
+	rhStale
 )
 
 type raftSearch struct {
-	opt    RaftEngineOptions
-	cfg    *rf.Config
-	start  *sim.RaftSim
-	set    *fpSet
-	parent []uint32
-	act    []uint32
-	hdr    []mpHeader
-	cur    []uint32
-	next   []uint32
+	opt   RaftEngineOptions
+	cfg   *rf.Config
+	start *sim.RaftSim
 
 	// Canonical encoding buffers.
 	enc, best []byte
 	msgBuf    []byte
+	actBuf    []byte
 	msgs      [][]byte
 	perms     []rf.Perm
 	local     [][]byte
@@ -217,14 +233,20 @@ type raftSearch struct {
 	live      []bool
 	msgEnc    [][]byte
 
-	baseKey, key []byte
+	baseKey, succKey []byte
+	// The state whose key baseKey is (drops compares each delivery's
+	// successor with it).
+	lastBase    *raftState
+	lastBaseSim *sim.RaftSim
 
-	cacheID  uint32
-	cacheSim *sim.RaftSim
+	res Result
+}
 
-	res     Result
-	peakMem int64
-	budget  budget
+// raftState is a state of the search: the simulation and the budget its
+// schedule has used.
+type raftState struct {
+	s *sim.RaftSim
+	h mpHeader
 }
 
 // RaftEngine explores every state of the simulated Raft cluster reachable
@@ -237,7 +259,7 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 		return nil, err
 	}
 	startT := time.Now()
-	e := &raftSearch{opt: opt, set: newFPSet()}
+	e := &raftSearch{opt: opt}
 	e.start = sim.NewRaft(opt.Cluster)
 	e.cfg = e.start.Config()
 	for i, line := range opt.Prefix {
@@ -249,98 +271,100 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	e.budget = budget{ctx: ctx}
+	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
 	if opt.Timeout > 0 {
-		e.budget.deadline = startT.Add(opt.Timeout)
+		b.budget.deadline = startT.Add(opt.Timeout)
 	}
-	if err := e.run(); err != nil {
+	out, err := explore[*raftState](e, b)
+	if err != nil {
 		return nil, err
 	}
-	e.res.finish(startT, e.peakMem)
+	out.fill(&e.res)
+	if out.stop == StopViolation {
+		acts := make([]uint32, len(out.path))
+		for i, st := range out.path {
+			acts[i] = st.act
+		}
+		if err := e.report(acts); err != nil {
+			return nil, err
+		}
+	}
+	e.res.finish(startT, out.peakMem)
 	return &e.res, nil
 }
 
-func (e *raftSearch) memory() int64 {
-	m := e.set.bytes() + int64(cap(e.parent)+cap(e.act)+cap(e.cur)+cap(e.next))*4 + int64(cap(e.hdr))*8
-	e.peakMem = max(e.peakMem, m)
-	return m
+// The search as an exploreModel (explore.go).
+
+func (e *raftSearch) root() *raftState { return &raftState{s: e.start} }
+
+func (e *raftSearch) copyState(dst, src *raftState) *raftState {
+	if dst == nil {
+		dst = new(raftState)
+	}
+	dst.s, dst.h = src.s.Clone(), src.h
+	return dst
 }
 
-func (e *raftSearch) violated(s *sim.RaftSim) bool { return s.Violated(e.opt.Invariant) }
+func (e *raftSearch) violated(st *raftState) bool { return st.s.Violated(e.opt.Invariant) }
 
-func (e *raftSearch) run() error {
-	res := &e.res
-	if e.violated(e.start) {
-		return e.report(0)
+// apply performs action a on st and charges it to st's budget.
+func (e *raftSearch) apply(st *raftState, a uint32) error {
+	h := e.after(st.s, st.h, a)
+	if err := e.applySim(st.s, st.h, a); err != nil {
+		return err
 	}
-	id, _ := e.set.insert(e.encode(0, e.start))
-	e.parent, e.act, e.hdr = append(e.parent, id), append(e.act, 0), append(e.hdr, 0)
-	e.cur = append(e.cur, id)
-	res.DistinctStates, res.Transitions, res.Depth = 1, 1, 1
-	for n := 0; len(e.cur) > 0; {
-		for _, id := range e.cur {
-			if n%64 == 0 {
-				if why, stop := e.budget.stop(); stop {
-					res.Stop = why
-					e.memory()
-					return nil
-				}
-				if e.memory() > e.opt.MaxMemoryBytes {
-					res.Stop = StopMaxMemory
-					return nil
-				}
-			}
-			n++
-			done, err := e.expand(id)
-			if err != nil || done {
-				e.memory()
-				return err
-			}
-		}
-		e.memory()
-		e.cur, e.next = e.next, e.cur[:0]
-		if len(e.cur) > 0 {
-			res.Depth++
-		}
-	}
-	res.Stop = StopComplete
+	st.h = h
 	return nil
 }
 
-// path returns the states from the start (excluded) to state id.
-func (e *raftSearch) path(id uint32) []uint32 {
-	var p []uint32
-	for id != 0 {
-		p = append(p, id)
-		id = e.parent[id]
-	}
-	slices.Reverse(p)
-	return p
-}
-
-// build returns state id, rebuilt: from the cached state when it is id's
-// parent, else by replaying id's path from the start. The result is the
-// caller's.
-func (e *raftSearch) build(id uint32) (*sim.RaftSim, error) {
-	if id == 0 {
-		return e.start.Clone(), nil
-	}
-	p := e.parent[id]
-	if e.cacheSim == nil || e.cacheID != p {
-		s := e.start.Clone()
-		for _, n := range e.path(p) {
-			if err := e.apply(s, e.hdr[e.parent[n]], e.act[n]); err != nil {
-				return nil, err
+// after returns the budget used after action a from s with budget h (as
+// actions charges it).
+func (e *raftSearch) after(s *sim.RaftSim, h mpHeader, a uint32) mpHeader {
+	kind, arg := unpackAct(a)
+	switch kind {
+	case rfActPropose:
+		return h.inc(rhCommands)
+	case rfActHeartbeat:
+		return h.inc(rhHeartbeats)
+	case rfActDup:
+		return h.inc(rhDups)
+	case rfActDrop:
+		return h.inc(rhDrops)
+	case rfActCrash:
+		return h.inc(rhCrashes)
+	case rfActDeliver:
+		if e.opt.Fresh {
+			top := topTerm(s.State())
+			for _, m := range s.InFlight() {
+				if m.ID == arg && m.Term < top {
+					return h.inc(rhStale)
+				}
 			}
 		}
-		e.cacheID, e.cacheSim = p, s
 	}
-	s := e.cacheSim.Clone()
-	return s, e.apply(s, e.hdr[p], e.act[id])
+	return h
 }
 
-// apply performs packed action a on s, whose schedule has used budget h.
-func (e *raftSearch) apply(s *sim.RaftSim, h mpHeader, a uint32) error {
+func (e *raftSearch) actions(st *raftState, visit func(a uint32) (bool, error)) (bool, error) {
+	return e.actionsFrom(st.s, st.h, func(a uint32, _ mpHeader) (bool, error) { return visit(a) })
+}
+
+// stutter reports a delivery that only lost its message (see drops).
+func (e *raftSearch) stutter(base, next *raftState, a uint32) bool {
+	kind, _ := unpackAct(a)
+	if kind != rfActDeliver {
+		return false
+	}
+	if base != e.lastBase || base.s != e.lastBaseSim {
+		e.baseKey, e.lastBase, e.lastBaseSim = nil, base, base.s
+	}
+	return e.drops(base.s, next.s, next.h)
+}
+
+func (e *raftSearch) key(dst []byte, st *raftState) []byte { return e.encode(dst, st.h, st.s) }
+
+// applySim performs packed action a on s, whose schedule has used budget h.
+func (e *raftSearch) applySim(s *sim.RaftSim, h mpHeader, a uint32) error {
 	kind, arg := unpackAct(a)
 	var err error
 	switch kind {
@@ -367,9 +391,9 @@ func (e *raftSearch) apply(s *sim.RaftSim, h mpHeader, a uint32) error {
 	return nil
 }
 
-// actions calls visit with every action from state s with header h, in
+// actionsFrom calls visit with every action from state s with header h, in
 // the order RaftEngineOptions describes, and the header after it.
-func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
+func (e *raftSearch) actionsFrom(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2 mpHeader) (bool, error)) (bool, error) {
 	st := s.State()
 	cfg := e.cfg
 	if h.get(rhCommands) < e.opt.Commands {
@@ -399,14 +423,16 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 		}
 	}
 	msgs := s.InFlight()
-	e.msgBuf = e.msgBuf[:0]
+	// Not msgBuf: visit encodes successors, which reuses msgBuf.
+	e.actBuf = e.actBuf[:0]
 	e.msgEnc = e.msgEnc[:0]
 	e.live = e.live[:0]
+	top := topTerm(st)
 	for i := range msgs {
-		n := len(e.msgBuf)
-		e.msgBuf = rf.AppendMessageKey(e.msgBuf, &msgs[i], nil)
-		e.msgEnc = append(e.msgEnc, e.msgBuf[n:len(e.msgBuf):len(e.msgBuf)])
-		e.live = append(e.live, !e.dead(st, &msgs[i]))
+		n := len(e.actBuf)
+		e.actBuf = rf.AppendMessageKey(e.actBuf, &msgs[i], nil)
+		e.msgEnc = append(e.msgEnc, e.actBuf[n:len(e.actBuf):len(e.actBuf)])
+		e.live = append(e.live, !e.gone(st, h, top, &msgs[i]))
 	}
 	for _, k := range []int{rfActDeliver, rfActDup, rfActDrop} {
 		h2 := h
@@ -430,11 +456,20 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 				continue // its delivery changes nothing
 			}
 			for j := range i {
-				if string(e.msgEnc[j]) == string(e.msgEnc[i]) {
+				if !raftNoCopyDedup && string(e.msgEnc[j]) == string(e.msgEnc[i]) {
 					continue next // an identical copy leads to the same state
 				}
 			}
-			if done, err := visit(packAct(k, msgs[i].ID), h2); done || err != nil {
+			h3 := h2
+			if e.opt.Fresh && msgs[i].Term < top {
+				// An old message within the stale budget: delivered
+				// only, at the cost of one.
+				if k != rfActDeliver {
+					continue
+				}
+				h3 = h2.inc(rhStale)
+			}
+			if done, err := visit(packAct(k, msgs[i].ID), h3); done || err != nil {
 				return done, err
 			}
 		}
@@ -458,52 +493,9 @@ func (e *raftSearch) actions(s *sim.RaftSim, h mpHeader, visit func(a uint32, h2
 	return false, nil
 }
 
-// expand generates every successor of state id.
-func (e *raftSearch) expand(id uint32) (bool, error) {
-	base, err := e.build(id)
-	if err != nil {
-		return true, err
-	}
-	e.baseKey = nil
-	return e.actions(base, e.hdr[id], func(a uint32, h2 mpHeader) (bool, error) {
-		w := base.Clone()
-		if err := e.apply(w, e.hdr[id], a); err != nil {
-			return true, err
-		}
-		e.res.Transitions++
-		if kind, _ := unpackAct(a); kind == rfActDeliver && e.drops(base, w) {
-			return false, nil
-		}
-		if e.violated(w) {
-			// Record the violating state so that its path is known.
-			e.parent = append(e.parent, id)
-			e.act = append(e.act, a)
-			e.hdr = append(e.hdr, h2)
-			return true, e.report(uint32(len(e.parent) - 1))
-		}
-		nid, isNew := e.set.insert(e.encode(h2, w))
-		if !isNew {
-			return false, nil
-		}
-		if e.res.DistinctStates >= e.opt.MaxStates {
-			e.res.Stop = StopMaxStates
-			return true, nil
-		}
-		e.res.DistinctStates++
-		if int(nid) != len(e.parent) {
-			return true, fmt.Errorf("check: internal error: state %d stored as %d", len(e.parent), nid)
-		}
-		e.parent = append(e.parent, id)
-		e.act = append(e.act, a)
-		e.hdr = append(e.hdr, h2)
-		e.next = append(e.next, nid)
-		return false, nil
-	})
-}
-
-// encode returns the fingerprint of state s with header h: the least
-// encoding among the renamings symmetry tries (see candidates).
-func (e *raftSearch) encode(h mpHeader, s *sim.RaftSim) fp {
+// encode appends to dst the canonical encoding of state s with header h:
+// the least encoding among the renamings symmetry tries (see candidates).
+func (e *raftSearch) encode(dst []byte, h mpHeader, s *sim.RaftSim) []byte {
 	perms := e.candidates(s)
 	e.best = e.best[:0]
 	for i, p := range perms {
@@ -512,7 +504,7 @@ func (e *raftSearch) encode(h mpHeader, s *sim.RaftSim) fp {
 			e.best = append(e.best[:0], e.enc...)
 		}
 	}
-	return fingerprint(e.best)
+	return append(dst, e.best...)
 }
 
 // encodePerm appends the encoding of s, renamed by p, to dst.
@@ -520,12 +512,17 @@ func (e *raftSearch) encodePerm(dst []byte, h mpHeader, s *sim.RaftSim, p rf.Per
 	dst = binary.LittleEndian.AppendUint64(dst, uint64(h))
 	st := s.State()
 	dst = st.AppendKeyPerm(e.cfg, p, dst)
-	dst = s.Checker().AppendKeyPerm(p, dst)
+	if e.opt.NoReduction {
+		dst = s.Checker().AppendKeyPerm(p, dst)
+	} else {
+		dst = s.Checker().AppendKeyLive(p, st, dst)
+	}
 	e.msgBuf = e.msgBuf[:0]
 	e.msgs = e.msgs[:0]
 	msgs := s.InFlight()
+	top := topTerm(st)
 	for i := range msgs {
-		if e.dead(st, &msgs[i]) {
+		if e.gone(st, h, top, &msgs[i]) {
 			continue
 		}
 		n := len(e.msgBuf)
@@ -634,6 +631,42 @@ func permute(xs []int, k int, f func()) {
 	}
 }
 
+// topTerm returns the highest term any server of st has reached.
+func topTerm(st *rf.State) int32 {
+	var t int32
+	for i := range st.Servers {
+		t = max(t, st.Servers[i].D.Term)
+	}
+	return t
+}
+
+// gone reports whether message m, in flight in state st (whose highest
+// term is top) after a schedule that used budget h, can no longer matter:
+// it is dead, or Fresh lost it (its term is below top and the stale
+// budget is spent). Both last: terms never decrease and budgets are never
+// refunded.
+//
+// With no stale budget at all, one kind of request is gone too: a
+// requestvote of its receiver's term whose receiver has voted for another
+// server in that term. It is refused, and the refusal (of the candidate's
+// term) is dead; the receiver's vote of that term is durable (unless
+// forget_vote), and once the receiver's term has risen the request is old
+// and lost.
+func (e *raftSearch) gone(st *rf.State, h mpHeader, top int32, m *rf.Message) bool {
+	if e.opt.Fresh && h.get(rhStale) >= e.opt.Stale {
+		if m.Term < top {
+			return true
+		}
+		if e.opt.Stale == 0 && m.Type == rf.MsgRequestVote && !e.cfg.Bugs.Has(rf.BugForgetVote) && e.cfg.IsServer(m.To) {
+			r := &st.Servers[m.To].D
+			if r.Term == m.Term && r.VotedFor != rf.None && r.VotedFor != m.From {
+				return true
+			}
+		}
+	}
+	return e.dead(st, m)
+}
+
 // dead reports whether reply m, in flight in state st, can change nothing
 // if delivered, now or after any later step (so delivering it is a stutter
 // step). Terms never decrease (currentTerm is durable under every switch),
@@ -691,7 +724,7 @@ func (e *raftSearch) dead(st *rf.State, m *rf.Message) bool {
 // flight obliges nothing), so it needs no exploring: the verdict and the
 // shortest counterexample stay the same (as with drops, which never
 // matter to safety).
-func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
+func (e *raftSearch) drops(base, w *sim.RaftSim, h2 mpHeader) bool {
 	if e.opt.NoReduction {
 		return false
 	}
@@ -699,9 +732,9 @@ func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
 		e.baseKey = base.State().AppendKey(e.cfg, e.baseKey)
 		e.baseKey = base.Checker().AppendKey(e.baseKey)
 	}
-	e.key = w.State().AppendKey(e.cfg, e.key[:0])
-	e.key = w.Checker().AppendKey(e.key)
-	if !bytes.Equal(e.key, e.baseKey) {
+	e.succKey = w.State().AppendKey(e.cfg, e.succKey[:0])
+	e.succKey = w.Checker().AppendKey(e.succKey)
+	if !bytes.Equal(e.succKey, e.baseKey) {
 		return false
 	}
 	last := 0
@@ -709,8 +742,9 @@ func (e *raftSearch) drops(base, w *sim.RaftSim) bool {
 		last = bm[len(bm)-1].ID
 	}
 	st := w.State()
+	top := topTerm(st)
 	for _, m := range w.InFlight() {
-		if m.ID > last && !e.dead(st, &m) {
+		if m.ID > last && !e.gone(st, h2, top, &m) {
 			return false
 		}
 	}
@@ -751,12 +785,12 @@ func (e *raftSearch) describe(s *sim.RaftSim, h mpHeader, a uint32) string {
 	return fmt.Sprintf("# unknown action %#x", a)
 }
 
-// report ends the search with the counterexample reaching state id: it
-// replays the path from the start, writes it as a script ending in expect
+// report ends the search with the counterexample path (actions from the
+// start): it replays the path, writes it as a script ending in expect
 // violation NAME, and checks that paxviz run of the script exits 0.
-func (e *raftSearch) report(id uint32) error {
+func (e *raftSearch) report(path []uint32) error {
 	s := e.start.Clone()
-	path := e.path(id)
+	var h mpHeader
 	v := &Violation{Steps: len(path)}
 	cur := -1
 	s.W.Trace = func(ev *sim.WEvent[rf.Message, sim.Narration]) {
@@ -767,13 +801,14 @@ func (e *raftSearch) report(id uint32) error {
 		}
 	}
 	var lines []string
-	for i, n := range path {
+	for i, a := range path {
 		cur = i
-		h := e.hdr[e.parent[n]]
-		lines = append(lines, e.describe(s, h, e.act[n]))
-		if err := e.apply(s, h, e.act[n]); err != nil {
+		lines = append(lines, e.describe(s, h, a))
+		h2 := e.after(s, h, a)
+		if err := e.applySim(s, h, a); err != nil {
 			return err
 		}
+		h = h2
 	}
 	s.W.Trace = nil
 	vs := s.Checker().Violations()
@@ -812,3 +847,7 @@ func (e *raftSearch) report(id uint32) error {
 	e.res.Violation = v
 	return nil
 }
+
+// raftNoCopyDedup, set by tests only, makes the search deliver identical
+// copies of a message one by one: the states must be the same.
+var raftNoCopyDedup bool

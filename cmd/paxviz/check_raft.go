@@ -29,6 +29,8 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.IntVar(&opt.Crashes, "crashes", 0, "most crashes in one schedule")
 	fs.IntVar(&opt.Dups, "dups", 0, "most duplicated messages in one schedule")
 	fs.IntVar(&opt.Drops, "drops", 0, "most dropped messages in one schedule")
+	fs.BoolVar(&opt.Fresh, "fresh", false, "a bounded model: the network loses every message of a term below the highest term reached (but --stale of them)")
+	fs.IntVar(&opt.Stale, "stale", 0, "with --fresh: most old-term messages still delivered in one schedule")
 	fs.StringVar(&opt.Invariant, "invariant", "", "search for this invariant only: "+strings.Join(sim.InvariantNames(sim.ProtoRaft), ", "))
 	fs.BoolVar(&opt.NoSymmetry, "no-symmetry", false, "do not merge states that differ only in server names")
 	fs.BoolVar(&opt.NoReduction, "no-reduction", false, "no symmetry and keep dead replies (for comparison)")

@@ -62,10 +62,39 @@ func TestCheckRaftEngineUsage(t *testing.T) {
 		{[]string{"engine", "--protocol", "raft", "--servers", "0"}, "--servers"},
 		{[]string{"engine", "--protocol", "raft", "--noop", "2"}, "noop=2"},
 		{[]string{"engine", "--protocol", "raft", "--invariant", "agreement"}, "unknown invariant"},
+		{[]string{"engine", "--protocol", "raft", "--stale", "1"}, "set fresh too"},
+		{[]string{"engine", "--protocol", "raft", "--fresh", "--stale", "-1"}, "stale must be"},
 	} {
 		code, out, errs := runCheck(t, c.args...)
 		if code != checkUsage || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q (want %q)\n%s", c.args, code, errs, c.want, out)
 		}
+	}
+}
+
+// TestCheckRaftEngineFresh: --fresh searches the fresh model and says so in
+// the bounds the result prints; its counterexample replays.
+func TestCheckRaftEngineFresh(t *testing.T) {
+	code, out, errs := runCheck(t, "engine", "--protocol", "raft", "--servers", "2", "--max-term", "2", "--commands", "0",
+		"--bugs", "no_step_down", "--fresh", "--json")
+	if code != checkViolation || !strings.Contains(out, "--fresh --stale 0") {
+		t.Fatalf("exit %d, want 1 and the fresh bounds\n%s%s", code, out, errs)
+	}
+	var doc struct {
+		Violation *struct {
+			Script string `json:"script"`
+			Steps  int    `json:"steps"`
+		} `json:"violation"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Violation == nil || doc.Violation.Steps != 6 {
+		t.Fatalf("json %v:\n%s", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "cx.pxs")
+	if err := os.WriteFile(file, []byte(doc.Violation.Script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var rout, rerr strings.Builder
+	if code := cmdRun([]string{file}, nil, &rout, &rerr); code != 0 {
+		t.Errorf("paxviz run of the counterexample exits %d:\n%s%s", code, rout.String(), rerr.String())
 	}
 }
