@@ -21,7 +21,7 @@ import (
 // MPClockView is one node's clock beside true time.
 type MPClockView struct {
 	Name string `json:"name"`
-	Role string `json:"role"` // server or client
+	Role string `json:"role"` // server, client or data
 	// Clock is the node's clock reading, Rate its speed in percent of
 	// true time.
 	Clock  int  `json:"clock"`
@@ -120,7 +120,11 @@ type MPTimeView struct {
 	Lease int  `json:"lease"`
 	TTL   int  `json:"ttl,omitempty"`
 	Lock  bool `json:"lock"`
-	// Clocks lists the servers then the clients.
+	// Clocked says time matters in this cluster: a lock service, leases,
+	// drift, a clock set or a node paused (else the view is here only for
+	// the read paths).
+	Clocked bool `json:"clocked"`
+	// Clocks lists the servers, the clients, then d1.
 	Clocks []MPClockView    `json:"clocks"`
 	Bars   []MPBar          `json:"bars"`
 	Locks  []MPLockView     `json:"locks"`
@@ -466,9 +470,8 @@ func (r *mpTimeRec) compact() {
 	}
 }
 
-// timeView renders the time part of the view, nil for a cluster with no
-// clocks to show (no lock service, leases, drift, clock set or pause, and
-// no read answered).
+// timeView renders the time part of the view, nil for a cluster where
+// time does not matter (see Clocked) and no read was answered.
 func (h *MPHistory) timeView() *MPTimeView {
 	s, r := h.cur.s, &h.cur.c.time
 	cfg, st, w := s.p.cfg, &s.p.st, s.W
@@ -480,19 +483,22 @@ func (h *MPHistory) timeView() *MPTimeView {
 	for i := range cfg.Nodes() {
 		paused = paused || w.Paused(i)
 	}
-	if !cfg.Lock && cfg.Lease == 0 && cfg.Drift == 0 && !w.ClocksSet() && !paused && reads == 0 {
+	clocks := cfg.Lock || cfg.Lease > 0 || cfg.Drift > 0 || w.ClocksSet() || paused
+	if !clocks && reads == 0 {
 		return nil
 	}
-	v := &MPTimeView{Now: w.now * ClockUnit, Drift: cfg.Drift, Lease: cfg.Lease, Lock: cfg.Lock,
+	v := &MPTimeView{Now: w.now * ClockUnit, Drift: cfg.Drift, Lease: cfg.Lease, Lock: cfg.Lock, Clocked: clocks,
 		Clocks: []MPClockView{}, Bars: []MPBar{}, Locks: []MPLockView{}, Data: []MPDataView{},
 		Stores: append([]MPStoreView{}, r.stores...), Reads: []MPReadPathCost{}, Recent: append([]MPReadView{}, r.recent...)}
 	if cfg.Lock {
 		v.TTL = cfg.TTL
 	}
-	for i := range cfg.Servers + cfg.Clients {
+	for i := range cfg.Nodes() {
 		role := "server"
 		if cfg.IsClient(mp.NodeID(i)) {
 			role = "client"
+		} else if mp.NodeID(i) == cfg.Data() {
+			role = "data"
 		}
 		v.Clocks = append(v.Clocks, MPClockView{Name: cfg.Name(mp.NodeID(i)), Role: role, Clock: w.Clock(i), Rate: w.Rate(i),
 			Paused: w.Paused(i), Up: s.p.Up(i)})
@@ -502,7 +508,7 @@ func (h *MPHistory) timeView() *MPTimeView {
 		v.Reads = append(v.Reads, p)
 	}
 	if cfg.Lock || cfg.Lease > 0 {
-		v.Bars = syncBars(slices.Clone(r.bars), s)
+		v.Bars = append(v.Bars, syncBars(slices.Clone(r.bars), s)...)
 	}
 	if st.Lock == nil {
 		return v

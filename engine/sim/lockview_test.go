@@ -55,7 +55,7 @@ func TestTimeViewFencing(t *testing.T) {
 	h := playMPFile(t, "m9-fencing")
 	_, v := h.View()
 	tv := v.Time
-	if tv == nil || !tv.Lock || tv.TTL != 10 || tv.Now != 1800 {
+	if tv == nil || !tv.Lock || !tv.Clocked || tv.TTL != 10 || tv.Now != 1800 {
 		t.Fatalf("time view = %+v", tv)
 	}
 	b1, g1 := findBar(tv.Bars, "c1", "belief", 1), findBar(tv.Bars, "c1", "granted", 1)
@@ -159,7 +159,7 @@ func TestTimeViewAbsent(t *testing.T) {
 	if _, err := h.Do("run until=quiet"); err != nil {
 		t.Fatal(err)
 	}
-	if _, v := h.View(); v.Time == nil || v.Time.Reads[0].Reads != 1 {
+	if _, v := h.View(); v.Time == nil || v.Time.Clocked || v.Time.Reads[0].Reads != 1 {
 		t.Fatalf("time view = %+v", v.Time)
 	}
 }
