@@ -241,6 +241,15 @@ func TestBrowserLockViewSizes(t *testing.T) {
 		b.wait("projector", `document.body.classList.contains("big")`)
 		b.idle()
 		b.wait("panels", `document.querySelector("#lk-time .lk-bar") !== null`)
+		b.shot("projector-top")
+		// (Six Multi-Paxos cards are taller than 1080 px even without the
+		// clock rows, which projector mode hides: the page scrolls down.)
+		if got := b.eval(`document.querySelectorAll('#diagram .node dd[data-field=clock]').length > 0 && [...document.querySelectorAll('#diagram .node dd[data-field=clock]')].every(e => !e.getClientRects().length)`); got != true {
+			t.Error("projected cards still show their clock rows")
+		}
+		if ov := b.evalString(overlapJS); ov != "" {
+			t.Errorf("overlap: %s", ov)
+		}
 		for _, sel := range []string{"#lk-time", "#lk-lock", "#lk-reads"} {
 			b.eval(fmt.Sprintf(`document.querySelector(%q).scrollIntoView()`, sel))
 			b.shot("projector-" + sel[1:])
@@ -279,6 +288,25 @@ func TestBrowserLockViewSizes(t *testing.T) {
 			t.Errorf("CSP violations: %s", csp)
 		}
 	})
+}
+
+// TestBrowserLockViewChinese: the panels speak Chinese on a Chinese page,
+// with no key left untranslated.
+func TestBrowserLockViewChinese(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1400, 1000)
+	b.openScript(lockStoryScript(""), "&lang=zh")
+	b.wait("panels", `document.querySelector("#lk-time .lk-bar") !== null`)
+	for _, sel := range []string{"#lk-time", "#lk-lock", "#lk-reads", "#diagram"} {
+		if got := b.evalString(fmt.Sprintf(`(document.querySelector(%q).innerText.match(/\blk\.[a-z_.]+/g) || []).join(" ")`, sel)); got != "" {
+			t.Errorf("%s shows untranslated keys: %s", sel, got)
+		}
+	}
+	if got := b.evalString(`document.querySelector("#lk-time h2").textContent`); got != "时钟与租约" {
+		t.Errorf("time panel heading %q", got)
+	}
+	b.eval(`document.getElementById("lk-lock").scrollIntoView()`)
+	b.shot("zh")
 }
 
 // TestBrowserLockViewReads: the three read paths of M8, counted from the

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"slices"
 	"os"
 	"regexp"
 	"testing"
@@ -60,6 +61,31 @@ func TestLockViewStrings(t *testing.T) {
 		for _, lang := range i18n.Langs {
 			if _, ok := i18n.Table(lang)[k[1]]; !ok {
 				t.Errorf("%s: no %s text for %q", "lock.js", lang, k[1])
+			}
+		}
+	}
+}
+
+// TestMPInvariantStrings: the safety panel names every Multi-Paxos
+// invariant in both languages (it showed "inv.mp_fencing" in a lock
+// cluster).
+func TestMPInvariantStrings(t *testing.T) {
+	r := NewRegistry(4, time.Minute)
+	defer r.Close()
+	s, err := r.Create(context.Background(), CreateOptions{Src: "cluster multipaxos servers=3 clients=2 app=lock\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := mpDo(t, s)
+	if !slices.ContainsFunc(v.Invariants, func(i InvariantView) bool { return i.Name == "mp_fencing" }) {
+		t.Fatalf("invariants %+v", v.Invariants)
+	}
+	for _, inv := range v.Invariants {
+		for _, lang := range i18n.Langs {
+			for _, k := range []string{"inv." + inv.Name, "viol." + inv.Name} {
+				if _, ok := i18n.Table(lang)[k]; !ok {
+					t.Errorf("no %s text for %s", lang, k)
+				}
 			}
 		}
 	}
