@@ -66,7 +66,9 @@ func init() {
 		"lk.read":        {"{id} via={via} answered by {server}: {messages} messages between servers, {delays} delays, read {result}", "{id} via={via} 由 {server} 回答：服务器间 {messages} 条消息，{delays} 次延迟，读到 {result}"},
 		"lk.read_fell":   {"{id} asked via={via}, answered via={path} by {server}: {messages} messages between servers, {delays} delays, read {result}", "{id} 请求 via={via}，由 {server} 以 via={path} 回答：服务器间 {messages} 条消息，{delays} 次延迟，读到 {result}"},
 
-		// The fencing invariant as the Multi-Paxos safety panel lists it.
+		// d1's role on its card, and the fencing invariant as the
+		// Multi-Paxos safety panel lists it.
+		"role.data":       {"data store", "数据存储"},
 		"inv.mp_fencing":  {"fencing: for each key, the tokens of the stores the data service applied never decrease", "防护令牌：对每个键，数据服务所应用的存储的令牌从不减小"},
 		"viol.mp_fencing": {"{text}", "{text}"},
 

@@ -271,6 +271,8 @@ func TestBrowserLockViewSizes(t *testing.T) {
 		b.watchCSP()
 		b.openScript(script, "")
 		b.wait("panels", `document.querySelector("#lk-time .lk-bar") !== null`)
+		b.eval(`document.querySelector('.node[data-node=c1]').scrollIntoView()`)
+		b.shot("phone-c1")
 		if ov := b.eval(hOverflowJS).(float64); ov > 0 {
 			t.Errorf("page scrolls sideways by %vpx", ov)
 		}
@@ -297,8 +299,8 @@ func TestBrowserLockViewChinese(t *testing.T) {
 	b := newBrowser(t, ts.URL, 1400, 1000)
 	b.openScript(lockStoryScript(""), "&lang=zh")
 	b.wait("panels", `document.querySelector("#lk-time .lk-bar") !== null`)
-	for _, sel := range []string{"#lk-time", "#lk-lock", "#lk-reads", "#diagram"} {
-		if got := b.evalString(fmt.Sprintf(`(document.querySelector(%q).innerText.match(/\blk\.[a-z_.]+/g) || []).join(" ")`, sel)); got != "" {
+	for _, sel := range []string{"#lk-time", "#lk-lock", "#lk-reads", "#diagram", ".invariants"} {
+		if got := b.evalString(fmt.Sprintf(`(document.querySelector(%q).innerText.match(/\b(lk|role|inv|viol|mp)\.[a-z_.-]+/g) || []).join(" ")`, sel)); got != "" {
 			t.Errorf("%s shows untranslated keys: %s", sel, got)
 		}
 	}
