@@ -139,6 +139,8 @@ const (
 	mpMaxBars   = 64
 	mpMaxStores = 8
 	mpMaxReads  = 8
+	// mpMaxFollowed bounds the reads followed at once.
+	mpMaxFollowed = 16
 )
 
 // mpReadRec follows one read from its request to the end of the chain
@@ -441,7 +443,9 @@ func (r *mpTimeRec) answer(rec *mpReadRec, x *mp.Message, d int) {
 	}
 }
 
-// compact forgets answered reads that no message in flight follows.
+// compact forgets answered reads that no message in flight follows, and
+// the oldest reads beyond mpMaxFollowed (a read whose answer came along
+// a path it could not follow, as a get a new leader re-proposed).
 func (r *mpTimeRec) compact() {
 	if len(r.reads) == 0 {
 		return
@@ -450,14 +454,22 @@ func (r *mpTimeRec) compact() {
 	for _, t := range r.tags {
 		live[t.rec] = true
 	}
+	n := 0
+	for i := range r.reads {
+		if !r.reads[i].answered || live[i] {
+			n++
+		}
+	}
 	keep := make([]int32, len(r.reads))
 	k := int32(0)
 	for i := range r.reads {
 		keep[i] = -1
-		if !r.reads[i].answered || live[i] {
+		if (!r.reads[i].answered || live[i]) && n <= mpMaxFollowed {
 			r.reads[k] = r.reads[i]
 			keep[i] = k
 			k++
+		} else if !r.reads[i].answered || live[i] {
+			n--
 		}
 	}
 	if int(k) == len(r.reads) {
@@ -465,7 +477,10 @@ func (r *mpTimeRec) compact() {
 	}
 	r.reads = r.reads[:k]
 	for id, t := range r.tags {
-		t.rec = keep[t.rec]
+		if t.rec = keep[t.rec]; t.rec < 0 {
+			delete(r.tags, id)
+			continue
+		}
 		r.tags[id] = t
 	}
 }

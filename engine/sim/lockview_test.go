@@ -163,3 +163,29 @@ func TestTimeViewAbsent(t *testing.T) {
 		t.Fatalf("time view = %+v", v.Time)
 	}
 }
+
+// TestTimeRecBounded: the reads followed at once are bounded; the oldest
+// go first, with the tags of their messages.
+func TestTimeRecBounded(t *testing.T) {
+	var r mpTimeRec
+	r.tags = map[int]mpReadTag{}
+	for i := range 20 {
+		r.reads = append(r.reads, mpReadRec{id: "c1." + string(rune('a'+i))})
+		r.tags[100+i] = mpReadTag{rec: int32(i)}
+	}
+	r.reads[19].answered = true // answered but followed: kept
+	r.compact()
+	if len(r.reads) != mpMaxFollowed || r.reads[0].id != "c1.e" || len(r.tags) != mpMaxFollowed {
+		t.Fatalf("%d reads from %q, %d tags", len(r.reads), r.reads[0].id, len(r.tags))
+	}
+	for id, tg := range r.tags {
+		if r.reads[tg.rec].id != "c1."+string(rune('a'+id-100)) {
+			t.Errorf("tag of #%d points at %q", id, r.reads[tg.rec].id)
+		}
+	}
+	delete(r.tags, 119)
+	r.compact()
+	if len(r.reads) != mpMaxFollowed-1 {
+		t.Fatalf("an answered read no message follows is kept: %d reads", len(r.reads))
+	}
+}
