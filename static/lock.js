@@ -177,6 +177,6 @@ export function lockCtls(ctls, nd, v, send) {
   const c = tv.clocks.find((x) => x.name === nd.name);
   const paused = c ? c.paused : false;
   const verb = paused ? "resume" : "pause";
-  ctls.append(el("button", { type: "button", class: "ctl lk-" + verb, "data-ctl": verb, "aria-pressed": paused ? "true" : "false",
+  ctls.append(el("button", { type: "button", class: "ctl lk-" + verb, "data-ctl": verb,
     onclick: () => send(verb + " " + nd.name) }, t("lk." + verb)));
 }
