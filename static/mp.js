@@ -5,12 +5,13 @@
 // leader change apart. app.js calls in here when a view has v.mp; the
 // server computes everything, the page only draws it.
 import { t, el } from "./common.js";
+import { lockRender, lockFields, lockCtls } from "./lock.js";
 
 let css = false;
 function ensure() {
   if (!css) {
     css = true;
-    document.head.append(el("link", { rel: "stylesheet", href: "/static/mp.css" }));
+    document.head.append(el("link", { rel: "stylesheet", href: "/static/mp.css" }), el("link", { rel: "stylesheet", href: "/static/lock.css" }));
     document.body.classList.add("mp");
     const cmd = document.getElementById("command");
     if (cmd) cmd.placeholder = t("mp.placeholder");
@@ -45,6 +46,7 @@ export function mpFields(nd, v) {
     row("log", t("mp.log"), `${t("mp.decided")} ${sv.upto} · ${t("mp.executed")} ${sv.executed}`);
     const kv = Object.entries(sv.kv).map(([k, x]) => `${k}=${x}`).join(" ");
     if (kv) row("kv", t("mp.kv"), kv);
+    lockFields(out, nd, v);
     return out;
   }
   const c = v.mp.clients.find((x) => x.name === nd.name);
@@ -53,6 +55,7 @@ export function mpFields(nd, v) {
     row("hint", t("mp.hint"), c.hint);
     if (c.last) row("last", t("mp.last"), `${c.last} → ${c.result}`);
   }
+  lockFields(out, nd, v);
   return out;
 }
 
@@ -61,18 +64,23 @@ export function mpFields(nd, v) {
 export function mpCtls(ctls, nd, v, send) {
   const btn = (ctl, label, cmd, cls) => el("button", { type: "button", class: "ctl" + (cls ? " " + cls : ""), "data-ctl": ctl, onclick: () => send(cmd) }, label);
   const c = v.mp.clients.find((x) => x.name === nd.name);
+  const lock = v.mp.time && v.mp.time.lock;
+  if (nd.role === "data") { lockCtls(ctls, nd, v, send); return; }
   if (c) {
     if (!c.pending) {
-      const input = el("input", { type: "text", size: "9", value: "put x " + (c.seq + 1), "aria-label": t("mp.request"), pattern: "(put \\S+ \\S+|get \\S+|cas \\S+ \\S+ \\S+)" });
+      const input = el("input", { type: "text", size: "9", value: lock ? "acquire f" : "put x " + (c.seq + 1), "aria-label": t("mp.request"),
+        pattern: "(put \\S+ \\S+|get \\S+( via=(log|index|lease))?|cas \\S+ \\S+ \\S+|(acquire|renew|release) \\S+|write \\S+ \\S+)" });
       ctls.append(el("form", { class: "mp-req", onsubmit: (e) => { e.preventDefault(); const w = input.value.trim().split(/\s+/); send([w[0], nd.name, ...w.slice(1)].join(" ")); } },
         input, el("button", { type: "submit", class: "ctl", "data-ctl": "request" }, t("mp.request"))));
     } else {
       ctls.append(btn("timeout", t("mp.timeout"), "timeout " + nd.name));
     }
+    lockCtls(ctls, nd, v, send);
     return;
   }
   if (nd.up) {
     ctls.append(btn("timeout", t("mp.timeout"), "timeout " + nd.name), btn("crash", t("ui.crash"), "crash " + nd.name, "danger"));
+    lockCtls(ctls, nd, v, send);
   } else {
     ctls.append(btn("restart", t("ui.restart"), "restart " + nd.name));
   }
@@ -93,6 +101,7 @@ export function mpRender(v) {
   drawGrid(m);
   drawClients(v);
   drawCost(m);
+  lockRender(v, document.getElementById("mp-panels"));
 }
 
 function drawGrid(m) {
@@ -116,7 +125,7 @@ function drawGrid(m) {
   const legend = el("p", { class: "mp-legend" },
     ...["executed", "decided", "accepted"].map((k) => el("span", { class: "cell " + k }, t("mp." + k))),
     el("span", { class: "cell is-chosen" }, t("mp.chosen_mark")));
-  box.replaceChildren(el("h2", {}, t("mp.grid")), el("div", { class: "grid-wrap" }, tbl), legend);
+  box.replaceChildren(el("h2", {}, t("mp.grid")), el("div", { class: "grid-wrap", tabindex: "0", role: "region", "aria-label": t("mp.grid") }, tbl), legend);
 }
 
 function drawClients(v) {
@@ -133,8 +142,11 @@ function drawClients(v) {
     for (const o of m.ops.filter((x) => x.client === c.name)) {
       const end = o.return || v.step;
       const label = o.return ? t("mp.op_done", { op: o.op, r: o.result }) : t("mp.op_open", { op: o.op });
-      track.append(el("div", { class: "op" + (o.return ? " done" : " open"), title: `${o.id}: ${label} (${o.invoke}–${o.return || "…"})`,
-        style: `left:${pos(o.invoke)}%;width:${Math.max(pos(end) - pos(o.invoke), 2)}%` }, label));
+      // Through the CSSOM: the page's CSP blocks style="" attributes.
+      const op = el("div", { class: "op" + (o.return ? " done" : " open"), title: `${o.id}: ${label} (${o.invoke}–${o.return || "…"})` }, label);
+      op.style.setProperty("left", pos(o.invoke) + "%");
+      op.style.setProperty("width", Math.max(pos(end) - pos(o.invoke), 2) + "%");
+      track.append(op);
     }
     lane.append(track);
     box.append(lane);

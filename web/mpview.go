@@ -143,6 +143,9 @@ func (s *Session) mpHandle(sub *subscriber, line string) error {
 	case "play":
 		return s.mpSetPlay(words[1:])
 	case "pause":
+		if len(words) > 1 {
+			break // pause N: the script's GC pause, performed below
+		}
 		s.playing, s.replaying = false, false
 		s.publish()
 		return nil

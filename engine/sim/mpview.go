@@ -75,6 +75,9 @@ type mpCounters struct {
 	leadDepth []int
 	// counted[c-1] is the highest request number of client c counted.
 	counted []int32
+	// time records the intervals, stores and reads of the time view
+	// (lockview.go).
+	time mpTimeRec
 }
 
 // mpSlotCost is the phase 2 messages of one slot and the command they are
@@ -134,11 +137,13 @@ func (c mpCounters) clone() mpCounters {
 	c.leader = append([]bool(nil), c.leader...)
 	c.leadDepth = append([]int(nil), c.leadDepth...)
 	c.counted = append([]int32(nil), c.counted...)
+	c.time = c.time.clone()
 	return c
 }
 
 func (c *mpCounters) observe(s *MPSim, ev *WEvent[mp.Message, Narration]) {
 	cfg := s.p.cfg
+	c.time.observe(s, ev)
 	if c.depth == nil {
 		c.depth = map[int]int{}
 	}
@@ -380,6 +385,9 @@ type MPView struct {
 	Steady     MPCost          `json:"steady"`
 	Change     MPCost          `json:"change"`
 	Recent     []MPCommandCost `json:"recent"`
+	// Time is the clocks, leases, lock service and read paths
+	// (lockview.go); nil when the cluster has none to show.
+	Time *MPTimeView `json:"time,omitempty"`
 }
 
 // mpMaxSlotsShown bounds the log grid.
@@ -472,6 +480,7 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 	for i := range w.inflight {
 		g.InFlight = append(g.InFlight, s.messageJSON(&w.inflight[i]))
 	}
+	v.Time = h.timeView()
 	vs := k.Violations()
 	for _, name := range mp.Invariants {
 		inv := MPInvariant{Name: name, OK: true}
