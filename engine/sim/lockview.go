@@ -224,6 +224,15 @@ func activeBars(s *MPSim) []MPBar {
 				}
 				out = append(out, b)
 			}
+			// An earlier guard still running after the server acked
+			// another leader (or its quiet period): its own bar.
+			if sv.Up && clock < sv.V.GuardAll {
+				b := MPBar{Node: name, Kind: "quiet", To: trueAt(w, i, sv.V.GuardAll), Open: true}
+				if sv.V.GuardAllFor != mp.None {
+					b.Kind, b.For = "guard", cfg.Name(sv.V.GuardAllFor)
+				}
+				out = append(out, b)
+			}
 		}
 	}
 	if st.Lock == nil {

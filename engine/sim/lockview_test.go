@@ -189,3 +189,31 @@ func TestTimeRecBounded(t *testing.T) {
 		t.Fatalf("an answered read no message follows is kept: %d reads", len(r.reads))
 	}
 }
+
+// TestTimeViewTwoGuards: a server that acked two leaders keeps both
+// guards (multipaxos lease.go), and the time view draws each as running
+// until s2's clock reads 12 (before, s3's guard was drawn as ended).
+func TestTimeViewTwoGuards(t *testing.T) {
+	h := playMP(t, `cluster multipaxos servers=3 clients=1 leader=s1 lease=10 timeout=30 heartbeat=2 seed=1
+timeout s3
+deliver prepare s3->s1
+deliver promise s1->s3
+tick 2
+deliver heartbeat s3->s2
+deliver heartbeat_ok s2->s3
+deliver heartbeat s1->s2`)
+	_, v := h.View()
+	tv := v.Time
+	if tv == nil {
+		t.Fatal("no time view")
+	}
+	var fors []string
+	for _, b := range tv.Bars {
+		if b.Node == "s2" && b.Kind == "guard" && b.Open && b.To == 1200 {
+			fors = append(fors, b.For)
+		}
+	}
+	if len(fors) != 2 || fors[0] == fors[1] {
+		t.Fatalf("s2 guard bars are for %v, want one for s1 and one for s3 (bars %+v)", fors, tv.Bars)
+	}
+}
