@@ -208,14 +208,17 @@ type CompareMetrics struct {
 	// marked the entry committed).
 	Commands  int `json:"commands"`
 	Committed int `json:"committed"`
-	// Steady and Change: committed commands with their messages (server to
-	// server, heartbeats apart, since the previous command) and message
-	// delays, with no election since the previous command and with one.
+	// Steady and Change: committed commands with their messages and
+	// message delays, with no election since the previous command and
+	// with one. A command's messages (docs/script.md): those that carry
+	// it and their answers, late ones included (Multi-Paxos: its slot's
+	// accept, accepted and commit; Raft: the appends carrying its entry
+	// and their replies), plus the election it waited for; heartbeats
+	// (and whatever they resend) count nothing.
 	Steady MPCost `json:"steady"`
 	Change MPCost `json:"change"`
-	// SteadyMin: the fewest messages a steady-state command took (a
-	// heartbeat that resends entries still in flight adds to the next
-	// command's count; the fewest is the protocol's own cost).
+	// SteadyMin: the fewest messages a steady-state command took, late
+	// ones included: 3(N−1) for Multi-Paxos, 2(N−1) for Raft.
 	SteadyMin int `json:"steady_min"`
 	// Messages counts every server-to-server message, heartbeats included.
 	Messages int `json:"messages"`
@@ -500,12 +503,12 @@ type mpCmp struct {
 	lead   []mp.Ballot // the ballot each server led with after the last event
 	ballot map[mp.Ballot]bool
 	won    map[mp.Ballot]bool
-	// costSeen: the step of the last command cost read.
-	costSeen int
+	// steadyCost: each steady command's messages, as last read.
+	steadyCost map[string]int
 }
 
 func newMPCmp(h *MPHistory) *mpCmp {
-	return &mpCmp{h: h, ballot: map[mp.Ballot]bool{}, won: map[mp.Ballot]bool{}}
+	return &mpCmp{h: h, ballot: map[mp.Ballot]bool{}, won: map[mp.Ballot]bool{}, steadyCost: map[string]int{}}
 }
 
 func (c *mpCmp) now() int        { return c.h.cur.s.W.now }
@@ -525,12 +528,17 @@ func (c *mpCmp) metrics() *CompareMetrics {
 	m := &c.m
 	cc := &c.h.cur.c
 	m.Steady, m.Change = cc.Steady, cc.Change
+	// A command's late accepted and commit messages are charged after its
+	// reply: the fewest is taken over the latest counts.
 	for _, r := range cc.Recent {
-		if r.Step > c.costSeen {
-			c.costSeen = r.Step
-			if !r.Change && (m.SteadyMin == 0 || r.Messages < m.SteadyMin) {
-				m.SteadyMin = r.Messages
-			}
+		if !r.Change {
+			c.steadyCost[r.ID] = r.Messages
+		}
+	}
+	m.SteadyMin = 0
+	for _, n := range c.steadyCost {
+		if m.SteadyMin == 0 || n < m.SteadyMin {
+			m.SteadyMin = n
 		}
 	}
 	return m

@@ -53,3 +53,26 @@ func TestCompareRaftSteadyCostExact(t *testing.T) {
 		}
 	}
 }
+
+// The fewest messages of a steady command is read after its late
+// messages: Multi-Paxos's is 3(N−1) (it showed 10 with 5 servers when read
+// at the reply, before the accepted and commit messages still in flight),
+// Raft's 2(N−1).
+func TestCompareSteadyMinLate(t *testing.T) {
+	for _, n := range []int{3, 5} {
+		for _, seed := range []int{3, 7} {
+			text := fmt.Sprintf("compare servers=%d seed=%d\n", n, seed)
+			for i := range 8 {
+				text += fmt.Sprintf("at %d put k%d v\n", 40+25*i, i)
+			}
+			text += "run until=300\n"
+			c := runCompare(t, text, false)
+			if got := c.MP.Metrics.SteadyMin; got != 3*(n-1) {
+				t.Errorf("servers=%d seed=%d: multipaxos fewest %d, want %d", n, seed, got, 3*(n-1))
+			}
+			if got := c.Raft.Metrics.SteadyMin; got != 2*(n-1) {
+				t.Errorf("servers=%d seed=%d: raft fewest %d, want %d", n, seed, got, 2*(n-1))
+			}
+		}
+	}
+}
