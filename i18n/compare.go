@@ -45,8 +45,8 @@ func init() {
 		"compare.failed":       {"Could not run the schedule.", "无法运行该计划。"},
 
 		"compare.m.committed":    {"commands committed / issued", "已提交 / 已发出的命令"},
-		"compare.m.steady":       {"steady state: messages per command", "稳定状态：每条命令的消息数"},
-		"compare.m.steady_min":   {"steady state: fewest messages for a command", "稳定状态：单条命令最少消息数"},
+		"compare.m.steady":       {"steady state: messages per command (heartbeats not counted)", "稳定状态：每条命令的消息数（不计心跳）"},
+		"compare.m.steady_min":   {"steady state: fewest messages for a command (Raft 2(N−1): the commit index rides on the next append; Multi-Paxos 3(N−1): an explicit commit)", "稳定状态：单条命令最少消息数（Raft 为 2(N−1)：提交索引随下一次 append 捎带；Multi-Paxos 为 3(N−1)：显式发送 commit）"},
 		"compare.m.steady_d":     {"steady state: message delays per command", "稳定状态：每条命令的消息延迟"},
 		"compare.m.change":       {"leader change: messages per command", "领导者更替：每条命令的消息数"},
 		"compare.m.change_d":     {"leader change: message delays per command", "领导者更替：每条命令的消息延迟"},

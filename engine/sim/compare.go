@@ -208,14 +208,17 @@ type CompareMetrics struct {
 	// marked the entry committed).
 	Commands  int `json:"commands"`
 	Committed int `json:"committed"`
-	// Steady and Change: committed commands with their messages (server to
-	// server, heartbeats apart, since the previous command) and message
-	// delays, with no election since the previous command and with one.
+	// Steady and Change: committed commands with their messages and
+	// message delays, with no election since the previous command and
+	// with one. A command's messages (docs/script.md): those that carry
+	// it and their answers, late ones included (Multi-Paxos: its slot's
+	// accept, accepted and commit; Raft: the appends carrying its entry
+	// and their replies), plus the election it waited for; heartbeats
+	// (and whatever they resend) count nothing.
 	Steady MPCost `json:"steady"`
 	Change MPCost `json:"change"`
-	// SteadyMin: the fewest messages a steady-state command took (a
-	// heartbeat that resends entries still in flight adds to the next
-	// command's count; the fewest is the protocol's own cost).
+	// SteadyMin: the fewest messages a steady-state command took, late
+	// ones included: 3(N−1) for Multi-Paxos, 2(N−1) for Raft.
 	SteadyMin int `json:"steady_min"`
 	// Messages counts every server-to-server message, heartbeats included.
 	Messages int `json:"messages"`
@@ -500,12 +503,12 @@ type mpCmp struct {
 	lead   []mp.Ballot // the ballot each server led with after the last event
 	ballot map[mp.Ballot]bool
 	won    map[mp.Ballot]bool
-	// costSeen: the step of the last command cost read.
-	costSeen int
+	// steadyCost: each steady command's messages, as last read.
+	steadyCost map[string]int
 }
 
 func newMPCmp(h *MPHistory) *mpCmp {
-	return &mpCmp{h: h, ballot: map[mp.Ballot]bool{}, won: map[mp.Ballot]bool{}}
+	return &mpCmp{h: h, ballot: map[mp.Ballot]bool{}, won: map[mp.Ballot]bool{}, steadyCost: map[string]int{}}
 }
 
 func (c *mpCmp) now() int        { return c.h.cur.s.W.now }
@@ -525,12 +528,17 @@ func (c *mpCmp) metrics() *CompareMetrics {
 	m := &c.m
 	cc := &c.h.cur.c
 	m.Steady, m.Change = cc.Steady, cc.Change
+	// A command's late accepted and commit messages are charged after its
+	// reply: the fewest is taken over the latest counts.
 	for _, r := range cc.Recent {
-		if r.Step > c.costSeen {
-			c.costSeen = r.Step
-			if !r.Change && (m.SteadyMin == 0 || r.Messages < m.SteadyMin) {
-				m.SteadyMin = r.Messages
-			}
+		if !r.Change {
+			c.steadyCost[r.ID] = r.Messages
+		}
+	}
+	m.SteadyMin = 0
+	for _, n := range c.steadyCost {
+		if m.SteadyMin == 0 || n < m.SteadyMin {
+			m.SteadyMin = n
 		}
 	}
 	return m
@@ -700,20 +708,54 @@ type raftCmp struct {
 	leadTerm []int32 // term each server led in after the last event (0 none)
 	started  map[int32]bool
 	won      map[int32]bool
-	// Cost accounting as Multi-Paxos's view does it: the message delays
-	// behind each message in flight, the messages (heartbeats apart)
-	// since the last committed command, an election among them, and the
-	// delays behind the event that made each leader.
-	depth        map[int]int
-	hb           map[int]bool
+	// Cost accounting of the same kind as Multi-Paxos's view
+	// (docs/script.md): the message delays behind each message in flight
+	// and the delays behind the event that made each leader; a command is
+	// charged the appends that carry its entry (an append carrying several
+	// entries is charged to its first) and their replies, late ones too,
+	// plus the election it waited for (requestvotes, votes, and the
+	// appends of the new leader's no-op and their replies); the appends
+	// of the heartbeat timer (empty, leaderCommit only, or resending an
+	// entry still in flight: they go anyway) and their replies count
+	// nothing.
+	depth map[int]int
+	// carry: the entry each append in flight is charged to.
+	carry map[int]rfKey
+	// ent: the messages of each client entry not yet committed, or once
+	// committed the command (cmds index) they are charged to.
+	ent map[rfKey]rfEntCost
+	// cmds: each committed command's messages and whether it paid for an
+	// election.
+	cmds []rfCmdCost
+	// since, sinceElect: election messages not yet charged, and whether a
+	// requestvote is among them; lastChange: the last command that paid
+	// for an election (-1 none), charged the election's late tail.
 	since        int
 	sinceElect   bool
+	lastChange   int
 	leadDepth    []int
 	committedCnt int32
 }
 
+// rfKey is a log entry: its index and term; noop marks a no-op.
+type rfKey struct {
+	idx, term int32
+	noop      bool
+}
+
+type rfEntCost struct{ msgs, owner int }
+
+type rfCmdCost struct {
+	msgs   int
+	change bool
+}
+
+// rfEntKept is how many indexes below the last committed one keep their
+// owner, so that late messages are charged to it.
+const rfEntKept = 64
+
 func newRaftCmp(h *RaftHistory) *raftCmp {
-	return &raftCmp{h: h, started: map[int32]bool{}, won: map[int32]bool{}, depth: map[int]int{}, hb: map[int]bool{}}
+	return &raftCmp{h: h, started: map[int32]bool{}, won: map[int32]bool{}, depth: map[int]int{}, carry: map[int]rfKey{}, ent: map[rfKey]rfEntCost{}, lastChange: -1}
 }
 
 func (c *raftCmp) now() int                 { return c.h.h.cur.s.W.now }
@@ -782,20 +824,27 @@ func (c *raftCmp) do(line string) error {
 		c.logs, c.leadTerm, c.leadDepth = make([][]rf.Entry, cfg.Servers), make([]int32, cfg.Servers), make([]int, cfg.Servers)
 	}
 	// d: the delays behind the last event (a delivery one deeper than
-	// its message's chain; a timer or a client's proposal starts at 0).
-	d, hbChain := 0, false
+	// its message's chain; a timer or a client's proposal starts at 0);
+	// carried: the entry the delivered append was charged to.
+	// onTimer: the messages were sent on a timer (the heartbeat's appends
+	// go whether or not they resend an entry still in flight: they count
+	// nothing), not on a delivery or a client's proposal.
+	d, carried, hasCarried := 0, rfKey{}, false
+	onTimer := !strings.HasPrefix(line, "propose ")
 	if len(evs) == 1 && evs[0].Msg != nil {
+		onTimer = false
 		id := evs[0].Msg.ID
-		d, hbChain = c.depth[id], c.hb[id]
+		d = c.depth[id]
+		carried, hasCarried = c.carry[id]
 		if evs[0].Kind != ActDup.String() {
 			delete(c.depth, id)
-			delete(c.hb, id)
+			delete(c.carry, id)
 		}
 	}
 	for _, ev := range evs {
 		for _, r := range ev.Removed {
 			delete(c.depth, r.ID)
-			delete(c.hb, r.ID)
+			delete(c.carry, r.ID)
 		}
 	}
 	for i := range w.inflight {
@@ -804,24 +853,29 @@ func (c *raftCmp) do(line string) error {
 			continue
 		}
 		c.depth[m.ID] = d + 1
-		heartbeat := m.Type == rf.MsgAppend && len(m.Entries) == 0 || m.Type == rf.MsgAppendReply && hbChain
-		if heartbeat {
-			c.hb[m.ID] = true
-		}
 		c.m.Messages++
-		if !heartbeat {
-			c.since++
-		}
 		switch m.Type {
 		case rf.MsgRequestVote:
+			c.since++
 			c.sinceElect = true
+		case rf.MsgVote:
+			c.election()
 		case rf.MsgAppend:
+			if len(m.Entries) > 0 && !onTimer {
+				k := rfKey{idx: m.PrevIndex + 1, term: m.Entries[0].Term, noop: m.Entries[0].IsNoop()}
+				c.carry[m.ID] = k
+				c.charge(k)
+			}
 			if sv := &st.Servers[m.From]; sv.V.Role == rf.RoleLeader {
 				for _, e := range m.Entries {
 					if e.Term < sv.D.Term {
 						c.m.Repaired++
 					}
 				}
+			}
+		case rf.MsgAppendReply:
+			if hasCarried {
+				c.charge(carried)
 			}
 		}
 	}
@@ -862,23 +916,29 @@ func (c *raftCmp) do(line string) error {
 		if e.Entry.Value == rf.NoopValue {
 			continue
 		}
-		cc := MPCost{Commands: 1, Messages: c.since, Delays: d}
+		cc := MPCost{Commands: 1, Messages: c.since + c.claim(c.committedCnt, e.Entry.Term), Delays: d}
 		dst := &c.m.Steady
 		if c.sinceElect {
 			dst = &c.m.Change
+			c.lastChange = len(c.cmds)
 			if e.LeaderTerm > 0 {
 				if l := c.leader(); l >= 0 {
 					cc.Delays += c.leadDepth[l]
 				}
 			}
 		}
-		if !c.sinceElect && (c.m.SteadyMin == 0 || cc.Messages < c.m.SteadyMin) {
-			c.m.SteadyMin = cc.Messages
-		}
+		c.cmds = append(c.cmds, rfCmdCost{msgs: cc.Messages, change: c.sinceElect})
 		dst.Commands++
 		dst.Messages += cc.Messages
 		dst.Delays += cc.Delays
 		c.since, c.sinceElect = 0, false
+	}
+	// The fewest messages of a steady command, late ones included.
+	c.m.SteadyMin = 0
+	for _, x := range c.cmds {
+		if !x.change && (c.m.SteadyMin == 0 || x.msgs < c.m.SteadyMin) {
+			c.m.SteadyMin = x.msgs
+		}
 	}
 	top := int32(0)
 	for t := range c.started {
@@ -891,6 +951,67 @@ func (c *raftCmp) do(line string) error {
 		}
 	}
 	return nil
+}
+
+// election charges a vote or a no-op's append or reply: to the command
+// that paid for the election if it has committed and no requestvote came
+// since (the election's late tail), else to the next command committed.
+func (c *raftCmp) election() {
+	if !c.sinceElect && c.lastChange >= 0 {
+		c.late(c.lastChange)
+		return
+	}
+	c.since++
+}
+
+// charge charges an append carrying entry k first, or its reply.
+func (c *raftCmp) charge(k rfKey) {
+	if k.noop {
+		c.election()
+		return
+	}
+	x, ok := c.ent[k]
+	if !ok {
+		x.owner = -1
+	}
+	if x.owner >= 0 {
+		c.late(x.owner)
+		return
+	}
+	x.msgs++
+	c.ent[k] = x
+}
+
+// late adds one message to the cost of committed command o.
+func (c *raftCmp) late(o int) {
+	c.cmds[o].msgs++
+	if c.cmds[o].change {
+		c.m.Change.Messages++
+	} else {
+		c.m.Steady.Messages++
+	}
+}
+
+// claim charges to the command committed at (idx, term) the messages of
+// its entry and of every unclaimed entry at or below idx (an entry of an
+// older term that never committed, the client proposing it again), and
+// returns how many.
+func (c *raftCmp) claim(idx, term int32) int {
+	n := 0
+	o := len(c.cmds)
+	for k, x := range c.ent {
+		switch {
+		case x.owner < 0 && k.idx <= idx:
+			n += x.msgs
+			c.ent[k] = rfEntCost{msgs: x.msgs, owner: o}
+		case x.owner >= 0 && k.idx < idx-rfEntKept:
+			delete(c.ent, k)
+		}
+	}
+	if _, ok := c.ent[rfKey{idx: idx, term: term}]; !ok {
+		c.ent[rfKey{idx: idx, term: term}] = rfEntCost{owner: o}
+	}
+	return n
 }
 
 func (c *raftCmp) frame() []CompareServer {

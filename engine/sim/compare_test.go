@@ -60,9 +60,9 @@ func TestCompareRaftSteadyCost(t *testing.T) {
 		if r.Committed != 8 || r.Steady.Commands < 4 {
 			t.Fatalf("servers=%d: raft committed %d, %d in steady state", n, r.Committed, r.Steady.Commands)
 		}
-		// With 5 servers the replies beyond the majority arrive after the
-		// commit and count towards the next command: at least 2(N−1).
-		if r.SteadyMin < 2*(n-1) || n == 3 && r.SteadyMin != 2*(n-1) {
+		// The replies beyond the majority arrive after the commit and
+		// count towards their own command.
+		if r.SteadyMin != 2*(n-1) {
 			t.Errorf("servers=%d: raft steady state: fewest messages per command %d, want %d", n, r.SteadyMin, 2*(n-1))
 		}
 		if r.Elections != 1 || r.Won != 1 || r.MovedInVotes != 0 || r.Restamped != 0 {
