@@ -2,9 +2,9 @@ package web
 
 import (
 	"context"
-	"slices"
 	"os"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
