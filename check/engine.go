@@ -294,27 +294,17 @@ func Engine(ctx context.Context, opt EngineOptions) (*Result, error) {
 	e.symmetric = !opt.NoSymmetry && !opt.NoReduction && !opt.Refine && sim.Symmetric(cfg)
 	e.canon.KeepDead = opt.NoReduction
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
-	if opt.Timeout > 0 {
-		b.budget.deadline = start.Add(opt.Timeout)
-	}
 	if err := e.prepare(); err != nil {
 		return nil, err
 	}
-	out, err := explore[*engState](e, b)
+	peak, err := runEngineSearch[*engState](ctx, e, &e.res, start, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout, e.reportPath)
 	if err != nil {
 		return nil, err
-	}
-	out.fill(&e.res)
-	if out.stop == StopViolation {
-		if err := e.reportPath(out.path); err != nil {
-			return nil, err
-		}
 	}
 	if opt.Refine {
 		e.res.RefinementSteps = e.startG.Steps() + e.res.Transitions - 1
 	}
-	e.res.finish(start, out.peakMem)
+	e.res.finish(start, peak)
 	return &e.res, nil
 }
 

@@ -1,9 +1,13 @@
 package check
 
-import "slices"
+import (
+	"context"
+	"slices"
+	"time"
+)
 
 // The one explorer of every engine-level search (`paxviz check engine`,
-// single-decree, Multi-Paxos, and Raft once ported): a breadth-first
+// single-decree, Multi-Paxos and Raft): a breadth-first
 // search that finds a shortest counterexample, keeps a visited set of
 // fingerprints (fingerprint.go), watches the state, memory and time
 // budgets (Result's stop reasons), and keeps a parent link and the action
@@ -122,6 +126,38 @@ type explorer[S any] struct {
 	cached                   bool
 
 	out exploreOutcome
+}
+
+// runEngineSearch is the one driver of every `check engine` search: it
+// explores m within the options' budgets (the deadline counted from
+// start), fills res from the outcome and hands a violation's path to
+// report. It returns the peak memory for res.finish, which the caller
+// calls once it has added what its protocol reports.
+func runEngineSearch[S any](ctx context.Context, m exploreModel[S], res *Result, start time.Time, maxStates int, maxMemory int64, timeout time.Duration, report func([]exploreStep) error) (int64, error) {
+	b := exploreBounds{maxStates: maxStates, maxMemory: maxMemory, budget: budget{ctx: ctx}}
+	if timeout > 0 {
+		b.budget.deadline = start.Add(timeout)
+	}
+	out, err := explore(m, b)
+	if err != nil {
+		return 0, err
+	}
+	out.fill(res)
+	if out.stop == StopViolation {
+		if err := report(out.path); err != nil {
+			return 0, err
+		}
+	}
+	return out.peakMem, nil
+}
+
+// stepActs is the actions of a path, for models that replay them.
+func stepActs(path []exploreStep) []uint32 {
+	acts := make([]uint32, len(path))
+	for i, st := range path {
+		acts[i] = st.act
+	}
+	return acts
 }
 
 // explore runs the breadth-first search of m within b.

@@ -294,25 +294,12 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 		return nil, err
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	b := exploreBounds{maxStates: opt.MaxStates, maxMemory: opt.MaxMemoryBytes, budget: budget{ctx: ctx}}
-	if opt.Timeout > 0 {
-		b.budget.deadline = startT.Add(opt.Timeout)
-	}
-	out, err := explore[*mpState](e, b)
+	peak, err := runEngineSearch[*mpState](ctx, e, &e.res, startT, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout,
+		func(path []exploreStep) error { return e.report(stepActs(path)) })
 	if err != nil {
 		return nil, err
 	}
-	out.fill(&e.res)
-	if out.stop == StopViolation {
-		acts := make([]uint32, len(out.path))
-		for i, st := range out.path {
-			acts[i] = st.act
-		}
-		if err := e.report(acts); err != nil {
-			return nil, err
-		}
-	}
-	e.res.finish(startT, out.peakMem)
+	e.res.finish(startT, peak)
 	return &e.res, nil
 }
 
