@@ -7,6 +7,8 @@ func init() {
 		"room.poll_slot":           {"Which command will be chosen?", "哪条命令会被选定？"},
 		"room.poll_entry":          {"Which entry will be committed?", "哪个条目会被提交？"},
 		"room.poll_at":             {"Slot or index (empty: the first open one)", "槽位或索引（留空：第一个未决定的）"},
+		"room.poll_at_slot":        {"slot", "槽位"},
+		"room.poll_at_index":       {"index", "索引"},
 		"room.q_slot":              {"Which command will be chosen in slot {k}?", "槽位 {k} 会选定哪条命令？"},
 		"room.q_entry":             {"Which entry will be committed at index {k}?", "索引 {k} 处会提交哪个条目？"},
 		"room.choice_other":        {"none of these", "以上都不是"},
