@@ -25,6 +25,7 @@ func init() {
 		"room.err_index_committed": {"index {k} is already committed ({v}); ask about a later index", "索引 {k} 已经提交（{v}）；请问之后的索引"},
 		"room.err_no_cmds":         {"nothing is proposed for slot {k} yet: have a client send a request first", "槽位 {k} 还没有任何提议：请先让客户端发送请求"},
 		"room.err_no_entries":      {"no server's log has an entry at index {k} yet: propose a value first", "还没有服务器的日志在索引 {k} 处有条目：请先提议一个值"},
+		"room.err_no_slot":         {"this poll is about no slot or index (the answer named {got}): answer with the choice's number only", "这次投票不涉及槽位或索引（答案给出了 {got}）：只需回答选项编号"},
 		"room.err_wrong_slot":      {"this poll asks about slot {want}, not {got}: reload the page", "这次投票问的是槽位 {want}，不是 {got}：请刷新页面"},
 	})
 }

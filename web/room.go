@@ -1233,7 +1233,7 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 		if hasAt {
 			err = lr.m.AnswerAt(rc.student, n-1, at, now)
 			if errors.Is(err, room.ErrWrongSlot) {
-				err = rc.errT("room.err_wrong_slot", "want", strconv.Itoa(lr.m.Poll.Slot), "got", strconv.Itoa(at))
+				err = rc.wrongSlot(lr.m.Poll.Slot, at)
 			}
 		} else {
 			err = lr.m.Answer(rc.student, n-1, now)

@@ -276,3 +276,12 @@ func answerSlot(w string) (int, bool) {
 	}
 	return n, true
 }
+
+// wrongSlot is the error for an answer about slot got to a poll about
+// slot want (0: a poll about no slot).
+func (rc *roomConn) wrongSlot(want, got int) error {
+	if want == 0 {
+		return rc.errT("room.err_no_slot", "got", strconv.Itoa(got))
+	}
+	return rc.errT("room.err_wrong_slot", "want", strconv.Itoa(want), "got", strconv.Itoa(got))
+}

@@ -84,9 +84,19 @@ func TestRoomSlotPoll(t *testing.T) {
 	if e := teacher.until("error", nil); !strings.Contains(errText(e), "slot 1 is already chosen") {
 		t.Fatalf("a poll on a chosen slot: %v", e)
 	}
-	teacher.send(roomClientFrame{Room: "poll value 5"})
-	if e := teacher.until("error", nil); !strings.Contains(errText(e), "slot 5 is past the end") {
-		t.Fatalf("a poll past the log: %v", e)
+	for _, c := range []struct{ verb, want string }{
+		{"poll value 5", "slot 5 is past the end"},
+		{"poll value 99999999999999999999999999", "is not a slot or index number"},
+		{"poll value 0", "0 is not a slot or index number"},
+		{"poll value -2", "-2 is not a slot or index number"},
+		{"poll value x", "x is not a slot or index number"},
+		{"poll value 1 2", "usage: poll lesson|value [K]"},
+		{"poll leader 2", "usage: poll lesson|value [K]"},
+	} {
+		teacher.send(roomClientFrame{Room: c.verb})
+		if e := teacher.until("error", nil); !strings.Contains(errText(e), c.want) {
+			t.Fatalf("%s: error %q, want %q", c.verb, errText(e), c.want)
+		}
 	}
 	// Back to the start: nothing is chosen there, so there is no result.
 	teacher.send(roomClientFrame{Cmd: "reset"})
@@ -217,5 +227,40 @@ func TestRoomSlotPollHostile(t *testing.T) {
 	d := teacher.until("dash", func(f map[string]any) bool { return num(f, "poll", "answered") == 1 })
 	if h := pollOf(d)["hist"].([]any); h[1] != 1.0 {
 		t.Fatalf("the split after the hostile answers: %v", h)
+	}
+}
+
+// TestRoomValuePollResult: the single-decree value poll is judged by the
+// same record: once a value is chosen, the reveal names it.
+func TestRoomValuePollResult(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(roomScript)+`}`)
+	if cr.Code == "" {
+		t.Fatalf("create: %s", body)
+	}
+	teacher := newRoomClient(t, ts.URL)
+	teacher.teach(cr)
+	phone := newRoomClient(t, ts.URL)
+	phone.join(cr.Code)
+	phone.until("state", nil)
+	teacher.send(roomClientFrame{Room: "poll value 1"})
+	if e := teacher.until("error", nil); !strings.Contains(errText(e), "usage: poll value") {
+		t.Fatalf("a slot for a single-decree value poll: %v", e)
+	}
+	teacher.send(roomClientFrame{Room: "poll value"})
+	p := pollOf(phone.until("room", func(f map[string]any) bool { return pollOf(f) != nil }))
+	if p["kind"] != room.PollValue || p["slot"] != nil || len(choicesOf(p)) != 2 {
+		t.Fatalf("value poll %v", p)
+	}
+	phone.send(roomClientFrame{Room: "answer 1 slot=3"})
+	if e := phone.until("error", nil); !strings.Contains(errText(e), "is about no slot or index (the answer named 3)") {
+		t.Fatalf("a slot in an answer to a single-decree poll: %v", e)
+	}
+	teacher.send(roomClientFrame{Cmd: "run max=100"})
+	st := teacher.until("state", func(f map[string]any) bool { return len(f["state"].(map[string]any)["chosen"].([]any)) == 1 })
+	chosen := st["state"].(map[string]any)["chosen"].([]any)[0]
+	teacher.send(roomClientFrame{Room: "poll reveal"})
+	if p := pollOf(phone.until("room", func(f map[string]any) bool { return pollOf(f)["revealed"] == true })); p["result"] != chosen {
+		t.Fatalf("revealed %v, chosen %v", p, chosen)
 	}
 }
