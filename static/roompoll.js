@@ -26,12 +26,14 @@ export function answerVerb(p, i) {
 export function markResult(p, items) {
   if (!p.revealed || !["value", "slot", "entry"].includes(p.kind)) return null;
   if (!p.result) return el("p", { class: "hint poll-result pending", id: "poll-result" }, t("room.result_pending"));
-  items.forEach((li, i) => {
-    if (p.choices[i] === p.result) {
-      li.classList.add("outcome");
-      li.append(el("span", { class: "outcome-mark" }, "✓ " + t("room.result_mark")));
-    }
-  });
+  // The result is the god's-eye text; when it is none of the choices, the
+  // "none of these" choice (if the poll has one) was right.
+  let k = p.choices.indexOf(p.result);
+  if (k < 0 && p.result !== "!") k = p.choices.indexOf(OTHER);
+  if (k >= 0 && items[k]) {
+    items[k].classList.add("outcome");
+    items[k].append(el("span", { class: "outcome-mark" }, "✓ " + t("room.result_mark")));
+  }
   const key = p.result === "!" ? "room.result_many" : "room.result_" + p.kind;
   return el("p", { class: "poll-result", id: "poll-result", dataset: { result: p.result } }, t(key, { k: p.slot, v: choiceText(p.result) }));
 }

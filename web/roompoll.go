@@ -84,10 +84,10 @@ func raftEntryText(term int32, value string) string {
 	return strconv.Itoa(int(term)) + ":" + value
 }
 
-// result is the god's-eye answer to poll p in o: the choice text decided,
-// choiceOther when what was decided is none of the choices, "!" when a
-// Multi-Paxos slot chose several commands (a safety violation), "" while
-// nothing is decided.
+// result is the god's-eye answer to poll p in o, in the choices' spelling:
+// the value, command or entry decided (when it is none of the choices, a
+// page marks choiceOther), "!" when a Multi-Paxos slot chose several
+// commands (a safety violation), "" while nothing is decided.
 func (o *pollOutcome) result(p *room.Poll) string {
 	got := ""
 	switch p.Kind {
@@ -119,15 +119,7 @@ func (o *pollOutcome) result(p *room.Poll) string {
 	default:
 		return ""
 	}
-	for _, c := range p.Choices {
-		if c == got {
-			return got
-		}
-	}
-	if p.Kind == room.PollValue {
-		return got // a single-decree value poll has no "none of these"
-	}
-	return choiceOther
+	return got
 }
 
 // choiceSet collects distinct choice texts in order.

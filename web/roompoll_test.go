@@ -264,3 +264,35 @@ func TestRoomValuePollResult(t *testing.T) {
 		t.Fatalf("revealed %v, chosen %v", p, chosen)
 	}
 }
+
+// TestPollOutcomeResult: the result is the god's-eye record in the
+// choices' spelling, whether or not it is among the choices.
+func TestPollOutcomeResult(t *testing.T) {
+	var o pollOutcome
+	o.MP = &struct {
+		Chosen []string `json:"chosen"`
+	}{[]string{"c1.1:put:x:1", "", mpNoop, "!"}}
+	o.Raft = &struct {
+		Committed []raftCommitted `json:"committed"`
+	}{[]raftCommitted{{Index: 1, Term: 1, Value: "noop"}, {Index: 2, Term: 3, Value: "Z"}}}
+	o.State.Chosen = []string{"X"}
+	for _, c := range []struct {
+		p    room.Poll
+		want string
+	}{
+		{room.Poll{Kind: room.PollSlot, Slot: 1, Choices: []string{"c2.1:put:y:2", noopText, choiceOther}}, "c1.1:put:x:1"},
+		{room.Poll{Kind: room.PollSlot, Slot: 2}, ""},
+		{room.Poll{Kind: room.PollSlot, Slot: 3}, noopText},
+		{room.Poll{Kind: room.PollSlot, Slot: 4}, "!"},
+		{room.Poll{Kind: room.PollSlot, Slot: 9}, ""},
+		{room.Poll{Kind: room.PollEntry, Slot: 1}, "1:∅"},
+		{room.Poll{Kind: room.PollEntry, Slot: 2}, "3:Z"},
+		{room.Poll{Kind: room.PollEntry, Slot: 3}, ""},
+		{room.Poll{Kind: room.PollValue}, "X"},
+		{room.Poll{Kind: room.PollLeader}, ""},
+	} {
+		if got := o.result(&c.p); got != c.want {
+			t.Errorf("%s poll on %d: result %q, want %q", c.p.Kind, c.p.Slot, got, c.want)
+		}
+	}
+}
