@@ -18,6 +18,14 @@ const (
 	// PollLeader asks which server will lead next (a Multi-Paxos or Raft
 	// room); the choices are the servers.
 	PollLeader = "leader"
+	// PollSlot asks which command a Multi-Paxos room will choose in one
+	// slot (Poll.Slot); the choices are the commands in its servers' logs
+	// or in flight for that slot, the clients' pending ones, and a no-op.
+	PollSlot = "slot"
+	// PollEntry asks which entry a Raft room will commit at one log index
+	// (Poll.Slot); the choices are the entries at that index in any
+	// server's log.
+	PollEntry = "entry"
 )
 
 // Poll is a predict question put to the class.
@@ -28,11 +36,19 @@ type Poll struct {
 	Step int `json:"step"`
 	// Choices are the choice texts of an ad hoc poll (values, messages);
 	// a lesson poll has N choices whose texts each page has.
-	Choices  []string `json:"choices"`
-	N        int      `json:"n"`
-	Round    int      `json:"round"`
-	Open     bool     `json:"open"`
-	Revealed bool     `json:"revealed"`
+	Choices []string `json:"choices"`
+	N       int      `json:"n"`
+	// Slot is the slot (Multi-Paxos) or log index (Raft) a slot or entry
+	// poll asks about; 0 for the other kinds.
+	Slot int `json:"slot,omitempty"`
+	// Result is the god's-eye answer at the shared session's current state
+	// (the value chosen, the slot's chosen command, the index's committed
+	// entry), in the choices' own text; "" while it is not decided. The
+	// room sets it from every state frame, so an undo takes it back.
+	Result   string `json:"result,omitempty"`
+	Round    int    `json:"round"`
+	Open     bool   `json:"open"`
+	Revealed bool   `json:"revealed"`
 	Opened   time.Time
 	// Answers maps a student id to their choice in this round.
 	Answers map[string]int `json:"answers"`
@@ -75,6 +91,26 @@ func (p *Poll) Answer(id string, choice int, now time.Time) error {
 	return nil
 }
 
+// AnswerAt is Answer for a page that names the slot (or log index) it
+// answers about: an answer about another slot than the poll's (a page
+// still showing an earlier poll, or a forged frame) is refused.
+func (p *Poll) AnswerAt(id string, choice, slot int, now time.Time) error {
+	if slot != p.Slot {
+		return ErrWrongSlot
+	}
+	return p.Answer(id, choice, now)
+}
+
+// SetResult records the god's-eye answer at the current state and
+// reports whether it changed.
+func (p *Poll) SetResult(r string) bool {
+	if p.Result == r {
+		return false
+	}
+	p.Result = r
+	return true
+}
+
 // Answered counts the answers of the current round.
 func (p *Poll) Answered() int { return len(p.Answers) }
 
@@ -112,6 +148,8 @@ type PollSummary struct {
 	Step     int         `json:"step"`
 	Choices  []string    `json:"choices"`
 	N        int         `json:"n"`
+	Slot     int         `json:"slot,omitempty"`
+	Result   string      `json:"result,omitempty"` // only when full or revealed
 	Round    int         `json:"round"`
 	Open     bool        `json:"open"`
 	Revealed bool        `json:"revealed"`
@@ -124,11 +162,12 @@ type PollSummary struct {
 // Summary returns the poll as shown; full includes the split before the
 // reveal (the instructor's dashboard) and the timeline.
 func (p *Poll) Summary(full bool) PollSummary {
-	s := PollSummary{ID: p.ID, Kind: p.Kind, Step: p.Step, Choices: append([]string{}, p.Choices...), N: p.N, Round: p.Round,
+	s := PollSummary{ID: p.ID, Kind: p.Kind, Step: p.Step, Choices: append([]string{}, p.Choices...), N: p.N, Slot: p.Slot, Round: p.Round,
 		Open: p.Open, Revealed: p.Revealed, Answered: p.Answered()}
 	if full || p.Revealed {
 		s.Hist = p.Histogram()
 		s.Rounds = p.Rounds
+		s.Result = p.Result
 	}
 	if full {
 		s.Timeline = append([]TimePoint{}, p.Timeline...)

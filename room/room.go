@@ -41,6 +41,7 @@ var (
 	ErrNoPoll      = errors.New("room: no poll is open")
 	ErrPollClosed  = errors.New("room: the poll is closed")
 	ErrBadChoice   = errors.New("room: no such choice")
+	ErrWrongSlot   = errors.New("room: the answer is about another slot than the poll's")
 	ErrNoStudent   = errors.New("room: unknown student")
 	ErrNotReleased = errors.New("room: the instructor has not released the class yet")
 	ErrNoFork      = errors.New("room: you are not on a fork")
@@ -467,6 +468,18 @@ func (r *Room) Answer(id string, choice int, now time.Time) error {
 		return ErrNoPoll
 	}
 	return r.Poll.Answer(id, choice, now)
+}
+
+// AnswerAt records a member's answer to the open poll, which must be
+// about slot (Poll.AnswerAt).
+func (r *Room) AnswerAt(id string, choice, slot int, now time.Time) error {
+	if _, ok := r.Students[id]; !ok {
+		return ErrNoStudent
+	}
+	if r.Poll == nil {
+		return ErrNoPoll
+	}
+	return r.Poll.AnswerAt(id, choice, slot, now)
 }
 
 const maxPollHistory = 50

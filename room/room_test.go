@@ -307,3 +307,36 @@ func TestLocalFanout(t *testing.T) {
 		t.Fatal("subscribers left after Close")
 	}
 }
+
+// TestPollSlot: a slot poll takes answers about its own slot only, and
+// its god's-eye result stays off the projector until the reveal.
+func TestPollSlot(t *testing.T) {
+	r := newRoom(t, DefaultLimits)
+	r.Join("a", "en", t0)
+	p, err := r.StartPoll(Poll{Kind: PollSlot, Slot: 2, N: 2, Choices: []string{"c1.1:put:x:1", "noop"}}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AnswerAt("a", 0, 3, t0); !errors.Is(err, ErrWrongSlot) {
+		t.Fatalf("an answer about slot 3 to a slot-2 poll: %v", err)
+	}
+	if err := r.AnswerAt("a", 2, 2, t0); !errors.Is(err, ErrBadChoice) {
+		t.Fatalf("choice 3 of 2: %v", err)
+	}
+	if err := r.AnswerAt("zz", 0, 2, t0); !errors.Is(err, ErrNoStudent) {
+		t.Fatalf("a stranger answered: %v", err)
+	}
+	if err := r.AnswerAt("a", 1, 2, t0); err != nil || p.MyAnswer("a") != 1 {
+		t.Fatalf("a right answer: %v, recorded %d", err, p.MyAnswer("a"))
+	}
+	if !p.SetResult("c1.1:put:x:1") || p.SetResult("c1.1:put:x:1") {
+		t.Fatal("SetResult does not report exactly the change")
+	}
+	if pub := r.Public().Poll; pub.Result != "" || pub.Slot != 2 {
+		t.Fatalf("before the reveal the projector shows %+v (the result must stay hidden)", pub)
+	}
+	p.Reveal()
+	if pub := r.Public().Poll; pub.Result != "c1.1:put:x:1" {
+		t.Fatalf("revealed result %q", pub.Result)
+	}
+}

@@ -7,6 +7,7 @@ import { t, el, commonKeys, isTyping } from "./common.js";
 import { Diagram, msgName } from "./diagram.js";
 import { mpRender, mpFields, mpCtls } from "./mp.js";
 import { raftRender, raftFields, raftCtls, raftCard } from "./raft.js";
+import { pollQuestionText, choiceText, answerVerb, markResult } from "./roompoll.js";
 
 const $ = (id) => document.getElementById(id);
 const cfg = JSON.parse($("room-config").textContent);
@@ -275,7 +276,7 @@ function pollQuestion(p) {
     d.innerHTML = q.html;
     return { q: d, choices: q.choices.map((c) => { const s = el("span", {}); s.innerHTML = c; return s; }) };
   }
-  return { q: el("p", { class: "poll-q" }, t("room.q_" + p.kind)), choices: p.choices.map((c) => el("span", {}, c)) };
+  return { q: el("p", { class: "poll-q" }, pollQuestionText(p)), choices: p.choices.map((c) => el("span", {}, choiceText(c))) };
 }
 
 function renderPoll() {
@@ -293,7 +294,7 @@ function renderPoll() {
     const li = el("li", { class: "poll-choice" + (mine === i ? " mine" : ""), dataset: { choice: i } });
     if (!instructor && p.open) {
       li.append(el("button", { type: "button", class: "poll-answer", id: `poll-choice-${i}`, "aria-pressed": mine === i ? "true" : "false",
-        onclick: () => sendRoom(`answer ${i + 1}`) }, c));
+        onclick: () => sendRoom(answerVerb(p, i)) }, c));
     } else li.append(el("span", { class: "poll-text" }, c));
     if (p.revealed && p.hist) {
       const n = p.hist[i] || 0;
@@ -305,6 +306,8 @@ function renderPoll() {
     ol.append(li);
   });
   box.append(ol);
+  const result = markResult(p, [...ol.children]);
+  if (result) box.append(result);
   box.append(el("p", { class: "poll-count", id: "poll-count", dataset: { answered: p.answered } },
     t("room.answered", { n: p.answered, total: status.students })));
   if (!instructor) {
@@ -335,7 +338,7 @@ function renderDash() {
   }
   if (d.polls && d.polls.length) {
     const ol = el("ol", { class: "dash-polls" });
-    for (const p of d.polls.slice(-5)) ol.append(el("li", {}, `${t("room.q_" + p.kind)} — ${(p.hist || []).join(" / ")}`));
+    for (const p of d.polls.slice(-5)) ol.append(el("li", {}, `${pollQuestionText(p)} — ${(p.hist || []).join(" / ")}`));
     box.append(el("h3", {}, t("room.d_past")), ol);
   }
   const shares = $("shares");
@@ -389,7 +392,8 @@ $("lesson-reveal")?.addEventListener("click", () => sendCmd("lesson reveal"));
 $("btn-fork")?.addEventListener("click", () => sendRoom("fork"));
 $("btn-back")?.addEventListener("click", () => sendRoom("back"));
 $("btn-share")?.addEventListener("click", () => { if (sendRoom("share")) $("share-done").textContent = t("room.shared"); });
-for (const k of ["lesson", "value", "message", "leader", "reveal", "revote", "end"]) $("poll-" + k)?.addEventListener("click", () => sendRoom("poll " + k));
+$("poll-value")?.addEventListener("click", () => { const at = $("poll-at") ? $("poll-at").value.trim() : ""; sendRoom("poll value" + (at ? " " + at : "")); });
+for (const k of ["lesson", "message", "leader", "reveal", "revote", "end"]) $("poll-" + k)?.addEventListener("click", () => sendRoom("poll " + k));
 $("btn-release")?.addEventListener("click", () => sendRoom(status && status.released ? "recall" : "release"));
 $("btn-lock")?.addEventListener("click", () => sendRoom(status && status.locked ? "unlock" : "lock"));
 $("btn-close")?.addEventListener("click", () => { if (confirm(t("room.close_confirm"))) sendRoom("close"); });

@@ -400,11 +400,13 @@ func (lr *liveRoom) noteFrame(b []byte) {
 		Lesson *struct {
 			Step int `json:"step"`
 		} `json:"lesson"`
+		pollOutcome // the god's-eye record a value poll is judged against
 	}
 	if json.Unmarshal(b, &v) != nil || v.Type != "state" {
 		return
 	}
 	lr.mu.Lock()
+	lr.noteResultLocked(&v.pollOutcome)
 	lr.simStep = v.Step
 	if v.Lesson != nil {
 		lr.lessonIdx = v.Lesson.Step
@@ -1213,15 +1215,29 @@ func (rc *roomConn) verb(ctx context.Context, line string) error {
 	}
 	switch words[0] {
 	case "answer":
-		if len(words) != 2 {
-			return rc.errT("room.err_usage", "usage", "answer N")
+		if len(words) != 2 && len(words) != 3 {
+			return rc.errT("room.err_usage", "usage", "answer N [slot=K]")
 		}
 		n, err := strconv.Atoi(words[1])
 		if err != nil {
 			return rc.errT("room.err_choice")
 		}
+		at, hasAt := 0, len(words) == 3
+		if hasAt {
+			var ok bool
+			if at, ok = answerSlot(words[2]); !ok {
+				return rc.errT("room.err_usage", "usage", "answer N [slot=K]")
+			}
+		}
 		lr.mu.Lock()
-		err = lr.m.Answer(rc.student, n-1, now)
+		if hasAt {
+			err = lr.m.AnswerAt(rc.student, n-1, at, now)
+			if errors.Is(err, room.ErrWrongSlot) {
+				err = rc.wrongSlot(lr.m.Poll.Slot, at)
+			}
+		} else {
+			err = lr.m.Answer(rc.student, n-1, now)
+		}
 		if err == nil {
 			lr.save = true
 			lr.countsChangedLocked()
@@ -1364,8 +1380,8 @@ func (rc *roomConn) fork(ctx context.Context, now time.Time) error {
 // "poll reveal", "poll revote", "poll end".
 func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) error {
 	lr := rc.lr
-	if len(args) != 1 {
-		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|leader|reveal|revote|end")
+	if len(args) != 1 && !(len(args) == 2 && args[0] == room.PollValue) {
+		return rc.errT("room.err_usage", "usage", "poll lesson|value [K]|message|leader|reveal|revote|end")
 	}
 	switch args[0] {
 	case "reveal", "revote", "end":
@@ -1390,14 +1406,15 @@ func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) erro
 		return nil
 	case room.PollLesson, room.PollValue, room.PollMessage, room.PollLeader:
 	default:
-		return rc.errT("room.err_usage", "usage", "poll lesson|value|message|leader|reveal|revote|end")
+		return rc.errT("room.err_usage", "usage", "poll lesson|value [K]|message|leader|reveal|revote|end")
 	}
 	p := room.Poll{Kind: args[0]}
 	var qerr error
 	if err := lr.sess.call(ctx, func(s *Session) {
 		// The choices come from the view every protocol renders (the
 		// generic state: values proposed, messages in flight, nodes).
-		st := s.buildView().State
+		v := s.buildView()
+		st := v.State
 		switch args[0] {
 		case room.PollLesson:
 			if s.lesson == nil {
@@ -1411,11 +1428,25 @@ func (rc *roomConn) poll(ctx context.Context, args []string, now time.Time) erro
 			}
 			p.Step, p.N = s.lesson.step, len(q.Choices)
 		case room.PollValue:
+			if s.mp != nil { // in the protocol's terms: a slot or a log index (roompoll.go)
+				arg := ""
+				if len(args) == 2 {
+					arg = args[1]
+				}
+				qerr = rc.logValuePoll(&v, arg, &p)
+				return
+			}
+			if len(args) == 2 {
+				qerr = rc.errT("room.err_usage", "usage", "poll value")
+				return
+			}
 			p.Choices = append(p.Choices, st.Proposed...)
 			if len(p.Choices) < 2 {
 				qerr = rc.errT("room.err_few_values")
 				return
 			}
+			o := outcomeOf(&v)
+			p.Result = o.result(&p)
 		case room.PollMessage:
 			for _, m := range st.InFlight {
 				p.Choices = append(p.Choices, "#"+strconv.Itoa(m.ID)+" "+m.Text)

@@ -627,7 +627,7 @@ func regexpFind(s, re string) string {
 func TestRoomTranslationKeys(t *testing.T) {
 	re := regexp.MustCompile(`(?:\bT|\bt|errT)\("(room\.[a-z0-9_]*[a-z0-9])"`)
 	seen := 0
-	for _, f := range []string{"room.go", "roomproto.go", "room.templ", "../static/room.js"} {
+	for _, f := range []string{"room.go", "roomproto.go", "roompoll.go", "room.templ", "../static/room.js", "../static/roompoll.js"} {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -640,9 +640,15 @@ func TestRoomTranslationKeys(t *testing.T) {
 		}
 	}
 	// Keys built at run time: "room.q_" + a poll kind.
-	for _, k := range []string{room.PollLesson, room.PollValue, room.PollMessage, room.PollLeader} {
+	for _, k := range []string{room.PollLesson, room.PollValue, room.PollMessage, room.PollLeader, room.PollSlot, room.PollEntry} {
 		if !i18n.Has("room.q_" + k) {
 			t.Errorf("no text for poll kind %s", k)
+		}
+	}
+	// "room.result_" + a value poll's kind (roompoll.js).
+	for _, k := range []string{room.PollValue, room.PollSlot, room.PollEntry} {
+		if !i18n.Has("room.result_" + k) {
+			t.Errorf("no result text for poll kind %s", k)
 		}
 	}
 	if seen < 60 {

@@ -204,8 +204,8 @@ func TestRoomProtoMPForkShare(t *testing.T) {
 	b.join(cr.Code)
 	b.until("state", nil)
 	teacher.send(roomClientFrame{Room: "poll value"})
-	if e := teacher.until("error", nil); !strings.Contains(e["message"].(string), "two values") {
-		t.Fatalf("a value poll with no values: %v", e)
+	if e := teacher.until("error", nil); !strings.Contains(e["message"].(string), "nothing is proposed for slot 1") {
+		t.Fatalf("a value poll with no command: %v", e)
 	}
 	teacher.send(roomClientFrame{Room: "release"})
 	a.until("room", func(f map[string]any) bool { return f["released"] == true })
