@@ -138,8 +138,14 @@ func (e saidError) Error() string { return string(e) }
 
 // errorText is err said for a viewer in lang: a known error in words of
 // the viewer's language, any other without the engine's internal prefix
-// ("sim: ").
+// ("sim: "). Its examples name a cluster of roles (p1, a1).
 func errorText(lang i18n.Lang, err error) string {
+	return errorTextFor(lang, false, err)
+}
+
+// errorTextFor is errorText for a cluster whose nodes are servers (s1, s2,
+// ...) when servers is true: its examples name those.
+func errorTextFor(lang i18n.Lang, servers bool, err error) string {
 	var said saidError
 	if errors.As(err, &said) {
 		return string(said)
@@ -184,7 +190,11 @@ func errorText(lang i18n.Lang, err error) string {
 		if ty, ok := args["types"]; ok {
 			args["types"] = strings.ReplaceAll(ty, ", or ", ", ")
 		}
-		return i18n.Format(lang, p.key, args)
+		key := p.key
+		if servers && key == "cmderr.usage_partition" {
+			key = "cmderr.usage_partition_servers"
+		}
+		return i18n.Format(lang, key, args)
 	}
 	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
 }

@@ -483,7 +483,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.reply <- result{err: err}
 			}
 			if err != nil && req.sub != nil {
-				req.sub.sendError(req.line, errorText(req.sub.lang, err))
+				req.sub.sendError(req.line, errorTextFor(req.sub.lang, s.namesServers(), err))
 			}
 		case <-playC:
 			s.guard("play", s.playStep) // not activity: only a client's request is
