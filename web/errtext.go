@@ -10,13 +10,17 @@ import (
 	"github.com/paxviz/paxviz/i18n"
 )
 
+// errPattern says the errors its re matches with the text of key, whose
+// placeholders its named groups fill.
+type errPattern struct {
+	re  *regexp.Regexp
+	key string
+}
+
 // errPatterns say, in the viewer's language, the errors a command may
 // meet (the engine words them in English, for scripts and the CLI). Each
 // pattern's named groups fill the key's placeholders.
-var errPatterns = []struct {
-	re  *regexp.Regexp
-	key string
-}{
+var errPatterns = []errPattern{
 	// A live session takes no expect line: say so before any of its
 	// parse errors.
 	{regexp.MustCompile(`^(?P<what>expect)( [a-z_]+)?: `), "cmderr.not_live"},
@@ -156,7 +160,16 @@ func errorTextFor(lang i18n.Lang, servers bool, err error) string {
 		msg = ae.Error()
 	}
 	msg = strings.TrimPrefix(msg, "sim: ")
-	for _, p := range errPatterns {
+	if said, ok := sayPattern(lang, servers, msg, errPatterns); ok {
+		return said
+	}
+	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
+}
+
+// sayPattern says msg in lang by the first of patterns that matches it;
+// false if none does.
+func sayPattern(lang i18n.Lang, servers bool, msg string, patterns []errPattern) (string, bool) {
+	for _, p := range patterns {
 		m := p.re.FindStringSubmatch(msg)
 		if m == nil {
 			continue
@@ -194,7 +207,7 @@ func errorTextFor(lang i18n.Lang, servers bool, err error) string {
 		if servers && key == "cmderr.usage_partition" {
 			key = "cmderr.usage_partition_servers"
 		}
-		return i18n.Format(lang, key, args)
+		return i18n.Format(lang, key, args), true
 	}
-	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
+	return "", false
 }
