@@ -33,6 +33,7 @@ func init() {
 		"openerr.first":            {"A script starts with its cluster line (cluster ...), not with “{w}”.", "脚本必须以集群行（cluster ...）开头，而不是“{w}”。"},
 		"openerr.no_cluster":       {"The script has no cluster line: it starts with cluster proposers=N acceptors=N (or cluster servers=N).", "脚本没有集群行：应以 cluster proposers=N acceptors=N（或 cluster servers=N）开头。"},
 		"openerr.char":             {"The line has a control or non-ASCII character outside a comment.", "这一行在注释之外含有控制字符或非 ASCII 字符。"},
+		"openerr.unknown_command":  {"“{cmd}” is not a command of a script. Commands: {list}.", "“{cmd}”不是脚本中的命令。可用的命令：{list}。"},
 		"openerr.expectation":      {"“expect {w}” is not an expectation; write it as: {usage}", "“expect {w}”不是可用的检查；应写作：{usage}"},
 	})
 }

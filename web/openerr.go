@@ -57,6 +57,8 @@ var openPatterns = []errPattern{
 	{regexp.MustCompile(`^the first command must be the cluster line \(.*\), not "(?P<w>[^"]*)"$`), "openerr.first"},
 	{regexp.MustCompile(`^no cluster line`), "openerr.no_cluster"},
 	{regexp.MustCompile(`^line has a control or non-ASCII character outside a comment$`), "openerr.char"},
+	// A script's commands, not the live session's verbs (undo, goto...).
+	{regexp.MustCompile(`^unknown command "(?P<cmd>[^"]*)" \(commands: (?P<list>[^)]*)\)`), "openerr.unknown_command"},
 	{regexp.MustCompile(`^expect (?P<w>\S+): unknown expectation \(usage: (?P<usage>[^)]*)\)$`), "openerr.expectation"},
 }
 

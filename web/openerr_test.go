@@ -128,6 +128,9 @@ func TestOpenScriptErrorsInWords(t *testing.T) {
 				t.Errorf("%s: %q: English word %q in %q", what, script, w, msg)
 			}
 		}
+		if strings.Contains(script, "flurb") && (!strings.Contains(msg, "deliver") || strings.Contains(msg, "undo")) {
+			t.Errorf("%s: %q: an unknown command is not answered with the script's commands: %q", what, script, msg)
+		}
 		if strings.Contains(script, "\npartition\n") {
 			want := "partition p1 a1 | *"
 			if strings.Contains(script, "servers=") {
