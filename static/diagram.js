@@ -273,13 +273,16 @@ export class Diagram {
   }
 
   // room is the height the screen leaves the diagram below its top, less
-  // what the stage shows under it (the partition bar, the legend) and the
-  // page's margin.
+  // the controls the stage shows under it (the partition bar, the legend)
+  // and the page's margin. (A protocol's panels below may scroll: the
+  // cluster is what must be on the screen.)
   room() {
-    const r = this.root.getBoundingClientRect();
     const stage = this.root.closest(".stage");
-    const below = stage ? stage.getBoundingClientRect().bottom - r.bottom + 16 : 60;
-    return innerHeight - (r.top + window.scrollY) - below;
+    let below = 16;
+    for (const e of stage ? stage.querySelectorAll(":scope > .partition-bar, :scope > .legend") : []) {
+      if (e.getClientRects().length) below += e.getBoundingClientRect().height + 12;
+    }
+    return innerHeight - (this.root.getBoundingClientRect().top + window.scrollY) - below;
   }
 
   // projectorColumns splits the tallest of columns (lists of nodes) in
