@@ -56,6 +56,9 @@ const reduced = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
 // MAX_PER_WIRE chips are drawn on one wire; the rest are one "+k" chip.
 const MAX_PER_WIRE = 3;
+// projectedMinPx is the smallest text (px) the diagram shrinks to when it
+// fits a cluster to a projector's screen: readable from the back row.
+const projectedMinPx = 24.3;
 
 export class Diagram {
   constructor(root, svgEl, nodesEl, hooks) {
@@ -96,7 +99,7 @@ export class Diagram {
       this.nodesEl.append(card);
       this.cards.set(nd.name, card);
     }
-    this.layout(nodes);
+    this.layoutToFit(nodes);
     for (const nd of nodes) {
       const card = this.cards.get(nd.name);
       const r = this.rects.get(nd.name);
@@ -206,7 +209,16 @@ export class Diagram {
       };
       const need = (k) => k * cardW + (k - 1) * gapH + 2 * M;
       const needTight = (k) => k * cardW + (k - 1) * 16 + 2 * M;
-      if (w >= need(roles.length)) {
+      // On a projector the cluster must fit the screen: a role whose column
+      // is taller than the room left below the diagram's top is split into
+      // side-by-side columns (s1..s3 | s4..s6) while the width allows.
+      const split = this.projectorColumns(roles.map((r) => cols[r]), colH, (k) => w >= needTight(k) + (k - 1) * Math.min(gapH, 2 * chipH + 20));
+      if (split) {
+        const total = Math.max(...split.map(colH));
+        const k = split.length;
+        split.forEach((list, i) => place(list, M + cardW / 2 + (i * (w - 2 * M - cardW)) / (k - 1), total));
+        h = total + 2 * M;
+      } else if (w >= need(roles.length)) {
         // One column per role: proposers → acceptors → learners.
         const total = Math.max(...roles.map((r) => colH(cols[r])));
         const k = roles.length;
@@ -238,6 +250,60 @@ export class Diagram {
     this.w = w;
     this.baseH = Math.ceil(h);
     this.setHeight(this.baseH);
+  }
+
+  // layoutToFit lays out nodes; in projector mode, when the cluster is
+  // taller than the screen's room for it, it shrinks the diagram's text
+  // (--fit) as far as its smallest text (a card's, .9em) stays
+  // projectedMinPx, the back row's minimum, and lays out again.
+  layoutToFit(nodes) {
+    this.root.style.removeProperty("--fit");
+    this.layout(nodes);
+    // (Text the viewer made larger with A+ is not shrunk back.)
+    const scale = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--scale")) || 1;
+    if (!document.body.classList.contains("big") || scale > 1) return;
+    const font = parseFloat(getComputedStyle(this.root).fontSize);
+    const floor = Math.min(1, projectedMinPx / 0.9 / font);
+    let fit = 1;
+    for (let i = 0; i < 4 && this.baseH > this.room() && fit > floor; i++) {
+      fit = Math.max(floor, (fit * this.room()) / this.baseH);
+      this.root.style.setProperty("--fit", String(fit));
+      this.layout(nodes);
+    }
+  }
+
+  // room is the height the screen leaves the diagram below its top, less
+  // the controls the stage shows under it (the partition bar, the legend)
+  // and the page's margin. (A protocol's panels below may scroll: the
+  // cluster is what must be on the screen.)
+  room() {
+    const stage = this.root.closest(".stage");
+    let below = 16;
+    for (const e of stage ? stage.querySelectorAll(":scope > .partition-bar, :scope > .legend") : []) {
+      if (e.getClientRects().length) below += e.getBoundingClientRect().height + 12;
+    }
+    return innerHeight - (this.root.getBoundingClientRect().top + window.scrollY) - below;
+  }
+
+  // projectorColumns splits the tallest of columns (lists of nodes) in
+  // projector mode while one is taller than the screen's room for the
+  // diagram and widthOK(number of columns) holds; null when no split is
+  // needed or none fits.
+  projectorColumns(columns, colH, widthOK) {
+    if (!document.body.classList.contains("big")) return null;
+    const room = this.room();
+    let cols = columns.map((c) => [...c]);
+    let changed = false;
+    for (;;) {
+      const tallest = cols.reduce((a, c) => (colH(c) > colH(a) ? c : a), cols[0]);
+      if (colH(tallest) <= room || tallest.length < 2) break;
+      if (!widthOK(cols.length + 1)) break;
+      const half = Math.ceil(tallest.length / 2);
+      const i = cols.indexOf(tallest);
+      cols.splice(i, 1, tallest.slice(0, half), tallest.slice(half));
+      changed = true;
+    }
+    return changed && cols.length > 1 ? cols : null;
   }
 
   setHeight(h) {

@@ -10,13 +10,17 @@ import (
 	"github.com/paxviz/paxviz/i18n"
 )
 
+// errPattern says the errors its re matches with the text of key, whose
+// placeholders its named groups fill.
+type errPattern struct {
+	re  *regexp.Regexp
+	key string
+}
+
 // errPatterns say, in the viewer's language, the errors a command may
 // meet (the engine words them in English, for scripts and the CLI). Each
 // pattern's named groups fill the key's placeholders.
-var errPatterns = []struct {
-	re  *regexp.Regexp
-	key string
-}{
+var errPatterns = []errPattern{
 	// A live session takes no expect line: say so before any of its
 	// parse errors.
 	{regexp.MustCompile(`^(?P<what>expect)( [a-z_]+)?: `), "cmderr.not_live"},
@@ -138,8 +142,14 @@ func (e saidError) Error() string { return string(e) }
 
 // errorText is err said for a viewer in lang: a known error in words of
 // the viewer's language, any other without the engine's internal prefix
-// ("sim: ").
+// ("sim: "). Its examples name a cluster of roles (p1, a1).
 func errorText(lang i18n.Lang, err error) string {
+	return errorTextFor(lang, false, err)
+}
+
+// errorTextFor is errorText for a cluster whose nodes are servers (s1, s2,
+// ...) when servers is true: its examples name those.
+func errorTextFor(lang i18n.Lang, servers bool, err error) string {
 	var said saidError
 	if errors.As(err, &said) {
 		return string(said)
@@ -150,7 +160,16 @@ func errorText(lang i18n.Lang, err error) string {
 		msg = ae.Error()
 	}
 	msg = strings.TrimPrefix(msg, "sim: ")
-	for _, p := range errPatterns {
+	if said, ok := sayPattern(lang, servers, msg, errPatterns); ok {
+		return said
+	}
+	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
+}
+
+// sayPattern says msg in lang by the first of patterns that matches it;
+// false if none does.
+func sayPattern(lang i18n.Lang, servers bool, msg string, patterns []errPattern) (string, bool) {
+	for _, p := range patterns {
 		m := p.re.FindStringSubmatch(msg)
 		if m == nil {
 			continue
@@ -184,7 +203,11 @@ func errorText(lang i18n.Lang, err error) string {
 		if ty, ok := args["types"]; ok {
 			args["types"] = strings.ReplaceAll(ty, ", or ", ", ")
 		}
-		return i18n.Format(lang, p.key, args)
+		key := p.key
+		if servers && key == "cmderr.usage_partition" {
+			key = "cmderr.usage_partition_servers"
+		}
+		return i18n.Format(lang, key, args), true
 	}
-	return i18n.Format(lang, "cmderr.other", map[string]string{"detail": msg})
+	return "", false
 }

@@ -471,7 +471,7 @@ func createError(w http.ResponseWriter, lang i18n.Lang, err error) (int, string)
 		w.Header().Set("Retry-After", "5")
 		return status, i18n.T(lang, "err.shutting_down")
 	case status == http.StatusBadRequest:
-		return status, i18n.T(lang, "err.bad_script") + " " + err.Error()
+		return status, i18n.T(lang, "err.bad_script") + " " + openErrorText(lang, err)
 	}
 	return status, err.Error()
 }
@@ -503,7 +503,7 @@ func (s *Server) handleSandboxPost(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			m := s.meta(w, r, "home", "home.title")
 			d := s.homeData(m)
-			d.Errors = []string{err.Error()}
+			d.Errors = []string{openErrorText(m.Lang, err)}
 			s.render(w, r, http.StatusBadRequest, Home(d))
 			return
 		}

@@ -320,10 +320,11 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	}
 	sc, err := sim.Parse("script", o.Src)
 	if err != nil {
-		return nil, err
+		return nil, withScript(sc, err)
 	}
 	if sc.Protocol == "multipaxos" || sc.Protocol == "raft" {
-		return r.buildMP(ctx, o)
+		s, err := r.buildMP(ctx, o)
+		return s, withScript(sc, err)
 	}
 	if sc.Protocol != "" {
 		return nil, &sim.Error{File: "script", Line: sc.ClusterLine, Msg: "cluster: the sandbox cannot run a " + sc.Protocol + " cluster yet (paxviz run can)"}
@@ -339,7 +340,7 @@ func (r *Registry) build(ctx context.Context, o CreateOptions) (*Session, error)
 	h := sim.NewHistory(sc.Cluster)
 	spent, cut, err := replay(rctx, h, items, MaxSessionEvents)
 	if err != nil {
-		return nil, err
+		return nil, withScript(sc, err)
 	}
 	s := &Session{
 		ID: newID(), reg: r, reqs: make(chan request, 64), done: make(chan struct{}),
@@ -483,7 +484,7 @@ func (s *Session) loop(ctx context.Context) {
 				req.reply <- result{err: err}
 			}
 			if err != nil && req.sub != nil {
-				req.sub.sendError(req.line, errorText(req.sub.lang, err))
+				req.sub.sendError(req.line, errorTextFor(req.sub.lang, s.namesServers(), err))
 			}
 		case <-playC:
 			s.guard("play", s.playStep) // not activity: only a client's request is
