@@ -90,6 +90,9 @@ export function mpCtls(ctls, nd, v, send) {
 export function mpRender(v) {
   ensure();
   const m = v.mp;
+  // A projected cluster of more than four servers needs the whole screen
+  // (mp.css hides the panels below it then); smaller ones keep them.
+  document.body.classList.toggle("mp-crowded", m.servers.length > 4);
   // The god's eye: what each slot chose.
   const chosen = document.getElementById("chosen");
   if (chosen) {

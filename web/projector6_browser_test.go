@@ -48,3 +48,26 @@ func TestBrowserProjectorSixServers(t *testing.T) {
 	b.click("#btn-big") // projector mode is remembered: leave it
 	b.wait("projector off", `!document.body.classList.contains("big")`)
 }
+
+// TestBrowserProjectorThreeServersKeepsGrid: the panels give way only to a
+// crowded cluster. A three-server Multi-Paxos sandbox in projector mode
+// still shows its log grid and cost panel (what a lecture projects).
+func TestBrowserProjectorThreeServersKeepsGrid(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	b := newBrowser(t, ts.URL, 1920, 1080)
+	b.reducedMotion(true)
+	b.openScript("cluster multipaxos servers=3 clients=1 leader=s1\nput c1 x 1\n", "")
+	b.click("#btn-big")
+	b.wait("projector", `document.body.classList.contains("big")`)
+	b.idle()
+	for _, sel := range []string{"#mp-grid", "#mp-cost"} {
+		if vis := b.eval(`(() => { const e = document.querySelector("` + sel + `"); return !!e && e.getClientRects().length > 0; })()`).(bool); !vis {
+			t.Errorf("%s is hidden on a three-server projector", sel)
+		}
+	}
+	if b.eval(`document.body.classList.contains("mp-crowded")`).(bool) {
+		t.Errorf("three servers are marked crowded")
+	}
+	b.click("#btn-big")
+	b.wait("projector off", `!document.body.classList.contains("big")`)
+}
