@@ -340,7 +340,9 @@ func (e *mpSearch) copyState(dst, src *mpState) *mpState {
 	if dst == nil {
 		dst = new(mpState)
 	}
-	dst.s, dst.h = src.s.Clone(), src.h
+	// The explorer's states own their buffers (it never keeps a state
+	// that another one it overwrites shares), so dst's are reused.
+	dst.s, dst.h = src.s.CloneInto(dst.s), src.h
 	return dst
 }
 

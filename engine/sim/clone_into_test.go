@@ -1,0 +1,82 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+)
+
+// mpRandomStep performs one random action on s (errors ignored: a refused
+// action changes nothing).
+func mpRandomStep(r *rand.Rand, s *MPSim) {
+	cfg := s.Config()
+	switch k := r.IntN(10); {
+	case k == 0:
+		c := 1 + r.IntN(cfg.Clients)
+		_ = s.Request(cfg.Client(c), mp.Cmd{Op: mp.OpPut, Key: "x", Val: string(rune('a' + r.IntN(3)))}, mp.NodeID(r.IntN(cfg.Servers)))
+	case k == 1:
+		_ = s.Act(ActTimeout, mp.NodeID(r.IntN(cfg.Nodes())))
+	case k == 2:
+		_ = s.Act([]Kind{ActCrash, ActRestart}[r.IntN(2)], mp.NodeID(r.IntN(cfg.Servers)))
+	default:
+		msgs := s.InFlight()
+		if len(msgs) == 0 {
+			return
+		}
+		id := msgs[r.IntN(len(msgs))].ID
+		switch r.IntN(12) {
+		case 0:
+			_ = s.DupID(id)
+		case 1:
+			_ = s.DropID(id)
+		default:
+			_ = s.DeliverID(id)
+		}
+	}
+}
+
+// mpSame reports whether a and b are equal, the protocols' output buffers
+// (empty between steps, and kept by CloneInto) aside.
+func mpSame(a, b *MPSim) bool {
+	oa, ob := a.p.out, b.p.out
+	a.p.out, b.p.out = mp.Out{}, mp.Out{}
+	defer func() { a.p.out, b.p.out = oa, ob }()
+	return reflect.DeepEqual(a, b)
+}
+
+// TestMPCloneInto: along random walks, CloneInto into a simulation that
+// held another state gives what Clone gives, and the copy shares nothing
+// with its source: stepping one leaves the other as it was.
+func TestMPCloneInto(t *testing.T) {
+	for seed := range uint64(6) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		cl := DefaultMPCluster()
+		cl.Clients = 2
+		if seed%2 == 0 {
+			cl.Leader = "s1"
+		}
+		s := NewMP(cl)
+		dst := s.Clone()
+		for step := range 400 {
+			want := s.Clone()
+			if got := s.CloneInto(dst); got != dst {
+				t.Fatalf("CloneInto returned another simulation")
+			}
+			if !mpSame(want, dst) {
+				t.Fatalf("seed %d step %d: CloneInto differs from Clone", seed, step)
+			}
+			mpRandomStep(r, dst)
+			if !mpSame(want, s.Clone()) {
+				t.Fatalf("seed %d step %d: stepping the copy changed the source", seed, step)
+			}
+			if r.IntN(3) > 0 {
+				mpRandomStep(r, s)
+			}
+		}
+		if s.Step() < 50 {
+			t.Errorf("seed %d: only %d steps taken", seed, s.Step())
+		}
+	}
+}
