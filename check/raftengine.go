@@ -235,9 +235,11 @@ type raftSearch struct {
 
 	baseKey, succKey []byte
 	// The state whose key baseKey is (drops compares each delivery's
-	// successor with it).
-	lastBase    *raftState
-	lastBaseSim *sim.RaftSim
+	// successor with it), and its generation: copyState numbers every
+	// copy it makes, as it reuses the state and its simulation.
+	lastBase *raftState
+	lastGen  uint64
+	gens     uint64
 
 	res Result
 }
@@ -247,6 +249,8 @@ type raftSearch struct {
 type raftState struct {
 	s *sim.RaftSim
 	h mpHeader
+	// gen tells apart the states copyState made in the same raftState.
+	gen uint64
 }
 
 // RaftEngine explores every state of the simulated Raft cluster reachable
@@ -288,7 +292,11 @@ func (e *raftSearch) copyState(dst, src *raftState) *raftState {
 	if dst == nil {
 		dst = new(raftState)
 	}
-	dst.s, dst.h = src.s.Clone(), src.h
+	// The explorer's states own their buffers (it never keeps a state
+	// that another one it overwrites shares), so dst's are reused.
+	dst.s, dst.h = src.s.CloneInto(dst.s), src.h
+	e.gens++
+	dst.gen = e.gens
 	return dst
 }
 
@@ -342,8 +350,8 @@ func (e *raftSearch) stutter(base, next *raftState, a uint32) bool {
 	if kind != rfActDeliver {
 		return false
 	}
-	if base != e.lastBase || base.s != e.lastBaseSim {
-		e.baseKey, e.lastBase, e.lastBaseSim = nil, base, base.s
+	if base != e.lastBase || base.gen != e.lastGen {
+		e.baseKey, e.lastBase, e.lastGen = nil, base, base.gen
 	}
 	return e.drops(base.s, next.s, next.h)
 }

@@ -65,3 +65,30 @@ func (s *MPSim) CloneInto(dst *MPSim) *MPSim {
 	dst.cl = s.cl
 	return dst
 }
+
+// cloneInto makes d a copy of p, as p.clone() would return, keeping d's
+// output buffer (reset).
+func (p *raftProto) cloneInto(d *raftProto) {
+	d.cfg, d.reported = p.cfg, p.reported
+	p.st.CloneInto(&d.st)
+	if d.k == nil {
+		d.k = p.k.Clone()
+	} else {
+		p.k.CloneInto(d.k)
+	}
+	d.out.Reset()
+	d.out.Quiet = false
+}
+
+// CloneInto makes dst an independent copy of s (without its Trace hook),
+// as s.Clone() would return, reusing dst's buffers, and returns dst; a
+// nil dst gets s.Clone().
+func (s *RaftSim) CloneInto(dst *RaftSim) *RaftSim {
+	if dst == nil {
+		return s.Clone()
+	}
+	s.p.cloneInto(dst.p)
+	dst.W.cloneWorldInto(s.W, dst.p)
+	dst.cl = s.cl
+	return dst
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	rf "github.com/paxviz/paxviz/engine/raft"
 )
 
 // mpRandomStep performs one random action on s (errors ignored: a refused
@@ -73,6 +74,74 @@ func TestMPCloneInto(t *testing.T) {
 			}
 			if r.IntN(3) > 0 {
 				mpRandomStep(r, s)
+			}
+		}
+		if s.Step() < 50 {
+			t.Errorf("seed %d: only %d steps taken", seed, s.Step())
+		}
+	}
+}
+
+// raftRandomStep performs one random action on s (errors ignored).
+func raftRandomStep(r *rand.Rand, s *RaftSim) {
+	n := s.Config().Servers
+	switch k := r.IntN(10); {
+	case k == 0:
+		_ = s.Propose(rf.NodeID(r.IntN(n)), string(rune('a'+r.IntN(3))))
+	case k == 1:
+		_ = s.Act(ActTimeout, rf.NodeID(r.IntN(n)))
+	case k == 2:
+		_ = s.Act([]Kind{ActCrash, ActRestart}[r.IntN(2)], rf.NodeID(r.IntN(n)))
+	default:
+		msgs := s.InFlight()
+		if len(msgs) == 0 {
+			return
+		}
+		id := msgs[r.IntN(len(msgs))].ID
+		switch r.IntN(12) {
+		case 0:
+			_ = s.DupID(id)
+		case 1:
+			_ = s.DropID(id)
+		default:
+			_ = s.DeliverID(id)
+		}
+	}
+}
+
+// raftSame reports whether a and b are equal, the output buffers aside.
+func raftSame(a, b *RaftSim) bool {
+	oa, ob := a.p.out, b.p.out
+	a.p.out, b.p.out = rf.Out{}, rf.Out{}
+	defer func() { a.p.out, b.p.out = oa, ob }()
+	return reflect.DeepEqual(a, b)
+}
+
+// TestRaftCloneInto is TestMPCloneInto for Raft (whose messages share
+// their sender's log).
+func TestRaftCloneInto(t *testing.T) {
+	for seed := range uint64(6) {
+		r := rand.New(rand.NewPCG(seed, 9))
+		cl, err := ParseRaftCluster("cluster raft servers=3 noop=0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := NewRaft(cl)
+		dst := s.Clone()
+		for step := range 400 {
+			want := s.Clone()
+			if got := s.CloneInto(dst); got != dst {
+				t.Fatalf("CloneInto returned another simulation")
+			}
+			if !raftSame(want, dst) {
+				t.Fatalf("seed %d step %d: CloneInto differs from Clone", seed, step)
+			}
+			raftRandomStep(r, dst)
+			if !raftSame(want, s.Clone()) {
+				t.Fatalf("seed %d step %d: stepping the copy changed the source", seed, step)
+			}
+			if r.IntN(3) > 0 {
+				raftRandomStep(r, s)
 			}
 		}
 		if s.Step() < 50 {
