@@ -1,11 +1,11 @@
 package sim
 
-// Copies into existing simulations, for model checkers that make a state
-// a copy of another many times a second (see multipaxos/clone_into.go):
-// CloneInto leaves its destination equal to what Clone returns, reusing
-// the destination's buffers. The destination must own its buffers (made
-// by Clone or an earlier CloneInto, and no other live simulation shares
-// them): they are overwritten.
+// Fast paths for model checkers, which copy a state and step it many
+// times a second. CloneInto leaves its destination equal to what Clone
+// returns (see multipaxos/clone_into.go), reusing the destination's
+// buffers. The destination must own its buffers (made by Clone or an
+// earlier CloneInto, and no other live simulation shares them): they are
+// overwritten.
 
 // appendNilInto returns append([]T(nil), src...), in dst's buffer when it
 // is large enough.
@@ -91,4 +91,28 @@ func (s *RaftSim) CloneInto(dst *RaftSim) *RaftSim {
 	dst.W.cloneWorldInto(s.W, dst.p)
 	dst.cl = s.cl
 	return dst
+}
+
+// actOnID performs `k #id` (k deliver, drop or dup) as checkCommon and
+// applyCommon do, without building the Action (which escapes: an
+// allocation per step of a model checker). It returns false, having done
+// nothing, when the action would be refused: the caller then takes the
+// common path, which says why. In-flight messages are in id order, each
+// id once.
+func (w *World[M, N]) actOnID(k Kind, id int) bool {
+	i := w.IndexOf(id)
+	if i < 0 || k == ActDeliver && !w.Deliverable(i) || k == ActDup && len(w.inflight)+1 > MaxInFlight {
+		return false
+	}
+	switch k {
+	case ActDeliver:
+		w.DeliverAt(i)
+	case ActDrop:
+		w.DropAt(i)
+	case ActDup:
+		w.DupAt(i)
+	default:
+		return false
+	}
+	return true
 }

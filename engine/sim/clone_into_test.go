@@ -149,3 +149,33 @@ func TestRaftCloneInto(t *testing.T) {
 		}
 	}
 }
+
+// TestMsgFastPath: DeliverID, DropID and DupID (World.actOnID) do what
+// the action `deliver|drop|dup #ID` does, refusals included.
+func TestMsgFastPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	cl := DefaultMPCluster()
+	cl.Leader = "s1"
+	s := NewMP(cl)
+	acted := 0
+	for step := range 300 {
+		id := 1 + r.IntN(s.W.nextID+1)
+		if msgs := s.InFlight(); len(msgs) > 0 && r.IntN(4) > 0 {
+			id = msgs[r.IntN(len(msgs))].ID
+		}
+		k := []Kind{ActDeliver, ActDrop, ActDup}[r.IntN(3)]
+		a, b := s.Clone(), s.Clone()
+		errA := a.onMsg(id, k)
+		errB := b.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
+		if (errA == nil) != (errB == nil) || errA != nil && errA.Error() != errB.Error() || !mpSame(a, b) {
+			t.Fatalf("step %d: %s #%d: fast path %v, action %v", step, k, id, errA, errB)
+		}
+		if errA == nil {
+			acted++
+		}
+		mpRandomStep(r, s)
+	}
+	if acted < 50 {
+		t.Errorf("only %d actions taken", acted)
+	}
+}

@@ -88,6 +88,9 @@ func (s *MPSim) DropID(id int) error { return s.onMsg(id, ActDrop) }
 func (s *MPSim) DupID(id int) error { return s.onMsg(id, ActDup) }
 
 func (s *MPSim) onMsg(id int, k Kind) error {
+	if s.W.actOnID(k, id) {
+		return nil
+	}
 	return s.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
 }
 
