@@ -29,11 +29,13 @@ func appendNilInto[T any](dst, src []T) []T {
 	return append(dst[:0], src...)
 }
 
-// cloneInto makes p a copy of src, as src.Clone() would return.
+// cloneInto makes p a copy of src, as src.Clone() would return but for
+// keeping p's buffers where src has none (only pages.go sees the
+// difference between a nil and an empty page, and it makes none).
 func (p *Pages[T]) cloneInto(src *Pages[T]) {
-	p.head, p.n = cloneSliceInto(p.head, src.head), src.n
+	p.head, p.n = append(p.head[:0], src.head...), src.n
 	if src.tail == nil {
-		p.tail = nil
+		p.tail = p.tail[:0]
 		return
 	}
 	old := p.tail
