@@ -96,14 +96,24 @@ func (st *State) CloneInto(d *State) {
 func (k *Checker) CloneInto(d *Checker) {
 	old := *d
 	*d = *k
+	// The first slots' records beyond t0, d's own, are reused.
+	var spare [16]*slotMore
+	for i := range min(old.slots.Len(), len(spare)) {
+		spare[i] = old.slots.At(i).x
+	}
 	d.slots = old.slots
 	d.slots.cloneInto(&k.slots)
 	for i := range d.slots.Len() {
 		if s := d.slots.At(i); s.x != nil {
-			x := *s.x
-			x.tallies = cloneSlice(x.tallies)
-			x.chosen = cloneSlice(x.chosen)
-			s.x = &x
+			x := new(slotMore)
+			if i < len(spare) && spare[i] != nil {
+				x = spare[i]
+			}
+			tallies, chosen := x.tallies, x.chosen
+			*x = *s.x
+			x.tallies = cloneSliceInto(tallies, s.x.tallies)
+			x.chosen = cloneSliceInto(chosen, s.x.chosen)
+			s.x = x
 		}
 	}
 	d.servers = old.servers
