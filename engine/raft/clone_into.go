@@ -8,13 +8,12 @@ package raft
 // CloneInto, none of whose arrays another live value, a message say,
 // shares): they are overwritten.
 
-// cloneSliceInto returns cloneSlice(src), in dst's buffer when it is
-// large enough.
+// cloneSliceInto returns a copy of src in dst's buffer when it is large
+// enough. Unlike cloneSlice it keeps dst's buffer (empty) for a nil src:
+// no code of the package tells a nil slice from an empty one, and a
+// server's first entry would otherwise allocate a log in every copy.
 func cloneSliceInto[T any](dst, src []T) []T {
-	if src == nil {
-		return nil
-	}
-	if dst == nil {
+	if dst == nil && src != nil {
 		dst = make([]T, 0, len(src))
 	}
 	return append(dst[:0], src...)
