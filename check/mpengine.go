@@ -52,9 +52,8 @@ import (
 // The search runs on the one explorer (explore.go), which stores per
 // state only a fingerprint, its parent and the action that reached it
 // (about 32 bytes with the hash table); a state is rebuilt for expansion
-// by replaying its path from the start (children of one parent are
-// expanded one after another, so the parent is rebuilt once for them
-// all).
+// by replaying its path from the deepest state it shares with the path
+// rebuilt before (the explorer keeps the states along that path).
 type MPEngineOptions struct {
 	// Cluster is the cluster searched: servers, clients, window, the
 	// bootstrapped leader and the bug switches. Timeout, heartbeat and
