@@ -43,8 +43,10 @@ import (
 //     explorer then keeps the keys of the frontier (two BFS levels) and
 //     expands a state by loading it; without it, it keeps only
 //     fingerprints, parent links and actions (about 24 bytes a state) and
-//     rebuilds a state by replaying its path from root (the parent is
-//     cached, so the children of one parent cost one replay).
+//     rebuilds a state by replaying its path from root (the states along
+//     the last path replayed are kept, so a state costs the replay of
+//     the steps below its deepest ancestor on that path: the children of
+//     one parent cost one step each).
 //   - exploreStutterer: stutter(base, next, a) says that the step a from
 //     base to next needs no exploring (next is base less a message that
 //     could matter to nothing, say): it counts as a transition only.
@@ -121,9 +123,11 @@ type explorer[S any] struct {
 	next   frontier
 	key    []byte
 
-	start, base, work, cache S
-	cacheID                  uint32
-	cached                   bool
+	start, base, work S
+	// trail are the states along the path last replayed (see build).
+	trail    []S
+	trailIDs []uint32
+	pathBuf  []uint32
 
 	out exploreOutcome
 }
@@ -239,7 +243,13 @@ func (x *explorer[S]) path(id uint32) []uint32 {
 }
 
 // build makes x.base state id, the i-th of the current level: loaded from
-// its key, or replayed from the cached parent.
+// its key, or replayed from the deepest state of the trail on its path.
+//
+// The trail is the states along the path last replayed (trail[k] at depth
+// k, trail[0] the start, trailIDs their ids): the parents of one level
+// come in the order of the level before, so consecutive parents share
+// most of their path, and only the steps below the deepest shared state
+// are replayed (one copy and one apply each) instead of the whole path.
 func (x *explorer[S]) build(i int, id uint32) error {
 	var err error
 	if x.loader != nil {
@@ -250,18 +260,41 @@ func (x *explorer[S]) build(i int, id uint32) error {
 		x.base = x.m.copyState(x.base, x.start)
 		return nil
 	}
-	p := x.parent[id]
-	if !x.cached || x.cacheID != p {
-		x.cache = x.m.copyState(x.cache, x.start)
-		for _, n := range x.path(p) {
-			if err := x.m.apply(x.cache, x.act[n]); err != nil {
-				return err
-			}
-		}
-		x.cacheID, x.cached = p, true
+	p := x.pathTo(x.parent[id])
+	if len(x.trail) == 0 {
+		x.trail, x.trailIDs = append(x.trail, x.start), append(x.trailIDs, 0)
 	}
-	x.base = x.m.copyState(x.base, x.cache)
+	k := 0 // the steps of p the trail already holds
+	for k < len(p) && k+1 < len(x.trailIDs) && x.trailIDs[k+1] == p[k] {
+		k++
+	}
+	x.trailIDs = x.trailIDs[:k+1]
+	for ; k < len(p); k++ {
+		if len(x.trail) == k+1 {
+			var zero S
+			x.trail = append(x.trail, zero)
+		}
+		x.trail[k+1] = x.m.copyState(x.trail[k+1], x.trail[k])
+		if err := x.m.apply(x.trail[k+1], x.act[p[k]]); err != nil {
+			return err
+		}
+		x.trailIDs = append(x.trailIDs, p[k])
+	}
+	x.base = x.m.copyState(x.base, x.trail[len(p)])
 	return x.m.apply(x.base, x.act[id])
+}
+
+// pathTo returns the states from root (excluded) to state id, in a buffer
+// reused by the next call.
+func (x *explorer[S]) pathTo(id uint32) []uint32 {
+	p := x.pathBuf[:0]
+	for id != 0 {
+		p = append(p, id)
+		id = x.parent[id]
+	}
+	slices.Reverse(p)
+	x.pathBuf = p
+	return p
 }
 
 // expand generates every successor of state id, the i-th of the current

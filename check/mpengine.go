@@ -52,9 +52,8 @@ import (
 // The search runs on the one explorer (explore.go), which stores per
 // state only a fingerprint, its parent and the action that reached it
 // (about 32 bytes with the hash table); a state is rebuilt for expansion
-// by replaying its path from the start (children of one parent are
-// expanded one after another, so the parent is rebuilt once for them
-// all).
+// by replaying its path from the deepest state it shares with the path
+// rebuilt before (the explorer keeps the states along that path).
 type MPEngineOptions struct {
 	// Cluster is the cluster searched: servers, clients, window, the
 	// bootstrapped leader and the bug switches. Timeout, heartbeat and
@@ -340,7 +339,9 @@ func (e *mpSearch) copyState(dst, src *mpState) *mpState {
 	if dst == nil {
 		dst = new(mpState)
 	}
-	dst.s, dst.h = src.s.Clone(), src.h
+	// The explorer's states own their buffers (it never keeps a state
+	// that another one it overwrites shares), so dst's are reused.
+	dst.s, dst.h = src.s.CloneInto(dst.s), src.h
 	return dst
 }
 

@@ -230,14 +230,22 @@ type raftSearch struct {
 	perms     []rf.Perm
 	local     [][]byte
 	order     []int
-	live      []bool
-	msgEnc    [][]byte
+	// candidates' buffers.
+	localBuf []byte
+	localEnd []int
+	groups   [][2]int
+	ord      []int
+	permBuf  []rf.NodeID
+	live     []bool
+	msgEnc   [][]byte
 
 	baseKey, succKey []byte
 	// The state whose key baseKey is (drops compares each delivery's
-	// successor with it).
-	lastBase    *raftState
-	lastBaseSim *sim.RaftSim
+	// successor with it), and its generation: copyState numbers every
+	// copy it makes, as it reuses the state and its simulation.
+	lastBase *raftState
+	lastGen  uint64
+	gens     uint64
 
 	res Result
 }
@@ -247,6 +255,8 @@ type raftSearch struct {
 type raftState struct {
 	s *sim.RaftSim
 	h mpHeader
+	// gen tells apart the states copyState made in the same raftState.
+	gen uint64
 }
 
 // RaftEngine explores every state of the simulated Raft cluster reachable
@@ -288,7 +298,11 @@ func (e *raftSearch) copyState(dst, src *raftState) *raftState {
 	if dst == nil {
 		dst = new(raftState)
 	}
-	dst.s, dst.h = src.s.Clone(), src.h
+	// The explorer's states own their buffers (it never keeps a state
+	// that another one it overwrites shares), so dst's are reused.
+	dst.s, dst.h = src.s.CloneInto(dst.s), src.h
+	e.gens++
+	dst.gen = e.gens
 	return dst
 }
 
@@ -342,8 +356,8 @@ func (e *raftSearch) stutter(base, next *raftState, a uint32) bool {
 	if kind != rfActDeliver {
 		return false
 	}
-	if base != e.lastBase || base.s != e.lastBaseSim {
-		e.baseKey, e.lastBase, e.lastBaseSim = nil, base, base.s
+	if base != e.lastBase || base.gen != e.lastGen {
+		e.baseKey, e.lastBase, e.lastGen = nil, base, base.gen
 	}
 	return e.drops(base.s, next.s, next.h)
 }
@@ -540,13 +554,16 @@ func (e *raftSearch) candidates(s *sim.RaftSim) []rf.Perm {
 		return e.perms
 	}
 	st := s.State()
-	e.local = e.local[:0]
+	// Each server's local key, in one buffer reused between calls.
+	b := e.localBuf[:0]
+	e.localEnd = e.localEnd[:0]
 	for i := range n {
 		sv := &st.Servers[i]
-		b := []byte{0, byte(sv.V.Role)}
+		up := byte(0)
 		if sv.Up {
-			b[0] = 1
+			up = 1
 		}
+		b = append(b, up, byte(sv.V.Role))
 		b = binary.AppendVarint(b, int64(sv.D.Term))
 		b = binary.AppendVarint(b, int64(sv.V.CommitIndex))
 		b = binary.AppendVarint(b, int64(sv.V.LastApplied))
@@ -556,7 +573,16 @@ func (e *raftSearch) candidates(s *sim.RaftSim) []rf.Perm {
 			b = append(b, x.Value...)
 			b = append(b, 0)
 		}
-		e.local = append(e.local, b)
+		e.localEnd = append(e.localEnd, len(b))
+	}
+	e.localBuf = b
+	e.local = e.local[:0]
+	for i, end := range e.localEnd {
+		start := 0
+		if i > 0 {
+			start = e.localEnd[i-1]
+		}
+		e.local = append(e.local, b[start:end:end])
 	}
 	e.order = e.order[:0]
 	for i := range n {
@@ -564,7 +590,8 @@ func (e *raftSearch) candidates(s *sim.RaftSim) []rf.Perm {
 	}
 	slices.SortStableFunc(e.order, func(a, b int) int { return bytes.Compare(e.local[a], e.local[b]) })
 	// Tie groups of equal local keys, in sorted order.
-	var groups [][2]int
+	groups := e.groups[:0]
+	defer func() { e.groups = groups[:0] }()
 	total := 1
 	for i := 0; i < n; {
 		j := i + 1
@@ -586,12 +613,19 @@ func (e *raftSearch) candidates(s *sim.RaftSim) []rf.Perm {
 		e.perms = append(e.perms, p)
 		return e.perms
 	}
-	// Enumerate every order within each tie group.
-	ord := slices.Clone(e.order)
+	// Enumerate every order within each tie group, the renamings cut from
+	// one buffer reused between calls (encode drops them before the next).
+	ord := append(e.ord[:0], e.order...)
+	e.ord = ord
+	if cap(e.permBuf) < total*n {
+		e.permBuf = make([]rf.NodeID, total*n)
+	}
+	buf := e.permBuf[:total*n]
 	var rec func(g int)
 	rec = func(g int) {
 		if g == len(groups) {
-			p := make(rf.Perm, n)
+			k := len(e.perms) * n
+			p := rf.Perm(buf[k : k+n : k+n])
 			for pos, old := range ord {
 				p[old] = rf.NodeID(pos)
 			}

@@ -208,6 +208,12 @@ func (st *State) AppendCanonical(b []byte) []byte {
 	return st.Lock.appendCanonical(b)
 }
 
+func appendTally(b []byte, t tally) []byte {
+	b = appendBallot(b, t.B)
+	b = AppendCmd(b, t.Cmd)
+	return appendUvarint(b, uint64(t.Mask))
+}
+
 // AppendCanonical appends the canonical encoding of the god's-eye records
 // that future verdicts depend on: per slot the vote tallies, chosen and
 // executed commands; per server the incarnation, next slot, applied ids
@@ -217,17 +223,30 @@ func (st *State) AppendCanonical(b []byte) []byte {
 func (k *Checker) AppendCanonical(b []byte) []byte {
 	b = appendUvarint(b, uint64(k.slots.Len()))
 	for i := range k.slots.Len() {
+		// allTallies and allChosen, without building them.
 		s := k.slots.At(i)
-		tallies, chosen := s.allTallies(), s.allChosen()
-		b = appendUvarint(b, uint64(len(tallies)))
-		for _, t := range tallies {
-			b = appendBallot(b, t.B)
-			b = AppendCmd(b, t.Cmd)
-			b = appendUvarint(b, uint64(t.Mask))
+		var more []tally
+		if s.x != nil {
+			more = s.x.tallies
 		}
-		b = appendUvarint(b, uint64(len(chosen)))
-		for _, c := range chosen {
-			b = AppendCmd(b, c)
+		if s.t0.Mask == 0 {
+			b = appendUvarint(b, 0)
+		} else {
+			b = appendUvarint(b, uint64(1+len(more)))
+			b = appendTally(b, s.t0)
+			for _, t := range more {
+				b = appendTally(b, t)
+			}
+		}
+		if first := s.firstChosen(); first.IsZero() {
+			b = appendUvarint(b, 0)
+		} else {
+			after := s.x.chosenAfter()
+			b = appendUvarint(b, uint64(1+len(after)))
+			b = AppendCmd(b, first)
+			for _, c := range after {
+				b = AppendCmd(b, c)
+			}
 		}
 		b = AppendCmd(b, s.executed())
 	}

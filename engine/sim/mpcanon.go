@@ -18,8 +18,9 @@ import (
 // MPCanon encodes Multi-Paxos states canonically; its buffers are reused
 // between calls. The zero value is ready to use.
 type MPCanon struct {
-	msgs [][]byte
-	buf  []byte
+	msgs   [][]byte
+	buf    []byte
+	starts []int
 	// Time adds time to the encoding (see appendTime), for searches that
 	// let time pass.
 	Time bool
@@ -43,7 +44,7 @@ func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []by
 	}
 	c.buf = c.buf[:0]
 	c.msgs = c.msgs[:0]
-	starts := make([]int, 0, len(s.W.inflight)+1)
+	starts := c.starts[:0]
 	for i := range s.W.inflight {
 		if dead != nil && dead(&s.W.inflight[i]) {
 			continue
@@ -52,6 +53,7 @@ func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []by
 		c.buf = mp.AppendMessage(c.buf, &s.W.inflight[i])
 	}
 	starts = append(starts, len(c.buf))
+	c.starts = starts
 	for i := 0; i+1 < len(starts); i++ {
 		c.msgs = append(c.msgs, c.buf[starts[i]:starts[i+1]])
 	}
@@ -88,6 +90,9 @@ func (s *MPSim) DropID(id int) error { return s.onMsg(id, ActDrop) }
 func (s *MPSim) DupID(id int) error { return s.onMsg(id, ActDup) }
 
 func (s *MPSim) onMsg(id int, k Kind) error {
+	if s.W.actOnID(k, id) {
+		return nil
+	}
 	return s.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
 }
 

@@ -28,7 +28,7 @@ func (c *MPCanon) AppendRenamed(dst []byte, s *MPSim, dead func(*mp.Message) boo
 		dst = append(dst, byte(x))
 	}
 	c.buf = c.buf[:0]
-	starts := make([]int, 0, len(s.W.inflight)+1)
+	starts := c.starts[:0]
 	for i := range s.W.inflight {
 		if dead != nil && dead(&s.W.inflight[i]) {
 			continue
@@ -39,6 +39,7 @@ func (c *MPCanon) AppendRenamed(dst []byte, s *MPSim, dead func(*mp.Message) boo
 		c.buf = mp.AppendMessage(c.buf, &m)
 	}
 	starts = append(starts, len(c.buf))
+	c.starts = starts
 	c.msgs = c.msgs[:0]
 	for i := 0; i+1 < len(starts); i++ {
 		c.msgs = append(c.msgs, c.buf[starts[i]:starts[i+1]])

@@ -39,6 +39,9 @@ func (s *RaftSim) onMsg(id int, k Kind) error {
 	if s.W.IndexOf(id) < 0 {
 		return fmt.Errorf("message #%d is not in flight", id)
 	}
+	if s.W.actOnID(k, id) {
+		return nil
+	}
 	return s.applyAction(&Action{Kind: k, Sel: Selector{ID: id, From: Any, To: Any}})
 }
 
