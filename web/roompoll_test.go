@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -33,14 +34,12 @@ func errText(f map[string]any) string {
 	return s
 }
 
-// TestRoomSlotPoll: in a Multi-Paxos room the instructor asks which
-// command slot 1 will choose; the choices are the request in flight and a
-// no-op; a student answers; the result stays hidden until the reveal and
-// is the god's-eye chosen command once the slot is chosen; going back
-// before the choice takes the result back.
-func TestRoomSlotPoll(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
-	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(mpRoomScript)+`}`)
+// pollRoom starts a server with opts and a room on script, with the
+// instructor teaching and one student joined who has had the first state.
+func pollRoom(t *testing.T, opts Options, script string) (*httptest.Server, createResponse, *roomClient, *roomClient) {
+	t.Helper()
+	_, ts := newTestServer(t, opts)
+	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(script)+`}`)
 	if cr.Code == "" {
 		t.Fatalf("create: %s", body)
 	}
@@ -49,6 +48,16 @@ func TestRoomSlotPoll(t *testing.T) {
 	phone := newRoomClient(t, ts.URL)
 	phone.join(cr.Code)
 	phone.until("state", nil)
+	return ts, cr, teacher, phone
+}
+
+// TestRoomSlotPoll: in a Multi-Paxos room the instructor asks which
+// command slot 1 will choose; the choices are the request in flight and a
+// no-op; a student answers; the result stays hidden until the reveal and
+// is the god's-eye chosen command once the slot is chosen; going back
+// before the choice takes the result back.
+func TestRoomSlotPoll(t *testing.T) {
+	_, _, teacher, phone := pollRoom(t, Options{}, mpRoomScript)
 
 	teacher.send(roomClientFrame{Room: "poll value"})
 	if e := teacher.until("error", nil); !strings.Contains(errText(e), "nothing is proposed for slot 1") {
@@ -109,16 +118,7 @@ func TestRoomSlotPoll(t *testing.T) {
 // TestRoomEntryPoll: in a Raft room the poll asks which entry index 2 will
 // commit; the choices are the entries at that index in the servers' logs.
 func TestRoomEntryPoll(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
-	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(raftRoomScript)+`}`)
-	if cr.Code == "" {
-		t.Fatalf("create: %s", body)
-	}
-	teacher := newRoomClient(t, ts.URL)
-	teacher.teach(cr)
-	phone := newRoomClient(t, ts.URL)
-	phone.join(cr.Code)
-	phone.until("state", nil)
+	_, _, teacher, phone := pollRoom(t, Options{}, raftRoomScript)
 	teacher.send(roomClientFrame{Room: "poll value"})
 	if e := teacher.until("error", nil); !strings.Contains(errText(e), "index 1") {
 		t.Fatalf("an entry poll on empty logs: %v", e)
@@ -159,17 +159,8 @@ func TestRoomEntryPoll(t *testing.T) {
 // the sender's socket, as for any room frame), and a good answer still
 // counts; the room's answer rate and student cap hold for the new poll.
 func TestRoomSlotPollHostile(t *testing.T) {
-	_, ts := newTestServer(t, Options{CommandRate: 0.001, CommandBurst: 13,
-		Classroom: ClassroomOptions{Limits: room.Limits{MaxStudents: 2}}})
-	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(mpRoomScript+"put c1 x 1\n")+`}`)
-	if cr.Code == "" {
-		t.Fatalf("create: %s", body)
-	}
-	teacher := newRoomClient(t, ts.URL)
-	teacher.teach(cr)
-	phone := newRoomClient(t, ts.URL)
-	phone.join(cr.Code)
-	phone.until("state", nil)
+	ts, cr, teacher, phone := pollRoom(t, Options{CommandRate: 0.001, CommandBurst: 13,
+		Classroom: ClassroomOptions{Limits: room.Limits{MaxStudents: 2}}}, mpRoomScript+"put c1 x 1\n")
 	teacher.send(roomClientFrame{Room: "poll value"})
 	phone.until("room", func(f map[string]any) bool { return pollOf(f) != nil })
 	for _, c := range []struct{ verb, want string }{
@@ -233,16 +224,7 @@ func TestRoomSlotPollHostile(t *testing.T) {
 // TestRoomValuePollResult: the single-decree value poll is judged by the
 // same record: once a value is chosen, the reveal names it.
 func TestRoomValuePollResult(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
-	_, cr, body := createRoom(t, ts.URL, `{"script": `+jsonString(roomScript)+`}`)
-	if cr.Code == "" {
-		t.Fatalf("create: %s", body)
-	}
-	teacher := newRoomClient(t, ts.URL)
-	teacher.teach(cr)
-	phone := newRoomClient(t, ts.URL)
-	phone.join(cr.Code)
-	phone.until("state", nil)
+	_, _, teacher, phone := pollRoom(t, Options{}, roomScript)
 	teacher.send(roomClientFrame{Room: "poll value 1"})
 	if e := teacher.until("error", nil); !strings.Contains(errText(e), "usage: poll value") {
 		t.Fatalf("a slot for a single-decree value poll: %v", e)
