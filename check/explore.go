@@ -123,13 +123,26 @@ type explorer[S any] struct {
 	next   frontier
 	key    []byte
 
-	start, base, work S
+	start S
+	// replayer rebuilds the states of the level being expanded (base) and
+	// holds their successors (work) and the key of the last one.
+	replayer[S]
+	// workers expand a level in parallel (explore_par.go); none when the
+	// model cannot fork or one goroutine is all there is.
+	workers []*exploreWorker[S]
+
+	out exploreOutcome
+}
+
+// replayer rebuilds states by replaying their paths (see build).
+type replayer[S any] struct {
+	m          exploreModel[S]
+	base, work S
+	key        []byte
 	// trail are the states along the path last replayed (see build).
 	trail    []S
 	trailIDs []uint32
 	pathBuf  []uint32
-
-	out exploreOutcome
 }
 
 // runEngineSearch is the one driver of every `check engine` search: it
@@ -167,8 +180,10 @@ func stepActs(path []exploreStep) []uint32 {
 // explore runs the breadth-first search of m within b.
 func explore[S any](m exploreModel[S], b exploreBounds) (*exploreOutcome, error) {
 	x := &explorer[S]{m: m, b: b, set: newFPSet()}
+	x.replayer.m = m
 	x.loader, _ = m.(exploreLoader[S])
 	x.stutter, _ = m.(exploreStutterer[S])
+	x.workers = newExploreWorkers(m, x.loader != nil)
 	err := x.run()
 	return &x.out, err
 }
@@ -192,24 +207,12 @@ func (x *explorer[S]) run() error {
 	x.push(&x.cur, id)
 	out.states, out.transitions, out.depth = 1, 1, 1
 	for n := 0; len(x.cur.ids) > 0; {
-		for i, id := range x.cur.ids {
-			if n%64 == 0 {
-				if why, stop := x.b.budget.stop(); stop {
-					out.stop = why
-					x.memory()
-					return nil
-				}
-				if x.memory() > x.b.maxMemory {
-					out.stop = StopMaxMemory
-					return nil
-				}
-			}
-			n++
-			done, err := x.expand(i, id)
-			if err != nil || done {
-				x.memory()
-				return err
-			}
+		level := x.level
+		if len(x.workers) > 0 {
+			level = x.levelParallel
+		}
+		if done, err := level(&n); err != nil || done {
+			return err
 		}
 		x.memory()
 		x.cur, x.next = x.next, x.cur
@@ -220,6 +223,38 @@ func (x *explorer[S]) run() error {
 	}
 	out.stop = StopComplete
 	return nil
+}
+
+// level expands the states of the current level one by one; n counts
+// the states expanded in the whole search (the budgets are watched every
+// 64). It returns done when the search is over.
+func (x *explorer[S]) level(n *int) (bool, error) {
+	for i, id := range x.cur.ids {
+		if *n%64 == 0 && x.overBudget() {
+			return true, nil
+		}
+		*n++
+		done, err := x.expand(i, id)
+		if err != nil || done {
+			x.memory()
+			return true, err
+		}
+	}
+	return false, nil
+}
+
+// overBudget reports whether a budget ran out, with the reason in x.out.
+func (x *explorer[S]) overBudget() bool {
+	if why, stop := x.b.budget.stop(); stop {
+		x.out.stop = why
+		x.memory()
+		return true
+	}
+	if x.memory() > x.b.maxMemory {
+		x.out.stop = StopMaxMemory
+		return true
+	}
+	return false
 }
 
 // push adds state id, whose key is in x.key, to frontier f.
@@ -251,49 +286,55 @@ func (x *explorer[S]) path(id uint32) []uint32 {
 // most of their path, and only the steps below the deepest shared state
 // are replayed (one copy and one apply each) instead of the whole path.
 func (x *explorer[S]) build(i int, id uint32) error {
-	var err error
 	if x.loader != nil {
+		var err error
 		x.base, err = x.loader.load(x.base, x.cur.state(i))
 		return err
 	}
+	return x.replayer.build(x.start, x.parent, x.act, id)
+}
+
+// build makes r.base state id, whose parent and action links are parent
+// and act, replayed from start (see explorer.build).
+func (r *replayer[S]) build(start S, parent, act []uint32, id uint32) error {
 	if id == 0 {
-		x.base = x.m.copyState(x.base, x.start)
+		r.base = r.m.copyState(r.base, start)
 		return nil
 	}
-	p := x.pathTo(x.parent[id])
-	if len(x.trail) == 0 {
-		x.trail, x.trailIDs = append(x.trail, x.start), append(x.trailIDs, 0)
+	p := r.pathTo(parent, parent[id])
+	if len(r.trail) == 0 {
+		r.trail, r.trailIDs = append(r.trail, start), append(r.trailIDs, 0)
 	}
 	k := 0 // the steps of p the trail already holds
-	for k < len(p) && k+1 < len(x.trailIDs) && x.trailIDs[k+1] == p[k] {
+	for k < len(p) && k+1 < len(r.trailIDs) && r.trailIDs[k+1] == p[k] {
 		k++
 	}
-	x.trailIDs = x.trailIDs[:k+1]
+	r.trailIDs = r.trailIDs[:k+1]
 	for ; k < len(p); k++ {
-		if len(x.trail) == k+1 {
+		if len(r.trail) == k+1 {
 			var zero S
-			x.trail = append(x.trail, zero)
+			r.trail = append(r.trail, zero)
 		}
-		x.trail[k+1] = x.m.copyState(x.trail[k+1], x.trail[k])
-		if err := x.m.apply(x.trail[k+1], x.act[p[k]]); err != nil {
+		r.trail[k+1] = r.m.copyState(r.trail[k+1], r.trail[k])
+		if err := r.m.apply(r.trail[k+1], act[p[k]]); err != nil {
 			return err
 		}
-		x.trailIDs = append(x.trailIDs, p[k])
+		r.trailIDs = append(r.trailIDs, p[k])
 	}
-	x.base = x.m.copyState(x.base, x.trail[len(p)])
-	return x.m.apply(x.base, x.act[id])
+	r.base = r.m.copyState(r.base, r.trail[len(p)])
+	return r.m.apply(r.base, act[id])
 }
 
 // pathTo returns the states from root (excluded) to state id, in a buffer
 // reused by the next call.
-func (x *explorer[S]) pathTo(id uint32) []uint32 {
-	p := x.pathBuf[:0]
+func (r *replayer[S]) pathTo(parent []uint32, id uint32) []uint32 {
+	p := r.pathBuf[:0]
 	for id != 0 {
 		p = append(p, id)
-		id = x.parent[id]
+		id = parent[id]
 	}
 	slices.Reverse(p)
-	x.pathBuf = p
+	r.pathBuf = p
 	return p
 }
 

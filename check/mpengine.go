@@ -335,6 +335,14 @@ func newMPSearch(opt MPEngineOptions) (*mpSearch, error) {
 
 func (e *mpSearch) root() *mpState { return &mpState{s: e.start} }
 
+// fork returns a search of the same bounds with buffers of its own, for
+// a parallel worker (explore_par.go); it shares the start state, the
+// configuration, the quotas and the renamings, and reads them only.
+func (e *mpSearch) fork() exploreModel[*mpState] {
+	return &mpSearch{opt: e.opt, cfg: e.cfg, quota: e.quota, start: e.start,
+		canon: sim.MPCanon{Time: e.canon.Time}, sym: e.sym, startBallots: e.startBallots}
+}
+
 func (e *mpSearch) copyState(dst, src *mpState) *mpState {
 	if dst == nil {
 		dst = new(mpState)

@@ -294,6 +294,13 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 
 func (e *raftSearch) root() *raftState { return &raftState{s: e.start} }
 
+// fork returns a search of the same bounds with buffers of its own, for
+// a parallel worker (explore_par.go); it shares the start state and the
+// configuration, and reads them only.
+func (e *raftSearch) fork() exploreModel[*raftState] {
+	return &raftSearch{opt: e.opt, cfg: e.cfg, start: e.start}
+}
+
 func (e *raftSearch) copyState(dst, src *raftState) *raftState {
 	if dst == nil {
 		dst = new(raftState)
