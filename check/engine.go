@@ -297,7 +297,7 @@ func Engine(ctx context.Context, opt EngineOptions) (*Result, error) {
 	if err := e.prepare(); err != nil {
 		return nil, err
 	}
-	peak, err := runEngineSearch[*engState](ctx, e, &e.res, start, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout, e.reportPath)
+	peak, err := runEngineSearch[*engState](ctx, e, &e.res, start, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout, 1, e.reportPath)
 	if err != nil {
 		return nil, err
 	}

@@ -83,11 +83,13 @@ type exploreStutterer[S any] interface {
 	stutter(base, next S, a uint32) bool
 }
 
-// exploreBounds are the budgets of one exploration.
+// exploreBounds are the budgets of one exploration, and its workers
+// (explore_par.go; 0 or 1: the explorer expands every state itself).
 type exploreBounds struct {
 	maxStates int
 	maxMemory int64
 	budget    budget
+	workers   int
 }
 
 // exploreStep is one step of a counterexample: the action and the
@@ -150,8 +152,8 @@ type replayer[S any] struct {
 // start), fills res from the outcome and hands a violation's path to
 // report. It returns the peak memory for res.finish, which the caller
 // calls once it has added what its protocol reports.
-func runEngineSearch[S any](ctx context.Context, m exploreModel[S], res *Result, start time.Time, maxStates int, maxMemory int64, timeout time.Duration, report func([]exploreStep) error) (int64, error) {
-	b := exploreBounds{maxStates: maxStates, maxMemory: maxMemory, budget: budget{ctx: ctx}}
+func runEngineSearch[S any](ctx context.Context, m exploreModel[S], res *Result, start time.Time, maxStates int, maxMemory int64, timeout time.Duration, workers int, report func([]exploreStep) error) (int64, error) {
+	b := exploreBounds{maxStates: maxStates, maxMemory: maxMemory, budget: budget{ctx: ctx}, workers: workers}
 	if timeout > 0 {
 		b.budget.deadline = start.Add(timeout)
 	}
@@ -183,7 +185,7 @@ func explore[S any](m exploreModel[S], b exploreBounds) (*exploreOutcome, error)
 	x.replayer.m = m
 	x.loader, _ = m.(exploreLoader[S])
 	x.stutter, _ = m.(exploreStutterer[S])
-	x.workers = newExploreWorkers(m, x.loader != nil)
+	x.workers = newExploreWorkers(m, x.loader != nil, b.workers)
 	err := x.run()
 	return &x.out, err
 }

@@ -1,9 +1,6 @@
 package check
 
-import (
-	"runtime"
-	"sync"
-)
+import "sync"
 
 // Parallel expansion. Most of a search's time is spent making successors
 // and their keys (copy, apply, canonical encoding, fingerprint); the
@@ -25,27 +22,21 @@ type exploreForker[S any] interface {
 	fork() exploreModel[S]
 }
 
-// exploreParallelism is how many workers a search uses (0: GOMAXPROCS).
-// Tests set it to compare parallel searches with sequential ones.
-var exploreParallelism = 0
-
-// exploreMaxWorkers bounds the workers: a run in hand costs memory.
-const exploreMaxWorkers = 8
+// MaxWorkers bounds the workers of one search (Workers in the options;
+// paxviz check engine --workers): each holds a trail and a run of
+// successors.
+const MaxWorkers = 64
 
 // exploreChunk is how many states of a level one worker expands between
 // two merges.
 const exploreChunk = 256
 
-// newExploreWorkers returns the workers of a search of m, or none when it
-// must run in one goroutine (one processor, a model that does not fork, a
-// model that loads its states from keys: its frontier holds keys, which
-// the workers do not return).
-func newExploreWorkers[S any](m exploreModel[S], loads bool) []*exploreWorker[S] {
-	n := exploreParallelism
-	if n == 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	n = min(n, exploreMaxWorkers)
+// newExploreWorkers returns n workers for a search of m, or none when it
+// runs in one goroutine (n below 2, a model that does not fork, a model
+// that loads its states from keys: its frontier holds keys, which the
+// workers do not return).
+func newExploreWorkers[S any](m exploreModel[S], loads bool, n int) []*exploreWorker[S] {
+	n = min(n, MaxWorkers)
 	f, ok := m.(exploreForker[S])
 	if n < 2 || !ok || loads {
 		return nil

@@ -5,15 +5,6 @@ import (
 	"testing"
 )
 
-// withParallelism runs f with n explore workers (1: sequential).
-func withParallelism(t *testing.T, n int, f func()) {
-	t.Helper()
-	old := exploreParallelism
-	exploreParallelism = n
-	defer func() { exploreParallelism = old }()
-	f()
-}
-
 // sameSearch fails unless a and b are the same search outcome: figures,
 // stop, memory of the search structures and counterexample.
 func sameSearch(t *testing.T, what string, a, b *Result) {
@@ -66,10 +57,10 @@ func TestExploreParallelSame(t *testing.T) {
 			}
 			opt.MaxStates = max
 			what := fmt.Sprintf("multipaxos %s bugs=%v", c.Bug, bugs)
-			var one *Result
-			withParallelism(t, 1, func() { one = mustMP(t, opt) })
+			one := mustMP(t, opt)
 			for _, n := range parallelWorkers() {
-				withParallelism(t, n, func() { sameSearch(t, fmt.Sprintf("%s, %d workers", what, n), one, mustMP(t, opt)) })
+				opt.Workers = n
+				sameSearch(t, fmt.Sprintf("%s, %d workers", what, n), one, mustMP(t, opt))
 			}
 		}
 	}
@@ -81,10 +72,10 @@ func TestExploreParallelSame(t *testing.T) {
 			}
 			opt.MaxStates = max
 			what := fmt.Sprintf("raft %s bugs=%v", c.Bug, bugs)
-			var one *Result
-			withParallelism(t, 1, func() { one = mustRaft(t, opt) })
+			one := mustRaft(t, opt)
 			for _, n := range parallelWorkers() {
-				withParallelism(t, n, func() { sameSearch(t, fmt.Sprintf("%s, %d workers", what, n), one, mustRaft(t, opt)) })
+				opt.Workers = n
+				sameSearch(t, fmt.Sprintf("%s, %d workers", what, n), one, mustRaft(t, opt))
 			}
 		}
 	}
@@ -92,8 +83,8 @@ func TestExploreParallelSame(t *testing.T) {
 
 // TestExploreParallelUsed: with more than one worker the Multi-Paxos and
 // Raft searches do fork (else TestExploreParallelSame compares the
-// sequential search with itself), and a model that loads its states from
-// keys does not.
+// sequential search with itself); with one, or with a model that loads
+// its states from keys, there are no workers.
 func TestExploreParallelUsed(t *testing.T) {
 	opt := MPBugCases()[0].Options
 	if err := opt.normalize(); err != nil {
@@ -103,21 +94,17 @@ func TestExploreParallelUsed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withParallelism(t, 2, func() {
-		if got := len(newExploreWorkers[*mpState](e, false)); got != 2 {
-			t.Errorf("multipaxos: %d workers, want 2", got)
+	for _, c := range []struct {
+		what  string
+		n     int
+		loads bool
+		want  int
+	}{{"multipaxos", 2, false, 2}, {"multipaxos", 3, false, 3}, {"one worker", 1, false, 0}, {"zero", 0, false, 0}, {"a loading model", 2, true, 0}} {
+		if got := len(newExploreWorkers[*mpState](e, c.loads, c.n)); got != c.want {
+			t.Errorf("%s, %d asked: %d workers, want %d", c.what, c.n, got, c.want)
 		}
-		r := &raftSearch{}
-		if got := len(newExploreWorkers[*raftState](r, false)); got != 2 {
-			t.Errorf("raft: %d workers, want 2", got)
-		}
-		if got := len(newExploreWorkers[*mpState](e, true)); got != 0 {
-			t.Errorf("a loading model: %d workers, want 0", got)
-		}
-	})
-	withParallelism(t, 1, func() {
-		if got := len(newExploreWorkers[*mpState](e, false)); got != 0 {
-			t.Errorf("one worker asked: %d workers, want 0 (sequential)", got)
-		}
-	})
+	}
+	if got := len(newExploreWorkers[*raftState](&raftSearch{}, false, 2)); got != 2 {
+		t.Errorf("raft: %d workers, want 2", got)
+	}
 }

@@ -99,6 +99,11 @@ type MPEngineOptions struct {
 	MaxStates      int
 	MaxMemoryBytes int64
 	Timeout        time.Duration
+	// Workers is how many goroutines expand states (explore_par.go); 0
+	// or 1: one. It changes the speed only, never the result. paxviz
+	// check engine uses one per processor; the web server's searches
+	// keep to one, so one visitor's search takes one processor at most.
+	Workers int
 }
 
 // MaxCommands bounds MPEngineOptions.Commands.
@@ -293,7 +298,7 @@ func MultiPaxosEngine(ctx context.Context, opt MPEngineOptions) (*Result, error)
 		return nil, err
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	peak, err := runEngineSearch[*mpState](ctx, e, &e.res, startT, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout,
+	peak, err := runEngineSearch[*mpState](ctx, e, &e.res, startT, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout, opt.Workers,
 		func(path []exploreStep) error { return e.report(stepActs(path)) })
 	if err != nil {
 		return nil, err

@@ -91,6 +91,11 @@ type RaftEngineOptions struct {
 	MaxStates      int
 	MaxMemoryBytes int64
 	Timeout        time.Duration
+	// Workers is how many goroutines expand states (explore_par.go); 0
+	// or 1: one. It changes the speed only, never the result. paxviz
+	// check engine uses one per processor; the web server's searches
+	// keep to one, so one visitor's search takes one processor at most.
+	Workers int
 }
 
 // Limits of the Raft search's bounds.
@@ -281,7 +286,7 @@ func RaftEngine(ctx context.Context, opt RaftEngineOptions) (*Result, error) {
 		return nil, fmt.Errorf("%w: %s paused: the search does not model pauses (resume first)", ErrOptions, strings.Join(p, ", "))
 	}
 	e.res = Result{Search: "engine", Bounds: opt.Bounds()}
-	peak, err := runEngineSearch[*raftState](ctx, e, &e.res, startT, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout,
+	peak, err := runEngineSearch[*raftState](ctx, e, &e.res, startT, opt.MaxStates, opt.MaxMemoryBytes, opt.Timeout, opt.Workers,
 		func(path []exploreStep) error { return e.report(stepActs(path)) })
 	if err != nil {
 		return nil, err

@@ -32,10 +32,11 @@ const checkUsageText = `usage:
                       [--leader S|none] [--bugs NAME,...] --commands C --max-round R [--ballots B]
                       [--crashes K] [--dups D] [--drops D] [--retries T]
                       [--invariant NAME] [--no-reduction] [--json] [--max-states N] [--max-memory MB] [--timeout DUR]
+                      [--workers N]
   paxviz check engine --protocol raft [--servers N] --max-term T --commands C [--heartbeats H]
                       [--crashes K] [--dups D] [--drops D] [--noop 0|1] [--probe 0|1] [--batch B]
                       [--bugs NAME,...] [--invariant NAME] [--no-symmetry] [--no-reduction] [--json]
-                      [--fresh [--stale K]] [--max-states N] [--max-memory MB] [--timeout DUR]
+                      [--fresh [--stale K]] [--max-states N] [--max-memory MB] [--timeout DUR] [--workers N]
   paxviz check spec --acceptors A --values V --max-ballot B [--quorum Q] [--json]
                       [--max-states N] [--timeout DUR]
   paxviz check spec --model multipaxos-smr --replicas N --writes W --reads R

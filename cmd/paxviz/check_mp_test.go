@@ -45,6 +45,21 @@ func TestCheckMPEngine(t *testing.T) {
 	if code != checkOK || !strings.Contains(out, `"stop": "complete"`) {
 		t.Errorf("the correct engine: exit %d\n%s%s", code, out, errs)
 	}
+	// Any number of workers finds the same: the figures but the times.
+	untimed := func(s string) string {
+		var lines []string
+		for _, l := range strings.Split(s, "\n") {
+			if !strings.Contains(l, `"seconds"`) && !strings.Contains(l, `"states_per_second"`) {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	for _, w := range []string{"1", "3"} {
+		if code, wout, werrs := runCheck(t, append(args, "--workers", w)...); code != checkOK || untimed(wout) != untimed(out) {
+			t.Errorf("--workers %s: exit %d\n%s%s\nwant\n%s", w, code, wout, werrs, out)
+		}
+	}
 }
 
 // TestCheckMPEngineUsage: bad protocol names, foreign flags and bad bounds
@@ -59,6 +74,8 @@ func TestCheckMPEngineUsage(t *testing.T) {
 		{[]string{"engine", "--protocol", "multipaxos", "--bugs", "nonsense"}, "--bugs"},
 		{[]string{"engine", "--protocol", "multipaxos", "--commands", "99"}, "commands must be"},
 		{[]string{"engine", "--protocol", "multipaxos", "--leader", "s7"}, "leader=s7"},
+		{[]string{"engine", "--protocol", "multipaxos", "--workers", "0"}, "--workers must be 1 to 64"},
+		{[]string{"engine", "--protocol", "raft", "--max-term", "2", "--commands", "1", "--workers", "65"}, "--workers must be 1 to 64"},
 	} {
 		code, out, errs := runCheck(t, c.args...)
 		if code != checkUsage || !strings.Contains(errs, c.want) {

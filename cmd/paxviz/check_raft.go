@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/paxviz/paxviz/check"
@@ -37,6 +38,7 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs.IntVar(&opt.MaxStates, "max-states", check.DefaultMaxStates, "stop after this many distinct states")
 	maxMB := fs.Int64("max-memory", check.DefaultMaxMemoryBytes>>20, "stop when the search holds this many megabytes")
 	fs.DurationVar(&opt.Timeout, "timeout", 0, "stop after this long (e.g. 30s; 0: no limit)")
+	fs.IntVar(&opt.Workers, "workers", runtime.GOMAXPROCS(0), "goroutines expanding states (the result is the same with any number)")
 	asJSON := fs.Bool("json", false, "print the result as one JSON object")
 	if !checkFlags(fs, args, stderr) {
 		return checkUsage
@@ -68,6 +70,9 @@ func cmdCheckRaftEngine(ctx context.Context, args []string, stdout, stderr io.Wr
 	}
 	if *maxMB <= 0 || *maxMB > 1<<40 {
 		return usageErr("--max-memory must be a positive number of megabytes")
+	}
+	if opt.Workers < 1 || opt.Workers > check.MaxWorkers {
+		return usageErr("--workers must be 1 to %d", check.MaxWorkers)
 	}
 	if set["max-states"] && opt.MaxStates <= 0 {
 		return usageErr("--max-states must be positive")
