@@ -65,6 +65,7 @@ func init() {
 		"room.q_message":     {"Which message will be delivered first?", "哪条消息会最先被投递？"},
 		"room.answered":      {"{n} of {total} have answered", "{total} 人中已有 {n} 人作答"},
 		"room.you_answered":  {"Your answer is in. You may change it until the reveal.", "你的答案已提交。公布之前可以修改。"},
+		"room.answer_final":  {"Your answer is in; the poll is closed.", "你的答案已提交；投票已结束。"},
 		"room.please_answer": {"Choose your answer.", "请选择你的答案。"},
 		"room.poll_closed":   {"The poll is closed.", "投票已结束。"},
 		"room.revealed_hint": {"Discuss with your neighbour, then watch the cluster answer.", "和旁边的同学讨论，然后看集群如何回答。"},

@@ -311,7 +311,8 @@ function renderPoll() {
   box.append(el("p", { class: "poll-count", id: "poll-count", dataset: { answered: p.answered } },
     t("room.answered", { n: p.answered, total: status.students })));
   if (!instructor) {
-    box.append(el("p", { class: "hint" }, mine >= 0 ? t("room.you_answered") : p.open ? t("room.please_answer") : t("room.poll_closed")));
+    const hint = mine >= 0 ? (p.open ? "room.you_answered" : "room.answer_final") : p.open ? "room.please_answer" : "room.poll_closed";
+    box.append(el("p", { class: "hint", id: "poll-hint" }, t(hint)));
   }
   if (p.revealed) box.append(el("p", { class: "hint" }, t("room.revealed_hint")));
 }

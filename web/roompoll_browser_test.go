@@ -21,6 +21,9 @@ func TestBrowserRoomSlotPoll(t *testing.T) {
 	phone.eval(`document.getElementById("poll-choice-0").click()`)
 	projector.wait("the answer counted", `document.getElementById("poll-count")?.dataset.answered === "1"`)
 	phone.wait("my answer marked", `document.querySelector("#room-poll li.poll-choice.mine")?.dataset.choice === "0"`)
+	if got := phone.evalString(`document.getElementById("poll-hint").textContent`); got != "Your answer is in. You may change it until the reveal." {
+		t.Fatalf("the phone's hint before the reveal: %q", got)
+	}
 
 	projector.command("run max=30")
 	phone.wait("slot 1 chosen on the phone", `document.querySelector("#mp-log tr.godseye td.g-chosen")?.textContent === "put x 1"`)
@@ -30,6 +33,10 @@ func TestBrowserRoomSlotPoll(t *testing.T) {
 	projector.click("#poll-reveal")
 	for _, b := range []*browser{projector, phone} {
 		b.wait("the result marked", `document.querySelector("#room-poll li.outcome")?.dataset.choice === "0" && document.getElementById("poll-result")?.textContent === "Slot 1 chose c1.1:put:x:1."`)
+	}
+	// The poll is closed now: the phone no longer offers a change.
+	if got := phone.evalString(`document.getElementById("poll-hint").textContent`); got != "Your answer is in; the poll is closed." {
+		t.Fatalf("the phone's hint after the reveal: %q", got)
 	}
 	phone.shot("room-slot-poll-phone")
 	projector.shot("room-slot-poll-projector")
