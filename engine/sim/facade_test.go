@@ -4,6 +4,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	mp "github.com/paxviz/paxviz/engine/multipaxos"
+	rf "github.com/paxviz/paxviz/engine/raft"
 )
 
 // mpHistoryFrom replays the action lines of a golden script into a history.
@@ -98,5 +101,51 @@ func TestMPHistoryBranches(t *testing.T) {
 	}
 	if _, err := h.Do("deliver #999"); err == nil {
 		t.Fatal("a missing message was delivered")
+	}
+}
+
+// TestViewInvariantPanel: the Multi-Paxos and Raft views mark each broken
+// invariant in the safety panel with the step and text of its first
+// violation (less its "name: " prefix), keep the others OK, and list the
+// broken ones among the state's violations, in the panel's order.
+func TestViewInvariantPanel(t *testing.T) {
+	mg, mv := mpHistoryFrom(t, "bug-skip_phase1.pxs").View()
+	rg, rv := raftHistoryFrom(t, "bug-forget_vote.pxs", "").View()
+	for _, c := range []struct {
+		what   string
+		g      StateJSON
+		panel  []MPInvariant
+		broken []string
+		names  []string
+	}{
+		{"multipaxos", mg, mv.Invariants, []string{"agreement"}, mp.Invariants},
+		{"raft", rg, rv.Invariants, []string{"election-safety", "one-vote-per-term"}, rf.Invariants},
+	} {
+		if len(c.panel) != len(c.names) {
+			t.Fatalf("%s: %d invariants in the panel, want %d", c.what, len(c.panel), len(c.names))
+		}
+		var broken []string
+		for i, inv := range c.panel {
+			if inv.Name != c.names[i] {
+				t.Errorf("%s: panel row %d is %s, want %s", c.what, i, inv.Name, c.names[i])
+			}
+			if inv.OK {
+				if inv.Step != 0 || inv.Text != "" {
+					t.Errorf("%s: %+v holds but has a step or text", c.what, inv)
+				}
+				continue
+			}
+			if inv.Step <= 0 || inv.Text == "" || strings.HasPrefix(inv.Text, inv.Name+":") {
+				t.Errorf("%s: %+v should be broken at a step, with its text", c.what, inv)
+			}
+			d := c.g.ViolationDetail[len(broken)]
+			if d.Invariant != inv.Name || d.Step != inv.Step || d.Args["text"] != inv.Text {
+				t.Errorf("%s: violation %+v, want %+v", c.what, d, inv)
+			}
+			broken = append(broken, inv.Name)
+		}
+		if strings.Join(broken, " ") != strings.Join(c.broken, " ") || strings.Join(c.g.Violations, " ") != strings.Join(c.broken, " ") || len(c.g.ViolationDetail) != len(c.broken) {
+			t.Errorf("%s: broken %v, violations %v, want %v", c.what, broken, c.g.Violations, c.broken)
+		}
 	}
 }

@@ -482,21 +482,35 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 	}
 	v.Time = h.timeView()
 	vs := k.Violations()
-	for _, name := range mp.Invariants {
-		inv := MPInvariant{Name: name, OK: true}
-		for i := range vs {
-			if vs[i].Invariant == name {
-				text := vs[i].Describe(cfg)
-				if _, rest, ok := strings.Cut(text, ": "); ok {
-					text = rest
-				}
-				inv.OK, inv.Step, inv.Text = false, vs[i].Step, text
-				g.Violations = append(g.Violations, name)
-				g.ViolationDetail = append(g.ViolationDetail, ViolationJSON{Invariant: name, Step: vs[i].Step, Args: map[string]string{"text": text}})
-				break
-			}
-		}
-		v.Invariants = append(v.Invariants, inv)
-	}
+	v.Invariants = invariantPanel(&g, v.Invariants, mp.Invariants, len(vs),
+		func(i int) (string, int) { return vs[i].Invariant, vs[i].Step },
+		func(i int) string { return vs[i].Describe(cfg) })
 	return g, v
+}
+
+// invariantPanel appends to panel each invariant of names with its status
+// (the Multi-Paxos and Raft views' safety panel): broken at the step of
+// the first of the n violations found (at(i): its invariant and step) that
+// names it, with that violation's text (describe(i), less its "name: "
+// prefix), which is also added to g's violations.
+func invariantPanel(g *StateJSON, panel []MPInvariant, names []string, n int, at func(i int) (string, int), describe func(i int) string) []MPInvariant {
+	for _, name := range names {
+		inv := MPInvariant{Name: name, OK: true}
+		for i := range n {
+			iname, step := at(i)
+			if iname != name {
+				continue
+			}
+			text := describe(i)
+			if _, rest, ok := strings.Cut(text, ": "); ok {
+				text = rest
+			}
+			inv.OK, inv.Step, inv.Text = false, step, text
+			g.Violations = append(g.Violations, name)
+			g.ViolationDetail = append(g.ViolationDetail, ViolationJSON{Invariant: name, Step: step, Args: map[string]string{"text": text}})
+			break
+		}
+		panel = append(panel, inv)
+	}
+	return panel
 }

@@ -159,21 +159,8 @@ func (h *RaftHistory) View() (StateJSON, RaftView) {
 		g.InFlight = append(g.InFlight, s.messageJSON(&w.inflight[i]))
 	}
 	vs := k.Violations()
-	for _, name := range rf.Invariants {
-		inv := MPInvariant{Name: name, OK: true}
-		for i := range vs {
-			if vs[i].Invariant == name {
-				text := vs[i].Describe(cfg)
-				if _, rest, ok := strings.Cut(text, ": "); ok {
-					text = rest
-				}
-				inv.OK, inv.Step, inv.Text = false, vs[i].Step, text
-				g.Violations = append(g.Violations, name)
-				g.ViolationDetail = append(g.ViolationDetail, ViolationJSON{Invariant: name, Step: vs[i].Step, Args: map[string]string{"text": text}})
-				break
-			}
-		}
-		v.Invariants = append(v.Invariants, inv)
-	}
+	v.Invariants = invariantPanel(&g, v.Invariants, rf.Invariants, len(vs),
+		func(i int) (string, int) { return vs[i].Invariant, vs[i].Step },
+		func(i int) string { return vs[i].Describe(cfg) })
 	return g, v
 }
