@@ -106,7 +106,7 @@ func TestMPHistoryBranches(t *testing.T) {
 
 // TestViewInvariantPanel: the Multi-Paxos and Raft views mark each broken
 // invariant in the safety panel with the step and text of its first
-// violation (less its "name: " prefix), keep the others OK, and list the
+// violation (less its "NAME broken at step N: " prefix), keep the others OK, and list the
 // broken ones among the state's violations, in the panel's order.
 func TestViewInvariantPanel(t *testing.T) {
 	mg, mv := mpHistoryFrom(t, "bug-skip_phase1.pxs").View()
@@ -135,7 +135,7 @@ func TestViewInvariantPanel(t *testing.T) {
 				}
 				continue
 			}
-			if inv.Step <= 0 || inv.Text == "" || strings.HasPrefix(inv.Text, inv.Name+":") {
+			if inv.Step <= 0 || inv.Text == "" || strings.HasPrefix(inv.Text, inv.Name) || strings.Contains(inv.Text, "broken at step") {
 				t.Errorf("%s: %+v should be broken at a step, with its text", c.what, inv)
 			}
 			d := c.g.ViolationDetail[len(broken)]
