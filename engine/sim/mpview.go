@@ -491,8 +491,8 @@ func (h *MPHistory) View() (StateJSON, MPView) {
 // invariantPanel appends to panel each invariant of names with its status
 // (the Multi-Paxos and Raft views' safety panel): broken at the step of
 // the first of the n violations found (at(i): its invariant and step) that
-// names it, with that violation's text (describe(i), less its "name: "
-// prefix), which is also added to g's violations.
+// names it, with that violation's text (describe(i), less its "NAME broken
+// at step N: " prefix), which is also added to g's violations.
 func invariantPanel(g *StateJSON, panel []MPInvariant, names []string, n int, at func(i int) (string, int), describe func(i int) string) []MPInvariant {
 	for _, name := range names {
 		inv := MPInvariant{Name: name, OK: true}
