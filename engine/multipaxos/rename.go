@@ -210,3 +210,45 @@ func (k *Checker) RenameClients(r ClientRenaming) *Checker {
 	}
 	return c
 }
+
+// The renamings the canonical encoders apply as they encode (canon.go): a
+// nil *ClientRenaming keeps everything.
+
+func (r *ClientRenaming) cmd(c Cmd) Cmd {
+	if r == nil {
+		return c
+	}
+	return r.Cmd(c)
+}
+
+func (r *ClientRenaming) val(v string) string {
+	if r == nil {
+		return v
+	}
+	return r.Val(v)
+}
+
+func (r *ClientRenaming) reqID(id ReqID) ReqID {
+	if r == nil {
+		return id
+	}
+	return r.req(id)
+}
+
+// inverse returns, in buf's space, the inverse of r over 0..n-1
+// (0-based): renamed, index k holds what index inv[k] held. n must cover
+// every client r renames.
+func (r *ClientRenaming) inverse(buf []int, n int) []int {
+	inv := buf[:0]
+	for k := range n {
+		inv = append(inv, k)
+	}
+	if r != nil {
+		for j, to := range r.To {
+			if to >= 1 && to <= n {
+				inv[to-1] = j
+			}
+		}
+	}
+	return inv
+}
