@@ -53,6 +53,21 @@ func AppendCmd(b []byte, c Cmd) []byte {
 	return appendStr(appendStr(appendStr(b, c.Key), c.Val), c.New)
 }
 
+// appendCmdR appends the encoding of *c renamed by r (nil: as it is):
+// AppendCmd(b, r.Cmd(*c)), without copying c.
+func appendCmdR(b []byte, c *Cmd, r *ClientRenaming) []byte {
+	b = append(b, byte(c.Op))
+	if c.Op < OpPut && c.Op != OpExpire {
+		return b
+	}
+	if r == nil {
+		b = appendReqID(b, c.ID)
+		return appendStr(appendStr(appendStr(b, c.Key), c.Val), c.New)
+	}
+	b = appendReqID(b, r.req(c.ID))
+	return appendStr(appendStr(appendStr(b, c.Key), r.Val(c.Val)), r.Val(c.New))
+}
+
 // AppendMessage appends the encoding of m's content: every field but its
 // id.
 func AppendMessage(b []byte, m *Message) []byte { return AppendMessageRenamed(b, nil, m, nil) }
@@ -68,12 +83,12 @@ func AppendMessageRenamed(b []byte, cfg *Config, m *Message, r *ClientRenaming) 
 	b = append(b, byte(m.Type), byte(from), byte(to), byte(m.Rejects))
 	b = appendBallot(b, m.Ballot)
 	b = appendInt(appendInt(b, int64(m.Slot)), int64(m.FromSlot))
-	b = AppendCmd(b, r.cmd(m.Cmd))
+	b = appendCmdR(b, &m.Cmd, r)
 	b = appendUvarint(b, uint64(len(m.Votes)))
 	for _, v := range m.Votes {
 		b = appendInt(b, int64(v.Slot))
 		b = appendBallot(b, v.B)
-		b = AppendCmd(b, r.cmd(v.Cmd))
+		b = appendCmdR(b, &v.Cmd, r)
 	}
 	b = appendBallot(b, m.Promised)
 	b = appendInt(appendInt(b, int64(m.Upto)), int64(m.Round))
@@ -135,7 +150,7 @@ func (st *State) AppendCanonicalRenamed(b []byte, r *ClientRenaming) []byte {
 		for i := range nv {
 			v := s.D.Votes.At(i)
 			b = appendBallot(b, v.B)
-			b = AppendCmd(b, r.cmd(v.Cmd))
+			b = appendCmdR(b, &v.Cmd, r)
 		}
 		v := &s.V
 		b = append(b, byte(v.Role))
@@ -146,13 +161,13 @@ func (st *State) AppendCanonicalRenamed(b []byte, r *ClientRenaming) []byte {
 		for _, a := range v.Adopt {
 			b = appendInt(b, int64(a.Slot))
 			b = appendBallot(b, a.B)
-			b = AppendCmd(b, r.cmd(a.Cmd))
+			b = appendCmdR(b, &a.Cmd, r)
 		}
 		b = appendInt(b, int64(v.SlotIn))
 		for _, q := range [2][]Cmd{v.Queue, v.Taken} {
 			b = appendUvarint(b, uint64(len(q)))
 			for _, c := range q {
-				b = AppendCmd(b, r.cmd(c))
+				b = appendCmdR(b, &c, r)
 			}
 		}
 		// Per slot: decided, executed, the proposal and its acks.
@@ -167,13 +182,13 @@ func (st *State) AppendCanonicalRenamed(b []byte, r *ClientRenaming) []byte {
 			if i < v.Props.Len() {
 				pr = *v.Props.At(i)
 			}
-			b = AppendCmd(b, r.cmd(sl.Decided))
+			b = appendCmdR(b, &sl.Decided, r)
 			ex := byte(0)
 			if sl.Executed {
 				ex = 1
 			}
 			b = append(b, ex)
-			b = AppendCmd(b, r.cmd(pr.Cmd))
+			b = appendCmdR(b, &pr.Cmd, r)
 			b = appendUvarint(b, uint64(pr.Acks))
 		}
 		b = appendInt(appendInt(b, int64(v.Upto)), int64(v.SlotOut))
@@ -199,7 +214,7 @@ func (st *State) AppendCanonicalRenamed(b []byte, r *ClientRenaming) []byte {
 		}
 		b = appendUvarint(b, uint64(len(v.Reads)))
 		for _, rd := range v.Reads {
-			b = AppendCmd(b, r.cmd(rd.Cmd))
+			b = appendCmdR(b, &rd.Cmd, r)
 			b = appendInt(appendInt(b, int64(rd.Index)), int64(rd.Round))
 		}
 		b = v.Locks.appendCanonical(b)
@@ -210,7 +225,7 @@ func (st *State) AppendCanonicalRenamed(b []byte, r *ClientRenaming) []byte {
 	for k := range st.Clients {
 		c := &st.Clients[inv[k]]
 		b = appendInt(b, int64(c.Seq))
-		b = AppendCmd(b, r.cmd(c.Pending))
+		b = appendCmdR(b, &c.Pending, r)
 		b = append(b, byte(c.Hint), byte(c.LastTo))
 		b = appendReqID(b, r.reqID(c.Last))
 		b = appendStr(b, r.val(c.LastResult))
@@ -253,7 +268,7 @@ func appendSessions(b []byte, sessions []Session, r *ClientRenaming) []byte {
 
 func appendTally(b []byte, t tally, r *ClientRenaming) []byte {
 	b = appendBallot(b, t.B)
-	b = AppendCmd(b, r.cmd(t.Cmd))
+	b = appendCmdR(b, &t.Cmd, r)
 	return appendUvarint(b, uint64(t.Mask))
 }
 
@@ -304,12 +319,13 @@ func (k *Checker) AppendCanonicalRenamed(b []byte, r *ClientRenaming, sc *CanonS
 		} else {
 			after := s.x.chosenAfter()
 			b = appendUvarint(b, uint64(1+len(after)))
-			b = AppendCmd(b, r.cmd(first))
+			b = appendCmdR(b, &first, r)
 			for _, c := range after {
-				b = AppendCmd(b, r.cmd(c))
+				b = appendCmdR(b, &c, r)
 			}
 		}
-		b = AppendCmd(b, r.cmd(s.executed()))
+		ex := s.executed()
+		b = appendCmdR(b, &ex, r)
 	}
 	for _, s := range k.servers {
 		b = appendInt(appendInt(b, int64(s.incarnation)), int64(s.next))
@@ -323,7 +339,7 @@ func (k *Checker) AppendCanonicalRenamed(b []byte, r *ClientRenaming, sc *CanonS
 		is := &k.issued[inv[c]]
 		b = appendUvarint(b, uint64(is.Len()))
 		for j := range is.Len() {
-			b = AppendCmd(b, r.cmd(*is.At(j)))
+			b = appendCmdR(b, is.At(j), r)
 		}
 	}
 	b = k.lin.appendCanonical(b, r, sc)
@@ -465,7 +481,7 @@ func (l *linChecker) appendCanonical(b []byte, r *ClientRenaming, sc *CanonScrat
 		}
 		b = appendUvarint(b, uint64(len(h.ops)))
 		for _, op := range h.ops {
-			b = AppendCmd(b, r.cmd(op.cmd))
+			b = appendCmdR(b, &op.cmd, r)
 			b = appendStr(b, r.val(op.result))
 			d := byte(0)
 			if op.done {

@@ -2,6 +2,7 @@ package multipaxos
 
 import (
 	"bytes"
+	"strconv"
 	"testing"
 )
 
@@ -109,5 +110,43 @@ func TestCanonicalRenamedIdentical(t *testing.T) {
 	t.Logf("%d renamed states compared, %d of them unlike the state itself", checked, renamedDiffer)
 	if renamedDiffer < checked/2 {
 		t.Fatalf("only %d of %d renamed states differ from the state: the walks do not exercise the renaming", renamedDiffer, checked)
+	}
+}
+
+// oldVal is ClientRenaming.Val before its fast path for one digit.
+func oldVal(r ClientRenaming, v string) string {
+	if len(v) == 0 || len(v) > 2 || v[0] < '1' || v[0] > '9' {
+		return v
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n > len(r.To) || strconv.Itoa(n) != v {
+		return v
+	}
+	return strconv.Itoa(r.To[n-1])
+}
+
+// TestRenameValIdentical: Val gives what it gave before its fast path,
+// for every string of up to three characters of digits and a few others,
+// under renamings of up to eleven clients (numbers out of range too).
+func TestRenameValIdentical(t *testing.T) {
+	chars := []string{"0", "1", "2", "3", "9", "a", "-", "+"}
+	vals := []string{"", "10", "11", "12", "01", "ok", "nil"}
+	for _, a := range chars {
+		vals = append(vals, a)
+		for _, b := range chars {
+			vals = append(vals, a+b)
+			for _, c := range chars {
+				vals = append(vals, a+b+c)
+			}
+		}
+	}
+	renamings := []ClientRenaming{{}, {To: []int{2, 1}}, {To: []int{3, 1, 2}}, {To: []int{0, -1, 10, 11, 12, 99, 1, 2, 3, 4, 5}}}
+	renamings = append(renamings, permutations(4)...)
+	for _, r := range renamings {
+		for _, v := range vals {
+			if got, want := r.Val(v), oldVal(r, v); got != want {
+				t.Fatalf("renaming %v: Val(%q) = %q, want %q", r.To, v, got, want)
+			}
+		}
 	}
 }

@@ -38,12 +38,24 @@ func (r ClientRenaming) Val(v string) string {
 	if len(v) == 0 || len(v) > 2 || v[0] < '1' || v[0] > '9' {
 		return v
 	}
+	if len(v) == 1 { // the common case, without strconv
+		n := int(v[0] - '0')
+		if n > len(r.To) {
+			return v
+		}
+		if to := r.To[n-1]; to >= 0 && to <= 9 {
+			return digits[to : to+1]
+		}
+		return strconv.Itoa(r.To[n-1])
+	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n > len(r.To) || strconv.Itoa(n) != v {
 		return v
 	}
 	return strconv.Itoa(r.To[n-1])
 }
+
+const digits = "0123456789"
 
 // Node returns the renamed node id: clients are renamed, servers and d1
 // kept.
@@ -213,13 +225,6 @@ func (k *Checker) RenameClients(r ClientRenaming) *Checker {
 
 // The renamings the canonical encoders apply as they encode (canon.go): a
 // nil *ClientRenaming keeps everything.
-
-func (r *ClientRenaming) cmd(c Cmd) Cmd {
-	if r == nil {
-		return c
-	}
-	return r.Cmd(c)
-}
 
 func (r *ClientRenaming) val(v string) string {
 	if r == nil {
