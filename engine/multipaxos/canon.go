@@ -405,6 +405,8 @@ func (l *linChecker) appendCanonical(b []byte, r *ClientRenaming, sc *CanonScrat
 	}
 	b = append(b, lb)
 	b = appendUvarint(b, uint64(len(keys)))
+	var invArr [MaxClients]int
+	inv := r.inverse(invArr[:0], MaxClients)
 	for _, key := range keys {
 		h := l.keys[key]
 		b = appendStr(b, key)
@@ -449,18 +451,10 @@ func (l *linChecker) appendCanonical(b []byte, r *ClientRenaming, sc *CanonScrat
 		for _, e := range confs {
 			b = append(b, e...)
 		}
-		if r == nil {
-			for _, p := range h.pending {
-				b = AppendCmd(b, p)
-			}
-		} else {
-			var pend [MaxClients + 1]Cmd
-			for p := range pend {
-				pend[r.Client(p)] = r.Cmd(h.pending[p])
-			}
-			for _, p := range pend {
-				b = AppendCmd(b, p)
-			}
+		// Renamed, client q's pending operation is client inv[q-1]+1's.
+		b = appendCmdR(b, &h.pending[0], r)
+		for q := 1; q < len(h.pending); q++ {
+			b = appendCmdR(b, &h.pending[inv[q-1]+1], r)
 		}
 		b = appendInt(b, int64(h.npend))
 		b = appendUvarint(b, uint64(len(h.init)))

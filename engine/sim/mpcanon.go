@@ -23,6 +23,8 @@ type MPCanon struct {
 	starts []int
 	sc     mp.CanonScratch
 	group  []int8
+	// parts are AppendLeast's encodings, one per renaming.
+	parts [][]byte
 	// Time adds time to the encoding (see appendTime), for searches that
 	// let time pass.
 	Time bool
@@ -36,15 +38,7 @@ type MPCanon struct {
 // the scheduler's random stream are left out: the checker never lets time
 // pass, and `timeout N` fires a timer whatever its deadline.
 func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []byte {
-	dst = s.p.st.AppendCanonical(dst)
-	dst = s.p.k.AppendCanonicalRenamed(dst, nil, &c.sc)
-	for _, g := range s.W.group {
-		dst = append(dst, byte(g))
-	}
-	if c.Time {
-		dst = c.appendTime(dst, s)
-	}
-	return c.appendMsgs(dst, s, dead, s.p.cfg, nil)
+	return c.appendRest(s.p.st.AppendCanonical(dst), s, dead, nil)
 }
 
 // appendMsgs appends the in-flight messages of s that dead (nil: none)
