@@ -67,3 +67,28 @@ func BenchmarkExploreRaftLarge(b *testing.B) {
 	}
 	reportExplore(b, res)
 }
+
+// mpTwoClientOptions are `paxviz check engine --protocol multipaxos
+// --servers 3 --clients 2 --window 1 --leader s1 --commands 2 --max-round
+// 2 --ballots 2`, where client symmetry applies.
+func mpTwoClientOptions(maxStates int) MPEngineOptions {
+	def := sim.DefaultMPCluster()
+	cl := sim.MPCluster{Servers: 3, Clients: 2, Window: 1, Leader: "s1", Timeout: def.Timeout, Heartbeat: def.Heartbeat, Seed: def.Seed}
+	return MPEngineOptions{Cluster: cl, Commands: 2, MaxRound: 2, Ballots: 2, MaxStates: maxStates}
+}
+
+// BenchmarkExploreMPTwoClients: the first 300,000 states of the
+// two-client Multi-Paxos search above (the symmetry reduction's key is
+// most of its cost).
+func BenchmarkExploreMPTwoClients(b *testing.B) {
+	var res *Result
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		res, err = MultiPaxosEngine(context.Background(), mpTwoClientOptions(exploreBenchStates))
+		if err != nil || res.Stop != StopMaxStates {
+			b.Fatalf("%v %+v", err, res)
+		}
+	}
+	reportExplore(b, res)
+}

@@ -93,18 +93,16 @@ func (e *mpSearch) symKey(dst []byte, s *sim.MPSim, dead func(*mp.Message) bool)
 			e.ties = append(e.ties, i)
 		}
 	}
-	n := len(dst)
-	for j, i := range e.ties {
+	var arr [8]*mp.ClientRenaming
+	rs := arr[:0]
+	for _, i := range e.ties {
 		if i < 0 {
-			e.alt = e.canon.Append(e.alt[:0], s, dead)
+			rs = append(rs, nil)
 		} else {
-			e.alt = e.canon.AppendRenamed(e.alt[:0], s, dead, e.sym[i])
-		}
-		if j == 0 || bytes.Compare(e.alt, dst[n:]) < 0 {
-			dst = append(dst[:n], e.alt...)
+			rs = append(rs, &e.sym[i])
 		}
 	}
-	return dst
+	return e.canon.AppendLeast(dst, s, dead, rs)
 }
 
 // clientSig appends the clients' records of s renamed by r (nil: as they

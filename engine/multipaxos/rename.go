@@ -38,12 +38,24 @@ func (r ClientRenaming) Val(v string) string {
 	if len(v) == 0 || len(v) > 2 || v[0] < '1' || v[0] > '9' {
 		return v
 	}
+	if len(v) == 1 { // the common case, without strconv
+		n := int(v[0] - '0')
+		if n > len(r.To) {
+			return v
+		}
+		if to := r.To[n-1]; to >= 0 && to <= 9 {
+			return digits[to : to+1]
+		}
+		return strconv.Itoa(r.To[n-1])
+	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n > len(r.To) || strconv.Itoa(n) != v {
 		return v
 	}
 	return strconv.Itoa(r.To[n-1])
 }
+
+const digits = "0123456789"
 
 // Node returns the renamed node id: clients are renamed, servers and d1
 // kept.
@@ -209,4 +221,39 @@ func (k *Checker) RenameClients(r ClientRenaming) *Checker {
 		}
 	}
 	return c
+}
+
+// The renamings the canonical encoders apply as they encode (canon.go): a
+// nil *ClientRenaming keeps everything.
+
+func (r *ClientRenaming) val(v string) string {
+	if r == nil {
+		return v
+	}
+	return r.Val(v)
+}
+
+func (r *ClientRenaming) reqID(id ReqID) ReqID {
+	if r == nil {
+		return id
+	}
+	return r.req(id)
+}
+
+// inverse returns, in buf's space, the inverse of r over 0..n-1
+// (0-based): renamed, index k holds what index inv[k] held. n must cover
+// every client r renames.
+func (r *ClientRenaming) inverse(buf []int, n int) []int {
+	inv := buf[:0]
+	for k := range n {
+		inv = append(inv, k)
+	}
+	if r != nil {
+		for j, to := range r.To {
+			if to >= 1 && to <= n {
+				inv[to-1] = j
+			}
+		}
+	}
+	return inv
 }

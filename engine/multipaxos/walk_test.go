@@ -13,6 +13,9 @@ type walkStats struct {
 	steps, chosen, responses, crashes, leaders int
 }
 
+// walkHook, when set, is called after every step of walk.
+var walkHook func(*world)
+
 // walk runs a seeded random schedule of deliveries, drops, duplicates,
 // ticks, crashes, restarts, partitions, timeouts and client requests.
 // With swap, it replaces the state and the checker by clones at random
@@ -123,6 +126,9 @@ func walk(t *testing.T, seed uint64, cfg *Config, leader string, steps int, swap
 		}
 		if len(w.st.Leaders()) > 0 {
 			st.leaders++
+		}
+		if walkHook != nil {
+			walkHook(w)
 		}
 	}
 	for _, o := range olds {

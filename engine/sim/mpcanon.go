@@ -21,6 +21,10 @@ type MPCanon struct {
 	msgs   [][]byte
 	buf    []byte
 	starts []int
+	sc     mp.CanonScratch
+	group  []int8
+	// parts are AppendLeast's encodings, one per renaming.
+	parts [][]byte
 	// Time adds time to the encoding (see appendTime), for searches that
 	// let time pass.
 	Time bool
@@ -34,14 +38,13 @@ type MPCanon struct {
 // the scheduler's random stream are left out: the checker never lets time
 // pass, and `timeout N` fires a timer whatever its deadline.
 func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []byte {
-	dst = s.p.st.AppendCanonical(dst)
-	dst = s.p.k.AppendCanonical(dst)
-	for _, g := range s.W.group {
-		dst = append(dst, byte(g))
-	}
-	if c.Time {
-		dst = c.appendTime(dst, s)
-	}
+	return c.appendRest(s.p.st.AppendCanonical(dst), s, dead, nil)
+}
+
+// appendMsgs appends the in-flight messages of s that dead (nil: none)
+// does not judge dead, renamed by r (nil: as they are), as a sorted
+// multiset of their encodings.
+func (c *MPCanon) appendMsgs(dst []byte, s *MPSim, dead func(*mp.Message) bool, cfg *mp.Config, r *mp.ClientRenaming) []byte {
 	c.buf = c.buf[:0]
 	c.msgs = c.msgs[:0]
 	starts := c.starts[:0]
@@ -50,7 +53,7 @@ func (c *MPCanon) Append(dst []byte, s *MPSim, dead func(*mp.Message) bool) []by
 			continue
 		}
 		starts = append(starts, len(c.buf))
-		c.buf = mp.AppendMessage(c.buf, &s.W.inflight[i])
+		c.buf = mp.AppendMessageRenamed(c.buf, cfg, &s.W.inflight[i], r)
 	}
 	starts = append(starts, len(c.buf))
 	c.starts = starts

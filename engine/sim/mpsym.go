@@ -2,8 +2,6 @@ package sim
 
 import (
 	"bytes"
-	"encoding/binary"
-	"slices"
 
 	mp "github.com/paxviz/paxviz/engine/multipaxos"
 )
@@ -16,39 +14,69 @@ import (
 // these encodings (package check). Searches that let time pass or run
 // the lock service do not use it.
 func (c *MPCanon) AppendRenamed(dst []byte, s *MPSim, dead func(*mp.Message) bool, r mp.ClientRenaming) []byte {
+	return c.appendRest(s.p.st.AppendCanonicalRenamed(dst, &r), s, dead, &r)
+}
+
+// appendRest appends what follows the servers' and clients' state in the
+// encoding of s renamed by r (nil: Append's, with time when c.Time): the
+// checker's records, the partition and the in-flight messages.
+func (c *MPCanon) appendRest(dst []byte, s *MPSim, dead func(*mp.Message) bool, r *mp.ClientRenaming) []byte {
 	cfg := s.p.cfg
-	st := s.p.st.RenameClients(cfg, r)
-	dst = st.AppendCanonical(dst)
-	dst = s.p.k.RenameClients(r).AppendCanonical(dst)
-	g := make([]int8, len(s.W.group))
+	dst = s.p.k.AppendCanonicalRenamed(dst, r, &c.sc)
+	if r == nil {
+		for _, g := range s.W.group {
+			dst = append(dst, byte(g))
+		}
+		if c.Time {
+			dst = c.appendTime(dst, s)
+		}
+		return c.appendMsgs(dst, s, dead, cfg, nil)
+	}
+	g := c.group[:0]
+	for range s.W.group {
+		g = append(g, 0)
+	}
+	c.group = g
 	for i, x := range s.W.group {
 		g[r.Node(cfg, mp.NodeID(i))] = x
 	}
 	for _, x := range g {
 		dst = append(dst, byte(x))
 	}
-	c.buf = c.buf[:0]
-	starts := c.starts[:0]
-	for i := range s.W.inflight {
-		if dead != nil && dead(&s.W.inflight[i]) {
-			continue
+	return c.appendMsgs(dst, s, dead, cfg, r)
+}
+
+// AppendLeast appends to dst the least of the encodings of s renamed by
+// each of rs (a nil entry: Append's encoding, the others AppendRenamed's),
+// which must not be empty. The servers' and clients' state, which starts
+// every encoding, is encoded first for all of them: a renaming whose
+// start is not an extension of the least start is greater, so only the
+// others are encoded in full.
+func (c *MPCanon) AppendLeast(dst []byte, s *MPSim, dead func(*mp.Message) bool, rs []*mp.ClientRenaming) []byte {
+	if len(rs) == 1 {
+		return c.appendRest(s.p.st.AppendCanonicalRenamed(dst, rs[0]), s, dead, rs[0])
+	}
+	for len(c.parts) < len(rs) {
+		c.parts = append(c.parts, nil)
+	}
+	parts := c.parts[:len(rs)]
+	best := 0
+	for j, r := range rs {
+		parts[j] = s.p.st.AppendCanonicalRenamed(parts[j][:0], r)
+		if bytes.Compare(parts[j], parts[best]) < 0 {
+			best = j
 		}
-		m := s.W.inflight[i]
-		r.RenameMessage(cfg, &m)
-		starts = append(starts, len(c.buf))
-		c.buf = mp.AppendMessage(c.buf, &m)
 	}
-	starts = append(starts, len(c.buf))
-	c.starts = starts
-	c.msgs = c.msgs[:0]
-	for i := 0; i+1 < len(starts); i++ {
-		c.msgs = append(c.msgs, c.buf[starts[i]:starts[i+1]])
+	m := parts[best] // later appends to parts[best] leave these bytes be
+	least := -1
+	for j, r := range rs {
+		if !bytes.HasPrefix(parts[j], m) {
+			continue // it differs from m within both, and is greater there
+		}
+		parts[j] = c.appendRest(parts[j], s, dead, r)
+		if least < 0 || bytes.Compare(parts[j], parts[least]) < 0 {
+			least = j
+		}
 	}
-	slices.SortFunc(c.msgs, bytes.Compare)
-	dst = binary.AppendUvarint(dst, uint64(len(c.msgs)))
-	for _, m := range c.msgs {
-		dst = binary.AppendUvarint(dst, uint64(len(m)))
-		dst = append(dst, m...)
-	}
-	return dst
+	return append(dst, parts[least]...)
 }
