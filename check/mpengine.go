@@ -264,10 +264,10 @@ type mpSearch struct {
 
 	// sym are the client renamings of the symmetry reduction (mpsym.go);
 	// the rest are symKey's buffers.
-	sym      []mp.ClientRenaming
-	alt, sig []byte
-	sigBest  []byte
-	ties     []int
+	sym     []mp.ClientRenaming
+	sig     []byte
+	sigBest []byte
+	ties    []int
 
 	// startBallots is 1 with a bootstrapped leader (its ballot 1.1).
 	startBallots int
