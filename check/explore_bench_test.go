@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	rf "github.com/paxviz/paxviz/engine/raft"
@@ -86,6 +87,23 @@ func BenchmarkExploreMPTwoClients(b *testing.B) {
 	for b.Loop() {
 		var err error
 		res, err = MultiPaxosEngine(context.Background(), mpTwoClientOptions(exploreBenchStates))
+		if err != nil || res.Stop != StopMaxStates {
+			b.Fatalf("%v %+v", err, res)
+		}
+	}
+	reportExplore(b, res)
+}
+
+// BenchmarkExploreMPTwoClientsWorkers: the same search with one worker
+// per processor (-cpu 1,2: sequential, then two workers), as paxviz check
+// engine runs it.
+func BenchmarkExploreMPTwoClientsWorkers(b *testing.B) {
+	var res *Result
+	opt := mpTwoClientOptions(exploreBenchStates)
+	opt.Workers = runtime.GOMAXPROCS(0)
+	for b.Loop() {
+		var err error
+		res, err = MultiPaxosEngine(context.Background(), opt)
 		if err != nil || res.Stop != StopMaxStates {
 			b.Fatalf("%v %+v", err, res)
 		}
