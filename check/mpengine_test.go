@@ -3,6 +3,8 @@ package check
 import (
 	"context"
 	"errors"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -111,7 +113,7 @@ func slicesContains(xs []string, x string) bool {
 // where the switches break one. With an election the searches are large:
 // prepare_from_top's (110,604 states) is left out with -short and under
 // the race detector; skip_phase1's and no_adopt's (two commands and an
-// election) are not exhausted by this search yet, so for them the test
+// election) take an hour (TestMPCorrectCleanLong), so here the test
 // checks only that no violation is among the first mpPartialStates states
 // (Stop = max-states, said in the log, with the length up to which every
 // schedule was checked). So for read_no_lease's bounds (over 2,000,000
@@ -278,3 +280,45 @@ func TestMPDeadMessages(t *testing.T) {
 		t.Errorf("reduced %s %d states, full %s %d", red.Stop, red.DistinctStates, full.Stop, full.DistinctStates)
 	}
 }
+
+// mpLong reports whether the long Multi-Paxos searches run (an hour or
+// more on two cores): PAXVIZ_MP_LONG=1, never under -short or the race
+// detector. Give go test a longer -timeout (README).
+func mpLong() bool {
+	return os.Getenv("PAXVIZ_MP_LONG") != "" && !testing.Short() && !raceEnabled
+}
+
+// TestMPCorrectCleanLong: the correct engine is exhausted, with no
+// violation, at the bounds of skip_phase1's and no_adopt's cases (3
+// servers, 2 clients, window 1, 2 commands, one election: MPBugCases),
+// in the number of states and depth the README gives.
+func TestMPCorrectCleanLong(t *testing.T) {
+	if !mpLong() {
+		t.Skip("a long search: set PAXVIZ_MP_LONG=1 (without -short and -race) and -timeout 4h")
+	}
+	a, b := MPBugCases()[0], MPBugCases()[1]
+	if a.Bug != mp.BugSkipPhase1 || b.Bug != mp.BugNoAdopt {
+		t.Fatalf("the first two cases are %s and %s", a.Bug, b.Bug)
+	}
+	// Same bounds but the switch: one search covers both.
+	a.Options.Cluster.Bugs, b.Options.Cluster.Bugs = 0, 0
+	if a.Options.Bounds() != b.Options.Bounds() {
+		t.Fatalf("the cases' bounds differ:\n%s\n%s", a.Options.Bounds(), b.Options.Bounds())
+	}
+	opt := a.Options
+	opt.MaxStates, opt.MaxMemoryBytes, opt.Workers = 400_000_000, 12<<30, runtime.GOMAXPROCS(0)
+	res := mustMP(t, opt)
+	t.Logf("%s: %s, %d states (%d generated), depth %d, %.0fs", res.Bounds, res.Stop, res.DistinctStates, res.Transitions, res.Depth, res.Seconds)
+	if res.Violation != nil {
+		t.Fatalf("the correct engine breaks %s:\n%s", res.Violation.Invariant, res.Violation.Script)
+	}
+	if res.Stop != StopComplete || res.DistinctStates != mpLongStates || res.Depth != mpLongDepth {
+		t.Fatalf("%s, %d states, depth %d; want complete, %d, %d", res.Stop, res.DistinctStates, res.Depth, mpLongStates, mpLongDepth)
+	}
+}
+
+// The size of TestMPCorrectCleanLong's search (paxviz check engine, README).
+const (
+	mpLongStates = 76_418_102
+	mpLongDepth  = 36
+)
