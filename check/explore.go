@@ -113,17 +113,15 @@ type exploreOutcome struct {
 
 // explorer is one breadth-first exploration of a model.
 type explorer[S any] struct {
-	m       exploreModel[S]
-	loader  exploreLoader[S]
-	stutter exploreStutterer[S]
-	b       exploreBounds
+	m      exploreModel[S]
+	loader exploreLoader[S]
+	b      exploreBounds
 
 	set    *fpSet
 	parent []uint32 // each state's parent (root is its own)
 	act    []uint32 // the action that reached each state (root: 0)
 	cur    frontier
 	next   frontier
-	key    []byte
 
 	start S
 	// replayer rebuilds the states of the level being expanded (base) and
@@ -136,9 +134,11 @@ type explorer[S any] struct {
 	out exploreOutcome
 }
 
-// replayer rebuilds states by replaying their paths (see build).
+// replayer rebuilds states by replaying their paths (see build), and
+// makes their successors (successors).
 type replayer[S any] struct {
 	m          exploreModel[S]
+	stutter    exploreStutterer[S]
 	base, work S
 	key        []byte
 	// trail are the states along the path last replayed (see build).
@@ -184,7 +184,7 @@ func explore[S any](m exploreModel[S], b exploreBounds) (*exploreOutcome, error)
 	x := &explorer[S]{m: m, b: b, set: newFPSet()}
 	x.replayer.m = m
 	x.loader, _ = m.(exploreLoader[S])
-	x.stutter, _ = m.(exploreStutterer[S])
+	x.replayer.stutter, _ = m.(exploreStutterer[S])
 	x.workers = newExploreWorkers(m, x.loader != nil, b.workers)
 	err := x.run()
 	return &x.out, err
@@ -346,40 +346,78 @@ func (x *explorer[S]) expand(i int, id uint32) (bool, error) {
 	if err := x.build(i, id); err != nil {
 		return true, err
 	}
-	out := &x.out
-	return x.m.actions(x.base, func(a uint32) (bool, error) {
-		x.work = x.m.copyState(x.work, x.base)
-		if err := x.m.apply(x.work, a); err != nil {
+	return x.successors(func(s succ) bool { return x.take(id, s) })
+}
+
+// succKind tells what one step from a state made.
+type succKind uint8
+
+const (
+	succState     succKind = iota // a successor, to be looked up
+	succStutter                   // a transition and nothing to explore
+	succViolation                 // a successor that breaks the invariant
+)
+
+// succ is one successor of a state: the action and the fingerprint of the
+// key of the state it reached.
+type succ struct {
+	act  uint32
+	kind succKind
+	fp   fp
+}
+
+// successors hands visit each successor of r.base, in the order of the
+// model's actions, until visit says done; a successor's key is in r.key
+// while visit runs. It returns done when visit said so or an action
+// failed (with the error).
+func (r *replayer[S]) successors(visit func(s succ) bool) (bool, error) {
+	return r.m.actions(r.base, func(a uint32) (bool, error) {
+		r.work = r.m.copyState(r.work, r.base)
+		if err := r.m.apply(r.work, a); err != nil {
 			return true, err
 		}
-		out.transitions++
-		if x.stutter != nil && x.stutter.stutter(x.base, x.work, a) {
-			return false, nil
+		if r.stutter != nil && r.stutter.stutter(r.base, r.work, a) {
+			return visit(succ{act: a, kind: succStutter}), nil
 		}
-		x.key = x.m.key(x.key[:0], x.work)
-		f := fingerprint(x.key)
-		if x.m.violated(x.work) {
-			out.stop = StopViolation
-			for _, n := range x.path(id) {
-				out.path = append(out.path, exploreStep{act: x.act[n], fp: x.set.fps[n]})
-			}
-			out.path = append(out.path, exploreStep{act: a, fp: f})
-			return true, nil
+		r.key = r.m.key(r.key[:0], r.work)
+		s := succ{act: a, kind: succState, fp: fingerprint(r.key)}
+		if r.m.violated(r.work) {
+			s.kind = succViolation
 		}
-		nid, isNew := x.set.insert(f)
-		if !isNew {
-			return false, nil
-		}
-		if out.states >= x.b.maxStates {
-			out.stop = StopMaxStates
-			return true, nil
-		}
-		out.states++
-		x.parent = append(x.parent, id)
-		x.act = append(x.act, a)
-		x.push(&x.next, nid)
-		return false, nil
+		return visit(s), nil
 	})
+}
+
+// take counts successor s of state id and stores it if it is new (its
+// key in x.key, for a model with a loader); it returns done when the
+// search is over: a violation, or the state budget.
+func (x *explorer[S]) take(id uint32, s succ) bool {
+	out := &x.out
+	out.transitions++
+	switch s.kind {
+	case succStutter:
+		return false
+	case succViolation:
+		out.stop = StopViolation
+		for _, n := range x.path(id) {
+			out.path = append(out.path, exploreStep{act: x.act[n], fp: x.set.fps[n]})
+		}
+		out.path = append(out.path, exploreStep{act: s.act, fp: s.fp})
+		return true
+	}
+	nid, isNew := x.set.insert(s.fp)
+	if !isNew {
+		return false
+	}
+	if out.states >= x.b.maxStates {
+		out.stop = StopMaxStates
+		return true
+	}
+	out.states++
+	x.parent = append(x.parent, id)
+	x.act = append(x.act, s.act)
+	x.push(&x.next, nid)
+	return false
 }
 
 // fill copies the figures of o into r (not the violation: the protocol

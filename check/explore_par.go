@@ -45,33 +45,15 @@ func newExploreWorkers[S any](m exploreModel[S], loads bool, n int) []*exploreWo
 	for i := range ws {
 		w := &exploreWorker[S]{}
 		w.m = f.fork()
-		w.stutter, _ = w.m.(exploreStutterer[S])
+		w.replayer.stutter, _ = w.m.(exploreStutterer[S])
 		ws[i] = w
 	}
 	return ws
 }
 
-// succKind tells what a worker found one step from a state.
-type succKind uint8
-
-const (
-	succState     succKind = iota // a successor, to be looked up
-	succStutter                   // a transition and nothing to explore
-	succViolation                 // a successor that breaks the invariant
-)
-
-// succ is one successor a worker made: the action and the fingerprint of
-// the key of the state it reached.
-type succ struct {
-	act  uint32
-	kind succKind
-	fp   fp
-}
-
 // exploreWorker expands a run of a level's states.
 type exploreWorker[S any] struct {
 	replayer[S]
-	stutter exploreStutterer[S]
 
 	succs []succ
 	ends  []int   // the successors of the k-th state of the run end at ends[k]
@@ -95,22 +77,9 @@ func (w *exploreWorker[S]) expand(start S, parent, act []uint32, id uint32) erro
 	if err := w.build(start, parent, act, id); err != nil {
 		return err
 	}
-	_, err := w.m.actions(w.base, func(a uint32) (bool, error) {
-		w.work = w.m.copyState(w.work, w.base)
-		if err := w.m.apply(w.work, a); err != nil {
-			return true, err
-		}
-		if w.stutter != nil && w.stutter.stutter(w.base, w.work, a) {
-			w.succs = append(w.succs, succ{act: a, kind: succStutter})
-			return false, nil
-		}
-		w.key = w.m.key(w.key[:0], w.work)
-		s := succ{act: a, kind: succState, fp: fingerprint(w.key)}
-		if w.m.violated(w.work) {
-			s.kind = succViolation
-		}
+	_, err := w.successors(func(s succ) bool {
 		w.succs = append(w.succs, s)
-		return s.kind == succViolation, nil
+		return s.kind == succViolation
 	})
 	return err
 }
@@ -165,36 +134,14 @@ func (x *explorer[S]) runs(ids []uint32, lo int) [][]uint32 {
 // merge does with the successors worker wk made of state id (the k-th of
 // its run) what expand does with them as it makes them.
 func (x *explorer[S]) merge(id uint32, wk *exploreWorker[S], k int) (bool, error) {
-	out := &x.out
 	lo := 0
 	if k > 0 {
 		lo = wk.ends[k-1]
 	}
 	for _, s := range wk.succs[lo:wk.ends[k]] {
-		out.transitions++
-		switch s.kind {
-		case succStutter:
-			continue
-		case succViolation:
-			out.stop = StopViolation
-			for _, n := range x.path(id) {
-				out.path = append(out.path, exploreStep{act: x.act[n], fp: x.set.fps[n]})
-			}
-			out.path = append(out.path, exploreStep{act: s.act, fp: s.fp})
+		if x.take(id, s) {
 			return true, nil
 		}
-		nid, isNew := x.set.insert(s.fp)
-		if !isNew {
-			continue
-		}
-		if out.states >= x.b.maxStates {
-			out.stop = StopMaxStates
-			return true, nil
-		}
-		out.states++
-		x.parent = append(x.parent, id)
-		x.act = append(x.act, s.act)
-		x.next.ids = append(x.next.ids, nid)
 	}
 	if err := wk.errs[k]; err != nil {
 		return true, err
