@@ -22,19 +22,25 @@ func mpRandomStep(r *rand.Rand, s *MPSim) {
 	case k == 2:
 		_ = s.Act([]Kind{ActCrash, ActRestart}[r.IntN(2)], mp.NodeID(r.IntN(cfg.Servers)))
 	default:
-		msgs := s.InFlight()
-		if len(msgs) == 0 {
-			return
-		}
-		id := msgs[r.IntN(len(msgs))].ID
-		switch r.IntN(12) {
-		case 0:
-			_ = s.DupID(id)
-		case 1:
-			_ = s.DropID(id)
-		default:
-			_ = s.DeliverID(id)
-		}
+		mpRandomMessage(r, s)
+	}
+}
+
+// mpRandomMessage delivers a random message in flight of s, or now and
+// then duplicates or drops it.
+func mpRandomMessage(r *rand.Rand, s *MPSim) {
+	msgs := s.InFlight()
+	if len(msgs) == 0 {
+		return
+	}
+	id := msgs[r.IntN(len(msgs))].ID
+	switch r.IntN(12) {
+	case 0:
+		_ = s.DupID(id)
+	case 1:
+		_ = s.DropID(id)
+	default:
+		_ = s.DeliverID(id)
 	}
 }
 

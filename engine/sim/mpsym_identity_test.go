@@ -115,19 +115,7 @@ func mpSymStep(r *rand.Rand, s *MPSim) {
 			panic(line + ": " + err.Error())
 		}
 	default:
-		msgs := s.InFlight()
-		if len(msgs) == 0 {
-			return
-		}
-		id := msgs[r.IntN(len(msgs))].ID
-		switch r.IntN(12) {
-		case 0:
-			_ = s.DupID(id)
-		case 1:
-			_ = s.DropID(id)
-		default:
-			_ = s.DeliverID(id)
-		}
+		mpRandomMessage(r, s)
 	}
 }
 
